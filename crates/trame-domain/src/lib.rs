@@ -1,0 +1,29 @@
+//! Trame's domain: the rules and types that do not depend on the web, the database or the
+//! clock.
+//!
+//! Guided tour:
+//! - [`identifiers`]: `Siret`, `Siren`, `Rna`, `CodeInsee` — parsed once, trusted afterwards.
+//! - [`money`]: `Euros`, an amount in integer cents.
+//! - [`email`]: `Email`, normalised to lower case.
+//! - [`password`]: the password policy (strength by length, no composition rules).
+//! - [`role`]: the roles a person holds in a territory.
+//! - [`territory`]: territory slugs and reference data.
+//! - [`audit`]: the hash chain of the audit journal.
+//! - [`clock`]: the clock is a parameter; production reads the system, tests freeze it.
+//!
+//! Every constructor that parses user input returns a [`ParseError`] whose message is
+//! written in French for the person who typed the value.
+
+pub mod audit;
+pub mod clock;
+pub mod email;
+pub mod format;
+pub mod identifiers;
+pub mod money;
+pub mod password;
+pub mod role;
+pub mod territory;
+
+mod error;
+
+pub use error::ParseError;

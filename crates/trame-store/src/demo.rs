@@ -1,0 +1,61 @@
+//! The demonstration territory: GPSEA's 16 communes (reference file copied from the
+//! project's shared material, source: INSEE populations via `@etalab/decoupage-administratif`)
+//! and one account per role.
+
+use crate::{Store, StoreError};
+use trame_domain::email::Email;
+use trame_domain::role::Role;
+use trame_domain::territory::{TerritoryRef, TerritorySlug};
+
+/// The GPSEA reference file, embedded in the binary.
+pub const GPSEA_JSON: &str = include_str!("../data/territoire-gpsea.json");
+
+/// The password of every demo account. Demo data only: `serve` prints it.
+pub const DEMO_PASSWORD: &str = "demo trame gpsea 2026";
+
+/// The demo accounts: email, display name, role.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 8] = [
+    ("admin@demo.trame.test", "Alice Administratrice", Role::TerritoryAdmin),
+    ("agent@demo.trame.test", "Bruno Instructeur", Role::Agent),
+    ("comite@demo.trame.test", "Chloé Comité", Role::CommitteeMember),
+    ("referent@demo.trame.test", "David Référent", Role::CommuneReferent),
+    ("partenaire@demo.trame.test", "Emma Partenaire", Role::Partner),
+    ("porteur@demo.trame.test", "Fatou Porteuse", Role::Applicant),
+    ("entreprise@demo.trame.test", "Gaël Entreprise", Role::Company),
+    ("accompagnement@demo.trame.test", "Hélène Accompagnement", Role::Facilitator),
+];
+
+/// Parses the embedded GPSEA reference file.
+pub fn gpsea_reference() -> Result<TerritoryRef, StoreError> {
+    serde_json::from_str(GPSEA_JSON)
+        .map_err(|e| StoreError::Internal(format!("embedded GPSEA reference: {e}")))
+}
+
+/// What [`Store::load_demo`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoOutcome {
+    /// The demo territory and accounts were created.
+    Loaded,
+    /// The database already held a territory: nothing was changed.
+    AlreadyPresent,
+}
+
+impl Store {
+    /// Loads the GPSEA demo territory and one account per role, unless the database
+    /// already holds a territory.
+    pub async fn load_demo(&self) -> Result<DemoOutcome, StoreError> {
+        if !self.territories().await?.is_empty() {
+            return Ok(DemoOutcome::AlreadyPresent);
+        }
+        let slug = TerritorySlug::parse("gpsea")
+            .map_err(|e| StoreError::Internal(e.message))?;
+        let territory = self.create_territory(None, &slug, &gpsea_reference()?).await?;
+        for (email, name, role) in DEMO_ACCOUNTS {
+            let email = Email::parse(email).map_err(|e| StoreError::Internal(e.message))?;
+            let person = self.create_person(None, &email, name, DEMO_PASSWORD).await?;
+            self.add_membership(None, territory.scope(), person.id, role)
+                .await?;
+        }
+        Ok(DemoOutcome::Loaded)
+    }
+}

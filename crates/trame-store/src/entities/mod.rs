@@ -1,0 +1,13 @@
+//! The entity model: one Rust description of every table, shared by SQLite and PostgreSQL.
+//! Every territory-owned table carries `territory_id`.
+
+pub mod access_log;
+pub mod audit_chain_head;
+pub mod audit_event;
+pub mod commune;
+pub mod job_lease;
+pub mod job_run;
+pub mod membership;
+pub mod person;
+pub mod session;
+pub mod territory;

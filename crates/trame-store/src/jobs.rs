@@ -1,0 +1,186 @@
+//! The scheduled-job runner, kept in the database: one active runner per deployment (a
+//! lease row), and each job runs at most once per period (a unique `(job, period)` row
+//! written in the same transaction as the job's work, so a crash leaves nothing).
+//!
+//! The runner never reads the clock itself: [`Store::run_due_jobs`] takes `now`, so tests
+//! freeze time and move it.
+
+use crate::entities::{job_lease, job_run};
+use crate::{Store, StoreError};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QuerySelect,
+    TransactionTrait,
+};
+use time::{Duration, OffsetDateTime};
+
+/// The jobs the platform runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Deletes sessions idle for longer than the idle timeout.
+    PurgeIdleSessions,
+    /// Deletes access-log entries older than the retention period.
+    PurgeAccessLog,
+}
+
+impl Job {
+    /// Every job, in the order a tick runs them.
+    pub const ALL: [Job; 2] = [Job::PurgeIdleSessions, Job::PurgeAccessLog];
+
+    /// Stable name, stored in `job_run`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Job::PurgeIdleSessions => "purge_idle_sessions",
+            Job::PurgeAccessLog => "purge_access_log",
+        }
+    }
+
+    /// The period a run covers: hourly for sessions, daily for the access log.
+    pub fn period_key(self, now: OffsetDateTime) -> String {
+        let d = now.date();
+        match self {
+            Job::PurgeIdleSessions => format!("{d}T{:02}", now.hour()),
+            Job::PurgeAccessLog => d.to_string(),
+        }
+    }
+}
+
+/// Settings the jobs need.
+#[derive(Debug, Clone, Copy)]
+pub struct JobSettings {
+    /// Session idle timeout.
+    pub session_idle: Duration,
+    /// How long access-log entries are kept.
+    pub access_log_retention: Duration,
+}
+
+/// What one job did during a tick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobReport {
+    /// Which job.
+    pub job: Job,
+    /// Rows it deleted.
+    pub rows: u64,
+}
+
+const LEASE: &str = "runner";
+
+impl Store {
+    /// Takes or renews the runner lease for `holder` until `now + ttl`; `false` when
+    /// another live runner holds it.
+    pub async fn acquire_runner_lease(
+        &self,
+        holder: &str,
+        now: OffsetDateTime,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let tx = self.begin_write().await?;
+        let mut q = job_lease::Entity::find_by_id(LEASE.to_owned());
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let won = match q.one(&tx).await? {
+            None => {
+                let inserted = job_lease::ActiveModel {
+                    name: Set(LEASE.to_owned()),
+                    holder: Set(holder.to_owned()),
+                    expires_at: Set(now + ttl),
+                }
+                .insert(&tx)
+                .await;
+                match inserted {
+                    Ok(_) => true,
+                    // Another runner inserted it first (PostgreSQL): it holds the lease.
+                    Err(e) if e.sql_err().is_some() => return Ok(false),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Some(l) if l.holder == holder || l.expires_at <= now => {
+                let mut am = l.into_active_model();
+                am.holder = Set(holder.to_owned());
+                am.expires_at = Set(now + ttl);
+                am.update(&tx).await?;
+                true
+            }
+            Some(_) => false,
+        };
+        tx.commit().await?;
+        Ok(won)
+    }
+
+    /// Runs every job whose period has not run yet. Call it with the runner lease held.
+    pub async fn run_due_jobs(
+        &self,
+        now: OffsetDateTime,
+        settings: JobSettings,
+    ) -> Result<Vec<JobReport>, StoreError> {
+        let mut reports = Vec::new();
+        for job in Job::ALL {
+            if let Some(rows) = self.run_job_once(job, now, settings).await? {
+                reports.push(JobReport { job, rows });
+            }
+        }
+        Ok(reports)
+    }
+
+    async fn run_job_once(
+        &self,
+        job: Job,
+        now: OffsetDateTime,
+        settings: JobSettings,
+    ) -> Result<Option<u64>, StoreError> {
+        let tx = self.begin_write().await?;
+        // A savepoint lets a duplicate period fail alone on PostgreSQL, where an error
+        // aborts the whole transaction.
+        let claim = tx.begin().await?;
+        let claimed = job_run::ActiveModel {
+            job: Set(job.name().to_owned()),
+            period_key: Set(job.period_key(now)),
+            started_at: Set(now),
+            finished_at: Set(None),
+            outcome: Set(None),
+            ..Default::default()
+        }
+        .insert(&claim)
+        .await;
+        let run = match claimed {
+            Ok(run) => {
+                claim.commit().await?;
+                run
+            }
+            Err(e) if e.sql_err().is_some() => {
+                claim.rollback().await?;
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let rows = match job {
+            Job::PurgeIdleSessions => {
+                crate::sessions::purge_idle(&tx, now - settings.session_idle).await?
+            }
+            Job::PurgeAccessLog => {
+                crate::access_log::purge_before(&tx, now - settings.access_log_retention)
+                    .await?
+            }
+        };
+        let run_id = run.id;
+        let mut am = run.into_active_model();
+        am.finished_at = Set(Some(now));
+        am.outcome = Set(Some(format!("{rows} ligne(s) supprimée(s)")));
+        am.update(&tx).await?;
+        crate::audit::record(
+            &tx,
+            now,
+            crate::audit::Entry {
+                actor_id: None,
+                territory_id: None,
+                action: "job.run",
+                object_type: "job_run",
+                object_id: run_id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(rows))
+    }
+}

@@ -1,0 +1,169 @@
+//! Trame's persistence: one entity model and one migration set for SQLite (embedded, the
+//! default) and PostgreSQL (production and scale-out), and the repositories the web layer
+//! and the command line call.
+//!
+//! Guided tour:
+//! - [`Store`] holds the connection pool and the clock; [`Store::connect`] tunes SQLite
+//!   (WAL, `synchronous=FULL`, foreign keys, 5 s busy timeout) and every write transaction
+//!   begins `IMMEDIATE` on SQLite so concurrent writers queue instead of failing.
+//! - [`Scope`] is the territory a call is restricted to; every territory-owned read and
+//!   write takes one.
+//! - Repositories: [`territories`], [`accounts`], [`sessions`], [`audit`], [`access_log`],
+//!   [`jobs`]; [`demo`] loads the GPSEA demonstration territory.
+//! - Every state change writes its audit entry in the same transaction ([`audit::record`]).
+
+pub mod access_log;
+pub mod accounts;
+pub mod audit;
+pub mod demo;
+pub mod entities;
+pub mod jobs;
+pub mod migration;
+pub mod sessions;
+pub mod territories;
+
+mod error;
+
+pub use error::StoreError;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+use time::OffsetDateTime;
+use trame_domain::clock::SharedClock;
+
+/// The territory a repository call is restricted to. Built only from a territory that was
+/// loaded from the database, so holding one means the territory exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    territory_id: i64,
+}
+
+impl Scope {
+    /// The territory's id.
+    pub fn territory_id(self) -> i64 {
+        self.territory_id
+    }
+}
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, or an error for any other scheme.
+    pub fn of_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(
+                "l'adresse de la base de données doit commencer par sqlite:// ou postgres://"
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// The persistence handle shared by every request.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    clock: SharedClock,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens a pool on `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str, clock: SharedClock) -> Result<Self, StoreError> {
+        let backend = Backend::of_url(url)?;
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        match backend {
+            Backend::Sqlite => {
+                opts.max_connections(8).min_connections(1);
+                opts.map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(5))
+                });
+            }
+            Backend::Postgres => {
+                opts.max_connections(16).min_connections(1);
+            }
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Self { db, clock, backend })
+    }
+
+    /// Applies the pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The raw connection, for the test kit and the command line's maintenance commands.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The current instant from the injected clock, truncated to the second so that it
+    /// reads back identically on both backends.
+    pub fn now(&self) -> OffsetDateTime {
+        let now = self.clock.now();
+        now.replace_nanosecond(0).unwrap_or(now)
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite, a plain `BEGIN` on
+    /// PostgreSQL (rows that must be serialised are locked with `FOR UPDATE`).
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: match self.backend {
+                Backend::Sqlite => Some(SqliteTransactionMode::Immediate),
+                Backend::Postgres => None,
+            },
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! The one migration set, for SQLite and PostgreSQL. Append-only: a change to the schema is
+//! a new migration, never an edit of an old one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_core;
+
+/// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_core::Migration)]
+    }
+}

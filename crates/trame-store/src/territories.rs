@@ -1,0 +1,117 @@
+//! Territories and their communes.
+
+use crate::audit::{self, Entry};
+use crate::entities::{commune, territory};
+use crate::{Scope, Store, StoreError};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use trame_domain::territory::{TerritoryRef, TerritorySlug};
+
+pub use crate::entities::commune::Model as Commune;
+pub use crate::entities::territory::Model as Territory;
+
+impl Territory {
+    /// The scope that restricts repository calls to this territory.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            territory_id: self.id,
+        }
+    }
+}
+
+impl Store {
+    /// Creates a territory with its communes, opens its audit chain and records the
+    /// creation, in one transaction.
+    pub async fn create_territory(
+        &self,
+        actor_id: Option<i64>,
+        slug: &TerritorySlug,
+        reference: &TerritoryRef,
+    ) -> Result<Territory, StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let t = territory::ActiveModel {
+            slug: Set(slug.as_str().to_owned()),
+            name: Set(reference.nom.clone()),
+            siren: Set(reference.code.clone()),
+            departement: Set(reference.departement.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await
+        .map_err(|e| {
+            StoreError::unique_as(e, "slug", "Un territoire porte déjà cet identifiant.")
+        })?;
+        audit::open_chain(&tx, t.id).await?;
+        for c in &reference.communes {
+            commune::ActiveModel {
+                territory_id: Set(t.id),
+                code_insee: Set(c.code_insee.as_str().to_owned()),
+                name: Set(c.nom.clone()),
+                population: Set(i64::from(c.population)),
+                lat: Set(c.centroide.lat),
+                lon: Set(c.centroide.lon),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await
+            .map_err(|e| {
+                StoreError::unique_as(
+                    e,
+                    "communes",
+                    &format!("La commune {} figure deux fois.", c.code_insee),
+                )
+            })?;
+        }
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id,
+                territory_id: Some(t.id),
+                action: "territory.create",
+                object_type: "territory",
+                object_id: t.id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Every territory, by name.
+    pub async fn territories(&self) -> Result<Vec<Territory>, StoreError> {
+        Ok(territory::Entity::find()
+            .order_by_asc(territory::Column::Name)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The territory with this slug.
+    pub async fn territory_by_slug(&self, slug: &str) -> Result<Territory, StoreError> {
+        territory::Entity::find()
+            .filter(territory::Column::Slug.eq(slug))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The territory with this id.
+    pub async fn territory_by_id(&self, id: i64) -> Result<Territory, StoreError> {
+        territory::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The communes of a territory, by name.
+    pub async fn communes(&self, scope: Scope) -> Result<Vec<Commune>, StoreError> {
+        Ok(commune::Entity::find()
+            .filter(commune::Column::TerritoryId.eq(scope.territory_id()))
+            .order_by_asc(commune::Column::Name)
+            .all(&self.db)
+            .await?)
+    }
+}

@@ -1,0 +1,86 @@
+//! What every page's frame needs (header, navigation, anti-forgery token), extracted once
+//! per request from what the middleware found.
+
+use crate::access::TerritoryCtx;
+use crate::middleware::{CsrfToken, CurrentUser};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::convert::Infallible;
+use trame_domain::role::Role;
+
+/// A link of the territory's navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    /// Target.
+    pub href: String,
+    /// Label.
+    pub label: &'static str,
+    /// Whether it is the current page.
+    pub current: bool,
+}
+
+/// The frame of a page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Anti-forgery token for the page's forms.
+    pub csrf: String,
+    /// Name of the logged-in person.
+    pub user_name: Option<String>,
+    /// The territory the page belongs to: slug and name.
+    pub territory: Option<(String, String)>,
+    /// The territory's navigation, by the viewer's roles.
+    pub nav: Vec<NavLink>,
+    /// Path of the page.
+    pub path: String,
+}
+
+impl Chrome {
+    /// Whether someone is logged in.
+    pub fn logged_in(&self) -> bool {
+        self.user_name.is_some()
+    }
+}
+
+fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
+    let mut links = vec![(format!("/{slug}"), "Accueil du territoire")];
+    if !roles.is_empty() {
+        links.push((format!("/{slug}/espace"), "Mon espace"));
+    }
+    if roles.contains(&Role::TerritoryAdmin) {
+        links.push((format!("/{slug}/admin/membres"), "Membres"));
+        links.push((format!("/{slug}/admin/journal"), "Journal d'audit"));
+    }
+    links
+        .into_iter()
+        .map(|(href, label)| NavLink {
+            current: href == path,
+            href,
+            label,
+        })
+        .collect()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        let ctx = parts.extensions.get::<TerritoryCtx>();
+        Ok(Chrome {
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            user_name: parts
+                .extensions
+                .get::<CurrentUser>()
+                .map(|u| u.display_name.clone()),
+            territory: ctx.map(|c| (c.territory.slug.clone(), c.territory.name.clone())),
+            nav: ctx
+                .map(|c| nav_for(&c.territory.slug, &c.roles, &path))
+                .unwrap_or_default(),
+            path,
+        })
+    }
+}

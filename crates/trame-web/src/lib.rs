@@ -1,0 +1,85 @@
+//! Trame's web layer: the axum router, the pages (HTML that works without JavaScript,
+//! enhanced by htmx), the templates and the static assets, all served by the binary.
+//!
+//! Guided tour:
+//! - [`routes`] is the one table of routes; each row declares who may call it
+//!   ([`access::Access`]). The router is built from that table, so a route cannot exist
+//!   without a rule, and the authorization-matrix test walks the same table.
+//! - [`middleware`] adds, around every request: a request id, security headers, the
+//!   session, CSRF checks on state-changing requests and the per-IP rate limit.
+//! - [`pages`] holds thin handlers: extract, authorize (done by the route's rule), call
+//!   the store, render a template.
+//! - [`error::AppError`] renders failures as French pages carrying the request id;
+//!   internal errors are logged, never shown.
+
+pub mod access;
+pub mod assets;
+pub mod chrome;
+pub mod error;
+pub mod middleware;
+pub mod pages;
+pub mod ratelimit;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+use trame_store::Store;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// A session dies after this long without a request.
+    pub session_idle: time::Duration,
+    /// The site is served over TLS (directly or behind a proxy): cookies get `Secure`
+    /// and responses carry HSTS.
+    pub tls: bool,
+    /// Login attempts allowed per IP address per window.
+    pub login_attempts_per_window: u32,
+    /// State-changing requests allowed per IP address per window.
+    pub posts_per_window: u32,
+    /// The rate-limit window.
+    pub rate_window: Duration,
+    /// Bits of entropy a new password needs.
+    pub min_password_bits: f64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: time::Duration::hours(1),
+            tls: false,
+            login_attempts_per_window: 20,
+            posts_per_window: 120,
+            rate_window: Duration::from_secs(600),
+            min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Persistence.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// Per-IP counters.
+    pub limiter: Arc<ratelimit::RateLimiter>,
+}
+
+impl AppState {
+    /// State for a store and settings.
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_window));
+        Self {
+            store,
+            config: Arc::new(config),
+            limiter,
+        }
+    }
+}
+
+/// The whole application as an axum router.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}

@@ -1,0 +1,127 @@
+//! The territory administrator's pages: members (a read of personal data, written to the
+//! access log) and the audit journal.
+
+use super::render;
+use crate::AppState;
+use crate::access::TerritoryCtx;
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::middleware::CurrentUser;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use time::format_description::well_known::Rfc3339;
+use trame_domain::role::Role;
+use trame_store::accounts::Person;
+use trame_store::entities::audit_event;
+
+#[derive(Template)]
+#[template(path = "admin/members.html")]
+struct MembersPage {
+    chrome: Chrome,
+    territory_name: String,
+    members: Vec<(Person, Vec<Role>)>,
+}
+
+/// `GET /{territoire}/admin/membres`.
+pub async fn members(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+) -> Result<Response, AppError> {
+    let scope = ctx.territory.scope();
+    let members = state.store.members(scope).await?;
+    state
+        .store
+        .log_access(
+            user.person_id,
+            Some(scope.territory_id()),
+            "members.list",
+            &format!("territory:{}/members", scope.territory_id()),
+        )
+        .await?;
+    render(&MembersPage {
+        chrome,
+        territory_name: ctx.territory.name,
+        members,
+    })
+}
+
+/// One journal entry as shown.
+struct EntryRow {
+    id: i64,
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    object: String,
+    hash: String,
+    prev_hash: String,
+}
+
+impl From<audit_event::Model> for EntryRow {
+    fn from(e: audit_event::Model) -> Self {
+        EntryRow {
+            id: e.id,
+            seq: e.seq,
+            at: e.occurred_at.format(&Rfc3339).unwrap_or_default(),
+            actor: e
+                .actor_id
+                .map(|a| format!("personne n° {a}"))
+                .unwrap_or_else(|| "système".to_owned()),
+            action: e.action,
+            object: format!("{} n° {}", e.object_type, e.object_id),
+            hash: e.hash,
+            prev_hash: e.prev_hash,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/journal.html")]
+struct JournalPage {
+    chrome: Chrome,
+    slug: String,
+    territory_name: String,
+    entries: Vec<EntryRow>,
+}
+
+/// `GET /{territoire}/admin/journal`: the latest 200 entries.
+pub async fn journal(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    chrome: Chrome,
+) -> Result<Response, AppError> {
+    let entries = state.store.audit_list(ctx.territory.scope(), 200).await?;
+    render(&JournalPage {
+        chrome,
+        slug: ctx.territory.slug,
+        territory_name: ctx.territory.name,
+        entries: entries.into_iter().map(EntryRow::from).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/journal_entry.html")]
+struct JournalEntryPage {
+    chrome: Chrome,
+    slug: String,
+    entry: EntryRow,
+}
+
+/// `GET /{territoire}/admin/journal/{id}`; 404 for another territory's entry.
+pub async fn journal_entry(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    Path((_, id)): Path<(String, String)>,
+    chrome: Chrome,
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let entry = state.store.audit_get(ctx.territory.scope(), id).await?;
+    render(&JournalEntryPage {
+        chrome,
+        slug: ctx.territory.slug,
+        entry: entry.into(),
+    })
+}

@@ -1,0 +1,247 @@
+//! Command-line parsing and the maintenance commands.
+
+use crate::config::Config;
+use crate::serve;
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use trame_domain::clock::Clock;
+use trame_domain::email::Email;
+use trame_domain::role::Role;
+use trame_store::Store;
+
+/// Trame: the platform of a territory's social action, insertion and ESS policies.
+#[derive(Debug, Parser)]
+#[command(name = "trame", version)]
+pub struct Cli {
+    /// Configuration file (default: ./trame.toml when present).
+    #[arg(long, env = "TRAME_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://…
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Folder of the embedded database.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application (creates the schema; loads the demo into an empty database).
+    Serve {
+        /// Address to listen on, HOST:PORT.
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Apply the database migrations.
+    Migrate,
+    /// The demonstration territory.
+    Demo {
+        #[command(subcommand)]
+        action: DemoAction,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// The audit journal.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoAction {
+    /// Load the GPSEA demo territory and accounts into an empty database.
+    Load,
+    /// Erase the whole database, then load the demo again.
+    Reset {
+        /// Confirm the erasure.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create an account and give it a role in a territory. The password is read from
+    /// standard input (or asked for on a terminal).
+    Add {
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Name shown on pages.
+        #[arg(long)]
+        name: String,
+        /// Territory slug, such as gpsea.
+        #[arg(long)]
+        territory: String,
+        /// Role code: territory_admin, agent, committee_member, commune_referent, partner,
+        /// applicant, company, facilitator.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Recompute every hash chain of the journal; exit status 1 when one is broken.
+    Verify,
+}
+
+/// The system clock, for production.
+#[derive(Debug)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+}
+
+impl Cli {
+    /// The configuration: file, environment, then flags.
+    pub fn config(&self) -> Result<Config> {
+        let file = self.config.clone().unwrap_or_else(|| PathBuf::from("trame.toml"));
+        let mut cfg = Config::load(Some(&file), std::env::vars())?;
+        if let Some(url) = &self.database_url {
+            cfg.database_url = url.clone();
+        }
+        if let Some(dir) = &self.data_dir {
+            cfg.data_dir = dir.clone();
+        }
+        if let Command::Serve { addr: Some(addr) } = &self.command {
+            cfg.addr = addr.clone();
+        }
+        Ok(cfg)
+    }
+}
+
+/// Opens the store, creating the data folder for SQLite.
+pub async fn open_store(cfg: &Config) -> Result<Store> {
+    let url = cfg.database_url();
+    if url.starts_with("sqlite:") && cfg.database_url.is_empty() {
+        std::fs::create_dir_all(&cfg.data_dir)
+            .with_context(|| format!("création du dossier {}", cfg.data_dir.display()))?;
+    }
+    Store::connect(&url, Arc::new(SystemClock))
+        .await
+        .with_context(|| "connexion à la base de données".to_string())
+}
+
+/// Runs the command.
+pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { .. } => serve::serve(cfg).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate => {
+            open_store(&cfg).await?.migrate().await?;
+            println!("Base de données à jour.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { action } => demo(action, &cfg).await,
+        Command::User { action: UserAction::Add { email, name, territory, role } } => {
+            user_add(&cfg, &email, &name, &territory, &role).await
+        }
+        Command::Audit { action: AuditAction::Verify } => audit_verify(&cfg).await,
+    }
+}
+
+async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
+    if let DemoAction::Reset { yes } = action {
+        if !yes {
+            bail!("« demo reset » efface toute la base de données : ajoutez --yes pour confirmer");
+        }
+        erase(cfg).await?;
+    }
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    match store.load_demo().await? {
+        trame_store::demo::DemoOutcome::Loaded => {
+            println!("Territoire de démonstration chargé.");
+            serve::print_demo_accounts();
+        }
+        trame_store::demo::DemoOutcome::AlreadyPresent => {
+            println!("La base contient déjà un territoire : rien n'a été chargé.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Erases the database: the SQLite files, or every table of the PostgreSQL schema.
+async fn erase(cfg: &Config) -> Result<()> {
+    let url = cfg.database_url();
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let path = rest.split('?').next().unwrap_or(rest);
+        for suffix in ["", "-wal", "-shm"] {
+            let f = format!("{path}{suffix}");
+            if std::path::Path::new(&f).exists() {
+                std::fs::remove_file(&f).with_context(|| format!("suppression de {f}"))?;
+            }
+        }
+    } else {
+        use sea_orm::ConnectionTrait;
+        let store = open_store(cfg).await?;
+        store
+            .connection()
+            .execute_unprepared("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .await?;
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        Ok(rpassword::prompt_password("Mot de passe : ")?)
+    } else {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+async fn user_add(cfg: &Config, email: &str, name: &str, territory: &str, role: &str) -> Result<ExitCode> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email : {e}"))?;
+    let role = Role::from_code(role).with_context(|| {
+        let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        format!("--role : rôle inconnu ; rôles possibles : {}", codes.join(", "))
+    })?;
+    if name.trim().is_empty() {
+        bail!("--name : le nom est obligatoire");
+    }
+    let password = read_password()?;
+    trame_domain::password::check_new_password(&password, &[email.as_str(), name], cfg.min_password_bits)
+        .map_err(|e| anyhow::anyhow!("mot de passe : {e}"))?;
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    let t = store
+        .territory_by_slug(territory)
+        .await
+        .map_err(|_| anyhow::anyhow!("--territory : aucun territoire « {territory} »"))?;
+    let person = store.create_person(None, &email, name, &password).await?;
+    store.add_membership(None, t.scope(), person.id, role).await?;
+    println!("Compte {} créé : {} dans {}.", email, role.label(), t.name);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_verify(cfg: &Config) -> Result<ExitCode> {
+    let store = open_store(cfg).await?;
+    let checks = store.audit_verify().await?;
+    let mut ok = true;
+    for c in &checks {
+        match &c.broken {
+            None => println!("{} : intègre ({} entrées)", c.chain, c.entries),
+            Some(why) => {
+                ok = false;
+                println!("{} : ROMPUE — {}", c.chain, why);
+            }
+        }
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

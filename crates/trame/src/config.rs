@@ -1,0 +1,175 @@
+//! Configuration: defaults, then `trame.toml` (or the file named by `--config` /
+//! `TRAME_CONFIG`), then `TRAME_*` environment variables, then command-line flags.
+//! Unknown keys in the file and unknown `TRAME_*` variables are errors, so a typo never
+//! goes unnoticed.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The settings of a deployment.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: String,
+    /// Folder of the embedded database and other files.
+    pub data_dir: PathBuf,
+    /// Database URL; empty means the SQLite file `trame.db` in `data_dir`.
+    pub database_url: String,
+    /// Public URL of the site; `https://…` turns on `Secure` cookies and HSTS.
+    pub public_url: String,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: u32,
+    /// Login attempts allowed per IP address per rate window.
+    pub login_attempts_per_window: u32,
+    /// State-changing requests allowed per IP address per rate window.
+    pub posts_per_window: u32,
+    /// Rate window, in seconds.
+    pub rate_window_seconds: u64,
+    /// Days the access log of personal-data reads is kept (CNIL: 6 months to 1 year).
+    pub access_log_retention_days: u32,
+    /// Bits of entropy a new password needs (CNIL: about 80).
+    pub min_password_bits: f64,
+    /// Load the demo territory when the database holds none.
+    pub demo: bool,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("trame-data"),
+            database_url: String::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+            session_idle_minutes: 60,
+            login_attempts_per_window: 20,
+            posts_per_window: 120,
+            rate_window_seconds: 600,
+            access_log_retention_days: 365,
+            min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
+            demo: true,
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// Variables that start with `TRAME_` but are not settings.
+const NOT_SETTINGS: &[&str] = &["TRAME_CONFIG", "TRAME_LOG", "TRAME_TEST_DATABASE_URL"];
+
+impl Config {
+    /// Loads the file (if present) then applies the environment `vars`.
+    pub fn load(file: Option<&Path>, vars: impl Iterator<Item = (String, String)>) -> Result<Self> {
+        let mut cfg = match file {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("lecture de {}", path.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("fichier de configuration {}", path.display()))?
+            }
+            Some(path) if path != Path::new("trame.toml") => {
+                bail!("le fichier de configuration {} n'existe pas", path.display())
+            }
+            _ => Config::default(),
+        };
+        for (key, value) in vars {
+            let Some(name) = key.strip_prefix("TRAME_") else {
+                continue;
+            };
+            if NOT_SETTINGS.contains(&key.as_str()) {
+                continue;
+            }
+            cfg.set(&name.to_lowercase(), &value)
+                .with_context(|| format!("variable d'environnement {key}"))?;
+        }
+        Ok(cfg)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        fn num<T: std::str::FromStr>(v: &str) -> Result<T> {
+            v.trim().parse().map_err(|_| anyhow::anyhow!("« {v} » n'est pas un nombre valide"))
+        }
+        match key {
+            "addr" => self.addr = value.into(),
+            "data_dir" => self.data_dir = value.into(),
+            "database_url" => self.database_url = value.into(),
+            "public_url" => self.public_url = value.into(),
+            "session_idle_minutes" => self.session_idle_minutes = num(value)?,
+            "login_attempts_per_window" => self.login_attempts_per_window = num(value)?,
+            "posts_per_window" => self.posts_per_window = num(value)?,
+            "rate_window_seconds" => self.rate_window_seconds = num(value)?,
+            "access_log_retention_days" => self.access_log_retention_days = num(value)?,
+            "min_password_bits" => self.min_password_bits = num(value)?,
+            "demo" => self.demo = matches!(value.trim(), "1" | "true" | "oui" | "yes"),
+            "log_format" => self.log_format = value.into(),
+            other => bail!("réglage inconnu « {other} »"),
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to the SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}/trame.db?mode=rwc", self.data_dir.display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The web layer's settings.
+    pub fn web(&self) -> trame_web::WebConfig {
+        trame_web::WebConfig {
+            session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes)),
+            tls: self.public_url.starts_with("https://"),
+            login_attempts_per_window: self.login_attempts_per_window,
+            posts_per_window: self.posts_per_window,
+            rate_window: std::time::Duration::from_secs(self.rate_window_seconds),
+            min_password_bits: self.min_password_bits,
+        }
+    }
+
+    /// The job runner's settings.
+    pub fn jobs(&self) -> trame_store::jobs::JobSettings {
+        trame_store::jobs::JobSettings {
+            session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes)),
+            access_log_retention: time::Duration::days(i64::from(self.access_log_retention_days)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(v: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        v.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn environment_overrides_and_unknown_keys_fail() {
+        let cfg = Config::load(None, vars(&[("TRAME_ADDR", "0.0.0.0:9000"), ("PATH", "/bin")]));
+        assert_eq!(cfg.map(|c| c.addr).ok(), Some("0.0.0.0:9000".into()));
+        assert!(Config::load(None, vars(&[("TRAME_ADRR", "x")])).is_err());
+        assert!(Config::load(None, vars(&[("TRAME_SESSION_IDLE_MINUTES", "soixante")])).is_err());
+    }
+
+    #[test]
+    fn unknown_file_keys_fail() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        let path = dir.path().join("trame.toml");
+        assert!(std::fs::write(&path, "addr = \"127.0.0.1:1\"\nsesion_idle_minutes = 5\n").is_ok());
+        let err = Config::load(Some(&path), vars(&[])).err().map(|e| format!("{e:#}"));
+        assert!(err.is_some_and(|e| e.contains("sesion_idle_minutes")));
+        assert!(std::fs::write(&path, "addr = \"127.0.0.1:1\"\n").is_ok());
+        assert_eq!(
+            Config::load(Some(&path), vars(&[])).map(|c| c.addr).ok(),
+            Some("127.0.0.1:1".into())
+        );
+    }
+}
