@@ -1,0 +1,164 @@
+//! The authorization matrix: every route × anonymous, every role of the territory, every
+//! role of another territory. It walks the router's own table, so a new route is covered
+//! the day it is added, and a route whose path it cannot fill in makes it fail.
+
+use trame_domain::role::Role;
+use trame_testkit::{Client, TestApp};
+use trame_web::access::Access;
+use trame_web::routes::{RouteSpec, specs};
+
+/// Fills in a route's path for the GPSEA territory.
+fn instantiate(spec: &RouteSpec, journal_id: i64) -> anyhow::Result<String> {
+    let mut path = spec.path.replace("{territoire}", "gpsea");
+    path = path.replace("{id}", &journal_id.to_string());
+    path = path.replace("{file}", "trame.css");
+    anyhow::ensure!(!path.contains('{'), "the matrix cannot fill in {}: add it", spec.path);
+    Ok(path)
+}
+
+async fn call(client: &mut Client, spec: &RouteSpec, path: &str) -> anyhow::Result<trame_testkit::Resp> {
+    if spec.method == axum::http::Method::GET {
+        client.get(path).await
+    } else {
+        client.post_form(path, form_for(path)).await
+    }
+}
+
+/// The form a state-changing route is sent with: the GPSEA territory wherever a
+/// territory is chosen.
+fn form_for(path: &str) -> &'static [(&'static str, &'static str)] {
+    match path {
+        "/compte/territoire" => &[("territoire", "gpsea")],
+        _ => &[],
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone, Copy)]
+enum Viewer {
+    Anonymous,
+    Member(Role),
+    Outsider(Role),
+}
+
+fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
+    // Choosing GPSEA as one's territory is refused to those who are not members of it.
+    if spec.path == "/compte/territoire" && matches!(viewer, Viewer::Outsider(_)) {
+        return "404";
+    }
+    match (spec.access, viewer) {
+        (Access::Public, _) => "answered",
+        (Access::Authenticated, Viewer::Anonymous) => "login",
+        (Access::Authenticated, _) => "answered",
+        (Access::TerritoryPublic, _) => "ok",
+        (Access::TerritoryMember(_), Viewer::Anonymous) => "login",
+        (Access::TerritoryMember(_), Viewer::Outsider(_)) => "404",
+        (access @ Access::TerritoryMember(_), Viewer::Member(role)) => {
+            if access.allows(&[role]) { "ok" } else { "403" }
+        }
+    }
+}
+
+fn classify(resp: &trame_testkit::Resp) -> &'static str {
+    match resp.status {
+        200 => "ok",
+        303 if resp.location().is_some_and(|l| l.starts_with("/connexion")) => "login",
+        403 => "403",
+        404 => "404",
+        s if s >= 500 => "error",
+        _ => "other",
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> {
+    let generous = trame_web::WebConfig {
+        login_attempts_per_window: 10_000,
+        posts_per_window: 10_000,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(generous).await?;
+    let journal_id = app.store.audit_list(app.gpsea.scope(), 1).await?[0].id;
+    let mut viewers = vec![Viewer::Anonymous];
+    viewers.extend(Role::ALL.iter().map(|r| Viewer::Member(*r)));
+    viewers.extend(Role::ALL.iter().map(|r| Viewer::Outsider(*r)));
+    let mut failures = Vec::new();
+    let routes = specs();
+    assert!(routes.len() >= 15, "the table lists every route");
+    let login = |viewer: Viewer| {
+        let app = &app;
+        async move {
+            match viewer {
+                Viewer::Anonymous => Ok(app.client()),
+                Viewer::Member(role) => app.client_as(&app.gpsea, role).await,
+                Viewer::Outsider(role) => app.client_as(&app.other, role).await,
+            }
+        }
+    };
+    for viewer in viewers {
+        let mut session = login(viewer).await?;
+        for spec in &routes {
+            // Logging out ends the session: that route gets a session of its own.
+            let mut own;
+            let client = if spec.path == "/deconnexion" {
+                own = login(viewer).await?;
+                &mut own
+            } else {
+                &mut session
+            };
+            let path = instantiate(spec, journal_id)?;
+            let resp = call(client, spec, &path).await?;
+            let got = classify(&resp);
+            let want = expected(spec, viewer);
+            let fine = match want {
+                "answered" => !matches!(got, "login" | "403" | "404" | "error"),
+                w => got == w,
+            };
+            if !fine {
+                failures.push(format!("{viewer:?} {} {path}: want {want}, got {} ({got})", spec.method, resp.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn another_territorys_objects_are_not_found_even_for_an_admin() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let foreign = app.store.audit_list(app.other.scope(), 1).await?[0].id;
+    let own = app.store.audit_list(app.gpsea.scope(), 1).await?[0].id;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    assert_eq!(admin.get(&format!("/gpsea/admin/journal/{own}")).await?.status, 200);
+    assert_eq!(admin.get(&format!("/gpsea/admin/journal/{foreign}")).await?.status, 404);
+    assert_eq!(admin.get("/controle/admin/journal").await?.status, 404);
+    assert_eq!(admin.get(&format!("/controle/admin/journal/{foreign}")).await?.status, 404);
+    assert_eq!(admin.get("/controle/espace").await?.status, 404);
+    // Switching to a territory one does not belong to is refused the same way.
+    let r = admin.post_form("/compte/territoire", &[("territoire", "controle")]).await?;
+    assert_eq!(r.status, 404);
+    // A territory that does not exist looks the same as one that is closed to you.
+    assert_eq!(admin.get("/inexistant/espace").await?.status, 404);
+    assert_eq!(admin.get("/inexistant").await?.status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_paths_are_not_found() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut c = app.client();
+    for path in ["/gpsea/admin", "/static/secret.txt", "/a/b/c/d", "/gpsea/espace/x"] {
+        assert_eq!(c.get(path).await?.status, 404, "{path}");
+    }
+    Ok(())
+}
+
+/// The rules, as a reviewer reads them: any change to who may call what shows in review.
+#[test]
+fn the_rule_of_every_route_is_on_record() {
+    let table: Vec<String> = specs()
+        .iter()
+        .map(|s| format!("{:<5} {:<38} {:?}", s.method.as_str(), s.path, s.access))
+        .collect();
+    insta::assert_snapshot!(table.join("\n"));
+}
