@@ -1,0 +1,129 @@
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use trame_testkit::TestDb;
+
+fn trame(dir: &std::path::Path, db: &TestDb) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_trame"));
+    c.current_dir(dir)
+        .env_remove("TRAME_CONFIG")
+        .env("TRAME_LOG", "warn")
+        .arg("--database-url")
+        .arg(db.url());
+    c
+}
+
+fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn serve_loads_the_demo_answers_and_stops_on_sigterm() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    let started = Instant::now();
+    let mut child = trame(dir.path(), &db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines.next().ok_or_else(|| anyhow::anyhow!("serve exited: {printed:?}"))??;
+        printed.push(line.clone());
+        if let Some(rest) = line.strip_prefix("Trame est servi sur http://") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    let home = http_get(&addr, "/gpsea")?;
+    let first_answer = started.elapsed();
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("Grand Paris Sud Est Avenir"));
+    // The demo accounts follow the address.
+    let rest: Vec<String> = lines.by_ref().take(9).collect::<Result<_, _>>()?;
+    assert!(rest.iter().any(|l| l.contains("admin@demo.trame.test")), "{rest:?}");
+    assert!(printed.iter().any(|l| l.contains("territoire de démonstration GPSEA chargé")));
+    eprintln!("serve → first answer: {first_answer:?}");
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status()?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            assert!(status.success(), "graceful shutdown exits 0: {status}");
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "serve did not stop within 15 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_maintenance_commands_work_end_to_end() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    let run = |args: &[&str], stdin: Option<&str>| -> anyhow::Result<(bool, String)> {
+        let mut child = trame(dir.path(), &db)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(stdin.unwrap_or("").as_bytes())?;
+        }
+        let out = child.wait_with_output()?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok((out.status.success(), text))
+    };
+    let (ok, out) = run(&["migrate"], None)?;
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["demo", "load"], None)?;
+    assert!(ok && out.contains("agent@demo.trame.test"), "{out}");
+    let (ok, out) = run(&["demo", "load"], None)?;
+    assert!(ok && out.contains("rien n'a été chargé"), "{out}");
+    let add = ["user", "add", "--email", "Marie.Durand@gpsea.fr", "--name", "Marie Durand", "--territory", "gpsea", "--role", "agent"];
+    let (ok, out) = run(&add, Some("court\n"))?;
+    assert!(!ok && out.contains("au moins 12 caractères"), "{out}");
+    let (ok, out) = run(&add, Some("marie durand gpsea"))?;
+    assert!(!ok && out.contains("trop facile à deviner"), "{out}");
+    let (ok, out) = run(&add, Some("la marne coule sous le pont de créteil\n"))?;
+    assert!(ok && out.contains("Compte marie.durand@gpsea.fr créé"), "{out}");
+    let (ok, out) = run(&add, Some("la marne coule sous le pont de créteil\n"))?;
+    assert!(!ok && out.contains("Un compte existe déjà"), "{out}");
+    let mut bad_role = add.to_vec();
+    bad_role[9] = "chef";
+    let (ok, out) = run(&bad_role, Some("x"))?;
+    assert!(!ok && out.contains("rôles possibles"), "{out}");
+    let (ok, out) = run(&["audit", "verify"], None)?;
+    assert!(ok && out.contains("platform : intègre") && !out.contains("ROMPUE"), "{out}");
+    let (ok, out) = run(&["demo", "reset"], None)?;
+    assert!(!ok && out.contains("--yes"), "{out}");
+    Ok(())
+}
+
+#[test]
+fn an_unknown_setting_is_an_error() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("trame.toml"), "adr = \"127.0.0.1:1\"\n")?;
+    let out = trame(dir.path(), &db).arg("migrate").output()?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `adr`"));
+    let out = trame(dir.path(), &db).env("TRAME_SESION_IDLE_MINUTES", "5").arg("migrate").output()?;
+    assert!(!out.status.success());
+    Ok(())
+}
