@@ -58,7 +58,9 @@ mod tests {
             lat: 48.7836,
             lon: 2.4548,
         }]);
-        let text = out.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let text = out
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         assert_eq!(
             text,
             "code_insee,nom,population,latitude,longitude\n94028,\"Créteil, préfecture\",93397,48.7836,2.4548\n"

@@ -16,11 +16,7 @@ impl Email {
         if s.is_empty() {
             return Err(ParseError::new("L'adresse électronique est obligatoire."));
         }
-        let bad = || {
-            ParseError::new(
-                "L'adresse électronique doit avoir la forme nom@domaine.fr.",
-            )
-        };
+        let bad = || ParseError::new("L'adresse électronique doit avoir la forme nom@domaine.fr.");
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -72,10 +68,21 @@ mod tests {
     #[test]
     fn normalises_and_refuses() {
         assert_eq!(
-            Email::parse("  Agent@GPSEA.fr ").map(|e| e.to_string()).ok(),
+            Email::parse("  Agent@GPSEA.fr ")
+                .map(|e| e.to_string())
+                .ok(),
             Some("agent@gpsea.fr".into())
         );
-        for bad in ["", "agent", "agent@", "@gpsea.fr", "a@b", "a b@c.fr", "a@b@c.fr", "a@.fr"] {
+        for bad in [
+            "",
+            "agent",
+            "agent@",
+            "@gpsea.fr",
+            "a@b",
+            "a b@c.fr",
+            "a@b@c.fr",
+            "a@.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -30,7 +30,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         };
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn digit_sum(digits: &str) -> u32 {
@@ -86,7 +86,7 @@ impl Siret {
             ));
         }
         let valid = if s.starts_with(LA_POSTE_SIREN) {
-            luhn_valid(&s) || digit_sum(&s) % 5 == 0
+            luhn_valid(&s) || digit_sum(&s).is_multiple_of(5)
         } else {
             luhn_valid(&s)
         };
@@ -149,7 +149,9 @@ impl CodeInsee {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim().to_uppercase();
         if s.is_empty() {
-            return Err(ParseError::new("Le code INSEE de la commune est obligatoire."));
+            return Err(ParseError::new(
+                "Le code INSEE de la commune est obligatoire.",
+            ));
         }
         let ok = s.len() == 5
             && (s.chars().all(|c| c.is_ascii_digit())
@@ -251,7 +253,9 @@ mod tests {
         assert!(CodeInsee::parse("94028").is_ok());
         assert!(CodeInsee::parse("2A004").is_ok());
         assert_eq!(
-            CodeInsee::parse("97411").map(|c| c.departement().to_string()).ok(),
+            CodeInsee::parse("97411")
+                .map(|c| c.departement().to_string())
+                .ok(),
             Some("974".into())
         );
         assert!(CodeInsee::parse("2C004").is_err());

@@ -6,7 +6,9 @@ use std::fmt;
 
 /// An amount in euros, stored as integer cents. Negative amounts are allowed (balances);
 /// the forms that need a positive amount check it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Euros(i64);
 
 /// The largest amount a person may type: one thousand million euros.

@@ -8,7 +8,14 @@ use std::fmt;
 
 /// Words a territory slug may not take, because they are top-level routes.
 const RESERVED: &[&str] = &[
-    "static", "connexion", "deconnexion", "compte", "healthz", "readyz", "api", "admin",
+    "static",
+    "connexion",
+    "deconnexion",
+    "compte",
+    "healthz",
+    "readyz",
+    "api",
+    "admin",
     "territoires",
 ];
 

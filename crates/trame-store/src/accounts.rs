@@ -155,7 +155,11 @@ impl Store {
         .insert(&tx)
         .await
         .map_err(|e| {
-            StoreError::unique_as(e, "role", "Cette personne a déjà ce rôle dans ce territoire.")
+            StoreError::unique_as(
+                e,
+                "role",
+                "Cette personne a déjà ce rôle dans ce territoire.",
+            )
         })?;
         audit::record(
             &tx,
@@ -197,7 +201,10 @@ impl Store {
             .filter(membership::Column::PersonId.eq(person_id))
             .all(&self.db)
             .await?;
-        let mut roles: Vec<Role> = rows.iter().filter_map(|m| Role::from_code(&m.role)).collect();
+        let mut roles: Vec<Role> = rows
+            .iter()
+            .filter_map(|m| Role::from_code(&m.role))
+            .collect();
         roles.sort();
         Ok(roles)
     }
@@ -244,7 +251,11 @@ impl Store {
             let (Some(p), Some(role)) = (p, Role::from_code(&m.role)) else {
                 continue;
             };
-            by_person.entry(p.id).or_insert_with(|| (p, Vec::new())).1.push(role);
+            by_person
+                .entry(p.id)
+                .or_insert_with(|| (p, Vec::new()))
+                .1
+                .push(role);
         }
         let mut out: Vec<(Person, Vec<Role>)> = by_person.into_values().collect();
         for (_, roles) in &mut out {

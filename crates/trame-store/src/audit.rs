@@ -132,11 +132,7 @@ impl Store {
     }
 
     /// One entry of a territory's journal; `NotFound` for another territory's entry.
-    pub async fn audit_get(
-        &self,
-        scope: Scope,
-        id: i64,
-    ) -> Result<audit_event::Model, StoreError> {
+    pub async fn audit_get(&self, scope: Scope, id: i64) -> Result<audit_event::Model, StoreError> {
         audit_event::Entity::find_by_id(id)
             .filter(audit_event::Column::TerritoryId.eq(scope.territory_id()))
             .one(&self.db)
@@ -158,10 +154,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn verify_chain(
-        &self,
-        head: &audit_chain_head::Model,
-    ) -> Result<ChainCheck, StoreError> {
+    async fn verify_chain(&self, head: &audit_chain_head::Model) -> Result<ChainCheck, StoreError> {
         const PAGE: u64 = 1000;
         let mut prev = trame_domain::audit::GENESIS_HASH.to_owned();
         let mut expected_seq = 1i64;

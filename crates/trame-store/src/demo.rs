@@ -15,14 +15,38 @@ pub const DEMO_PASSWORD: &str = "demo trame gpsea 2026";
 
 /// The demo accounts: email, display name, role.
 pub const DEMO_ACCOUNTS: [(&str, &str, Role); 8] = [
-    ("admin@demo.trame.test", "Alice Administratrice", Role::TerritoryAdmin),
+    (
+        "admin@demo.trame.test",
+        "Alice Administratrice",
+        Role::TerritoryAdmin,
+    ),
     ("agent@demo.trame.test", "Bruno Instructeur", Role::Agent),
-    ("comite@demo.trame.test", "Chloé Comité", Role::CommitteeMember),
-    ("referent@demo.trame.test", "David Référent", Role::CommuneReferent),
-    ("partenaire@demo.trame.test", "Emma Partenaire", Role::Partner),
+    (
+        "comite@demo.trame.test",
+        "Chloé Comité",
+        Role::CommitteeMember,
+    ),
+    (
+        "referent@demo.trame.test",
+        "David Référent",
+        Role::CommuneReferent,
+    ),
+    (
+        "partenaire@demo.trame.test",
+        "Emma Partenaire",
+        Role::Partner,
+    ),
     ("porteur@demo.trame.test", "Fatou Porteuse", Role::Applicant),
-    ("entreprise@demo.trame.test", "Gaël Entreprise", Role::Company),
-    ("accompagnement@demo.trame.test", "Hélène Accompagnement", Role::Facilitator),
+    (
+        "entreprise@demo.trame.test",
+        "Gaël Entreprise",
+        Role::Company,
+    ),
+    (
+        "accompagnement@demo.trame.test",
+        "Hélène Accompagnement",
+        Role::Facilitator,
+    ),
 ];
 
 /// Parses the embedded GPSEA reference file.
@@ -47,12 +71,15 @@ impl Store {
         if !self.territories().await?.is_empty() {
             return Ok(DemoOutcome::AlreadyPresent);
         }
-        let slug = TerritorySlug::parse("gpsea")
-            .map_err(|e| StoreError::Internal(e.message))?;
-        let territory = self.create_territory(None, &slug, &gpsea_reference()?).await?;
+        let slug = TerritorySlug::parse("gpsea").map_err(|e| StoreError::Internal(e.message))?;
+        let territory = self
+            .create_territory(None, &slug, &gpsea_reference()?)
+            .await?;
         for (email, name, role) in DEMO_ACCOUNTS {
             let email = Email::parse(email).map_err(|e| StoreError::Internal(e.message))?;
-            let person = self.create_person(None, &email, name, DEMO_PASSWORD).await?;
+            let person = self
+                .create_person(None, &email, name, DEMO_PASSWORD)
+                .await?;
             self.add_membership(None, territory.scope(), person.id, role)
                 .await?;
         }

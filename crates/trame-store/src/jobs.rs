@@ -8,8 +8,7 @@
 use crate::entities::{job_lease, job_run};
 use crate::{Store, StoreError};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QuerySelect,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QuerySelect, TransactionTrait,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -159,8 +158,7 @@ impl Store {
                 crate::sessions::purge_idle(&tx, now - settings.session_idle).await?
             }
             Job::PurgeAccessLog => {
-                crate::access_log::purge_before(&tx, now - settings.access_log_retention)
-                    .await?
+                crate::access_log::purge_before(&tx, now - settings.access_log_retention).await?
             }
         };
         let run_id = run.id;

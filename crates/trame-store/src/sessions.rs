@@ -85,7 +85,9 @@ impl Store {
             return Ok(None);
         };
         if s.last_seen_at + idle < now {
-            session::Entity::delete_by_id(s.token_hash).exec(&self.db).await?;
+            session::Entity::delete_by_id(s.token_hash)
+                .exec(&self.db)
+                .await?;
             return Ok(None);
         }
         let info = SessionInfo {
@@ -101,11 +103,7 @@ impl Store {
     }
 
     /// Records the territory a person switched to.
-    pub async fn switch_territory(
-        &self,
-        token: &str,
-        territory_id: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn switch_territory(&self, token: &str, territory_id: i64) -> Result<(), StoreError> {
         let tx = self.begin_write().await?;
         let s = session::Entity::find_by_id(token_hash(token))
             .one(&tx)
@@ -134,11 +132,16 @@ impl Store {
     /// Ends a session server-side (logout).
     pub async fn close_session(&self, token: &str) -> Result<(), StoreError> {
         let tx = self.begin_write().await?;
-        let Some(s) = session::Entity::find_by_id(token_hash(token)).one(&tx).await? else {
+        let Some(s) = session::Entity::find_by_id(token_hash(token))
+            .one(&tx)
+            .await?
+        else {
             return Ok(());
         };
         let person_id = s.person_id;
-        session::Entity::delete_by_id(s.token_hash).exec(&tx).await?;
+        session::Entity::delete_by_id(s.token_hash)
+            .exec(&tx)
+            .await?;
         audit::record(
             &tx,
             self.now(),

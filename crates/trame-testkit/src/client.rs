@@ -24,7 +24,9 @@ pub struct Resp {
 impl Resp {
     /// The `Location` header.
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// A header's value.
@@ -45,7 +47,11 @@ pub struct Client {
 impl Client {
     /// A client with no cookies from `ip`.
     pub fn new(router: Router, ip: IpAddr) -> Self {
-        Self { router, ip, cookies: BTreeMap::new() }
+        Self {
+            router,
+            ip,
+            cookies: BTreeMap::new(),
+        }
     }
 
     /// Sends a request and keeps the cookies it sets.
@@ -59,14 +65,19 @@ impl Client {
                 .join("; ");
             req.headers_mut().insert(header::COOKIE, cookie.parse()?);
         }
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         let resp = self.router.clone().oneshot(req).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         for v in headers.get_all(header::SET_COOKIE) {
             let Ok(v) = v.to_str() else { continue };
-            let Some((pair, attrs)) = v.split_once(';').or(Some((v, ""))) else { continue };
-            let Some((name, value)) = pair.split_once('=') else { continue };
+            let Some((pair, attrs)) = v.split_once(';').or(Some((v, ""))) else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
             if attrs.contains("Max-Age=0") || value.is_empty() {
                 self.cookies.remove(name);
             } else {
@@ -74,12 +85,17 @@ impl Client {
             }
         }
         let bytes = resp.into_body().collect().await?.to_bytes();
-        Ok(Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+        Ok(Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
     }
 
     /// `GET path`.
     pub async fn get(&mut self, path: &str) -> anyhow::Result<Resp> {
-        self.send(Request::builder().uri(path).body(Body::empty())?).await
+        self.send(Request::builder().uri(path).body(Body::empty())?)
+            .await
     }
 
     /// `POST path` with a form; the anti-forgery token is added from the cookie (fetched
@@ -91,7 +107,8 @@ impl Client {
         let token = self.cookies.get("trame_csrf").cloned().unwrap_or_default();
         let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
         all.extend_from_slice(fields);
-        self.post_raw(path, &serde_urlencoded::to_string(&all)?).await
+        self.post_raw(path, &serde_urlencoded::to_string(&all)?)
+            .await
     }
 
     /// `POST path` with a raw urlencoded body, nothing added.
@@ -108,6 +125,7 @@ impl Client {
 
     /// Logs in through the form.
     pub async fn login(&mut self, email: &str, password: &str) -> anyhow::Result<Resp> {
-        self.post_form("/connexion", &[("email", email), ("password", password)]).await
+        self.post_form("/connexion", &[("email", email), ("password", password)])
+            .await
     }
 }

@@ -28,7 +28,11 @@ impl TestDb {
             _ => {
                 let dir = tempfile::tempdir()?;
                 let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-                Ok(Self { url, pg: None, _dir: Some(dir) })
+                Ok(Self {
+                    url,
+                    pg: None,
+                    _dir: Some(dir),
+                })
             }
         }
     }
@@ -66,7 +70,10 @@ impl TestDb {
         admin.close().await?;
         Ok(Self {
             url: replace_db(admin_url, &name),
-            pg: Some(PgCleanup { admin_url: admin_url.to_owned(), name }),
+            pg: Some(PgCleanup {
+                admin_url: admin_url.to_owned(),
+                name,
+            }),
             _dir: None,
         })
     }
@@ -79,7 +86,10 @@ fn hex_suffix() -> String {
 
 /// Template name from the migration set, so a new migration gets a new template.
 fn template_name() -> String {
-    let names: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in names.join(",").bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
@@ -94,9 +104,15 @@ fn replace_db(url: &str, name: &str) -> String {
     }
 }
 
-async fn ensure_template(admin: &DatabaseConnection, admin_url: &str, template: &str) -> anyhow::Result<()> {
+async fn ensure_template(
+    admin: &DatabaseConnection,
+    admin_url: &str,
+    template: &str,
+) -> anyhow::Result<()> {
     let backend = admin.get_database_backend();
-    admin.execute_unprepared("SELECT pg_advisory_lock(727163)").await?;
+    admin
+        .execute_unprepared("SELECT pg_advisory_lock(727163)")
+        .await?;
     let exists = admin
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -110,14 +126,24 @@ async fn ensure_template(admin: &DatabaseConnection, admin_url: &str, template: 
     } else {
         build_template(admin, admin_url, template).await
     };
-    admin.execute_unprepared("SELECT pg_advisory_unlock(727163)").await?;
+    admin
+        .execute_unprepared("SELECT pg_advisory_unlock(727163)")
+        .await?;
     result
 }
 
-async fn build_template(admin: &DatabaseConnection, admin_url: &str, template: &str) -> anyhow::Result<()> {
+async fn build_template(
+    admin: &DatabaseConnection,
+    admin_url: &str,
+    template: &str,
+) -> anyhow::Result<()> {
     let building = format!("{template}_build");
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await?;
-    admin.execute_unprepared(&format!("CREATE DATABASE {building}")).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+        .await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {building}"))
+        .await?;
     let store = trame_store::Store::connect(
         &replace_db(admin_url, &building),
         Arc::new(FrozenClock::new(crate::start_instant())),
@@ -125,7 +151,9 @@ async fn build_template(admin: &DatabaseConnection, admin_url: &str, template: &
     .await?;
     store.migrate().await?;
     store.close().await?;
-    admin.execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {template}")).await?;
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+        .await?;
     Ok(())
 }
 
@@ -134,13 +162,19 @@ impl Drop for TestDb {
         let Some(pg) = self.pg.take() else { return };
         // Drop runs outside async; a short-lived runtime on its own thread drops the database.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {
                 if let Ok(admin) = Database::connect(&pg.admin_url).await {
                     let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg.name))
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                            pg.name
+                        ))
                         .await;
                     let _ = admin.close().await;
                 }

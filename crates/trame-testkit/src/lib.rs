@@ -92,7 +92,12 @@ impl TestApp {
                 let email = email_for(&t.slug, role);
                 let parsed = Email::parse(&email).map_err(|e| anyhow::anyhow!(e.message))?;
                 let p = store
-                    .create_person(None, &parsed, &format!("{} {}", role.label(), t.slug), PASSWORD)
+                    .create_person(
+                        None,
+                        &parsed,
+                        &format!("{} {}", role.label(), t.slug),
+                        PASSWORD,
+                    )
                     .await?;
                 store.add_membership(None, t.scope(), p.id, role).await?;
                 accounts.insert((t.slug.clone(), role), (p.id, email));

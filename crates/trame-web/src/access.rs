@@ -111,6 +111,7 @@ pub async fn enforce(
             return Err(AppError::Forbidden);
         }
     }
-    req.extensions_mut().insert(TerritoryCtx { territory, roles });
+    req.extensions_mut()
+        .insert(TerritoryCtx { territory, roles });
     Ok(next.run(req).await)
 }

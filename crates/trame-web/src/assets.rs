@@ -10,9 +10,21 @@ use axum::response::{IntoResponse, Response};
 pub const HTMX_FILE: &str = "htmx-2.0.11.min.js";
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("trame.css", "text/css; charset=utf-8", include_bytes!("../static/trame.css")),
-    (HTMX_FILE, "text/javascript; charset=utf-8", include_bytes!("../static/htmx-2.0.11.min.js")),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
+    (
+        "trame.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/trame.css"),
+    ),
+    (
+        HTMX_FILE,
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/htmx-2.0.11.min.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    ),
 ];
 
 /// `GET /static/{file}`.

@@ -13,7 +13,9 @@ tokio::task_local! {
 
 /// The current request's id, or `-` outside a request.
 pub fn request_id() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_owned())
 }
 
 /// What a handler can fail with.

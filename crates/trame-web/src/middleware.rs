@@ -56,7 +56,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value with the house attributes.
-pub fn set_cookie(name: &str, value: &str, same_site: &str, tls: bool, max_age: Option<i64>) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    same_site: &str,
+    tls: bool,
+    max_age: Option<i64>,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if tls {
         c.push_str("; Secure");
@@ -106,7 +112,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
              form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
@@ -126,11 +135,19 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 }
 
 /// Loads the session named by the cookie; drops a dead session's cookie.
-pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let token = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
     let mut dead = false;
     if let Some(token) = token {
-        match state.store.session(&token, state.config.session_idle).await? {
+        match state
+            .store
+            .session(&token, state.config.session_idle)
+            .await?
+        {
             Some(info) => {
                 let person = state.store.person(info.person_id).await?;
                 if person.disabled {
@@ -165,7 +182,11 @@ fn is_safe(method: &Method) -> bool {
 /// Checks the anti-forgery token of state-changing requests (form field or htmx header
 /// against the cookie; the `Origin` header, when sent, must be this site), counts them
 /// against the per-IP limit, and gives every response a token cookie.
-pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn csrf(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let cookie_token = cookie(req.headers(), CSRF_COOKIE)
         .filter(|t| t.len() == 64)
         .map(str::to_owned);
@@ -174,12 +195,21 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         body
     } else {
         let ip = ip_of(&parts.extensions);
-        if !state.limiter.allow(Purpose::Post, ip, state.config.posts_per_window) {
+        if !state
+            .limiter
+            .allow(Purpose::Post, ip, state.config.posts_per_window)
+        {
             return Err(AppError::TooManyRequests);
         }
         if let (Some(origin), Some(host)) = (
-            parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+            parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok()),
+            parts
+                .headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok()),
         ) {
             let origin_host = origin.split("://").nth(1).unwrap_or(origin);
             if origin_host != host {
@@ -194,9 +224,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
-            .or_else(|| {
-                form_urlencoded_field(&bytes, CSRF_FIELD)
-            });
+            .or_else(|| form_urlencoded_field(&bytes, CSRF_FIELD));
         let ok = match (&cookie_token, &sent) {
             (Some(c), Some(s)) => c.as_bytes().ct_eq(s.as_bytes()).into(),
             _ => false,
@@ -209,7 +237,13 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let token = cookie_token.clone().unwrap_or_else(new_token);
     parts.extensions.insert(CsrfToken(token.clone()));
     let mut resp = next.run(Request::from_parts(parts, body)).await;
-    if cookie_token.is_none() && !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(CSRF_COOKIE.as_bytes())) {
+    if cookie_token.is_none()
+        && !resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(CSRF_COOKIE.as_bytes()))
+    {
         let c = set_cookie(CSRF_COOKIE, &token, "Strict", state.config.tls, None);
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);

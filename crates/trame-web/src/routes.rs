@@ -28,24 +28,76 @@ const ANY_ROLE: &[Role] = &[];
 fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Access::*;
     let r = |method: Method, path: &'static str, access: Access, mr: MethodRouter<AppState>| {
-        (RouteSpec { method, path, access }, mr)
+        (
+            RouteSpec {
+                method,
+                path,
+                access,
+            },
+            mr,
+        )
     };
     vec![
         r(Method::GET, "/", Public, get(home::index)),
         r(Method::GET, "/healthz", Public, get(home::healthz)),
         r(Method::GET, "/readyz", Public, get(home::readyz)),
-        r(Method::GET, "/static/{file}", Public, get(crate::assets::serve)),
+        r(
+            Method::GET,
+            "/static/{file}",
+            Public,
+            get(crate::assets::serve),
+        ),
         r(Method::GET, "/connexion", Public, get(auth::login_form)),
         r(Method::POST, "/connexion", Public, post(auth::login_submit)),
-        r(Method::POST, "/deconnexion", Authenticated, post(auth::logout)),
+        r(
+            Method::POST,
+            "/deconnexion",
+            Authenticated,
+            post(auth::logout),
+        ),
         r(Method::GET, "/compte", Authenticated, get(account::show)),
-        r(Method::POST, "/compte/territoire", Authenticated, post(account::switch)),
-        r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),
-        r(Method::GET, "/{territoire}/communes.csv", TerritoryPublic, get(home::communes_csv)),
-        r(Method::GET, "/{territoire}/espace", TerritoryMember(ANY_ROLE), get(space::show)),
-        r(Method::GET, "/{territoire}/admin/membres", TerritoryMember(ADMIN), get(admin::members)),
-        r(Method::GET, "/{territoire}/admin/journal", TerritoryMember(ADMIN), get(admin::journal)),
-        r(Method::GET, "/{territoire}/admin/journal/{id}", TerritoryMember(ADMIN), get(admin::journal_entry)),
+        r(
+            Method::POST,
+            "/compte/territoire",
+            Authenticated,
+            post(account::switch),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}",
+            TerritoryPublic,
+            get(home::territory),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}/communes.csv",
+            TerritoryPublic,
+            get(home::communes_csv),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}/espace",
+            TerritoryMember(ANY_ROLE),
+            get(space::show),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}/admin/membres",
+            TerritoryMember(ADMIN),
+            get(admin::members),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}/admin/journal",
+            TerritoryMember(ADMIN),
+            get(admin::journal),
+        ),
+        r(
+            Method::GET,
+            "/{territoire}/admin/journal/{id}",
+            TerritoryMember(ADMIN),
+            get(admin::journal_entry),
+        ),
     ]
 }
 
@@ -66,8 +118,14 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(|| async { crate::error::AppError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,

@@ -109,7 +109,10 @@ impl Clock for SystemClock {
 impl Cli {
     /// The configuration: file, environment, then flags.
     pub fn config(&self) -> Result<Config> {
-        let file = self.config.clone().unwrap_or_else(|| PathBuf::from("trame.toml"));
+        let file = self
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("trame.toml"));
         let mut cfg = Config::load(Some(&file), std::env::vars())?;
         if let Some(url) = &self.database_url {
             cfg.database_url = url.clone();
@@ -146,10 +149,18 @@ pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { action } => demo(action, &cfg).await,
-        Command::User { action: UserAction::Add { email, name, territory, role } } => {
-            user_add(&cfg, &email, &name, &territory, &role).await
-        }
-        Command::Audit { action: AuditAction::Verify } => audit_verify(&cfg).await,
+        Command::User {
+            action:
+                UserAction::Add {
+                    email,
+                    name,
+                    territory,
+                    role,
+                },
+        } => user_add(&cfg, &email, &name, &territory, &role).await,
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => audit_verify(&cfg).await,
     }
 }
 
@@ -206,18 +217,31 @@ fn read_password() -> Result<String> {
     }
 }
 
-async fn user_add(cfg: &Config, email: &str, name: &str, territory: &str, role: &str) -> Result<ExitCode> {
+async fn user_add(
+    cfg: &Config,
+    email: &str,
+    name: &str,
+    territory: &str,
+    role: &str,
+) -> Result<ExitCode> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email : {e}"))?;
     let role = Role::from_code(role).with_context(|| {
         let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-        format!("--role : rôle inconnu ; rôles possibles : {}", codes.join(", "))
+        format!(
+            "--role : rôle inconnu ; rôles possibles : {}",
+            codes.join(", ")
+        )
     })?;
     if name.trim().is_empty() {
         bail!("--name : le nom est obligatoire");
     }
     let password = read_password()?;
-    trame_domain::password::check_new_password(&password, &[email.as_str(), name], cfg.min_password_bits)
-        .map_err(|e| anyhow::anyhow!("mot de passe : {e}"))?;
+    trame_domain::password::check_new_password(
+        &password,
+        &[email.as_str(), name],
+        cfg.min_password_bits,
+    )
+    .map_err(|e| anyhow::anyhow!("mot de passe : {e}"))?;
     let store = open_store(cfg).await?;
     store.migrate().await?;
     let t = store
@@ -225,7 +249,9 @@ async fn user_add(cfg: &Config, email: &str, name: &str, territory: &str, role: 
         .await
         .map_err(|_| anyhow::anyhow!("--territory : aucun territoire « {territory} »"))?;
     let person = store.create_person(None, &email, name, &password).await?;
-    store.add_membership(None, t.scope(), person.id, role).await?;
+    store
+        .add_membership(None, t.scope(), person.id, role)
+        .await?;
     println!("Compte {} créé : {} dans {}.", email, role.label(), t.name);
     Ok(ExitCode::SUCCESS)
 }
@@ -243,5 +269,9 @@ async fn audit_verify(cfg: &Config) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -70,7 +70,10 @@ impl Config {
                     .with_context(|| format!("fichier de configuration {}", path.display()))?
             }
             Some(path) if path != Path::new("trame.toml") => {
-                bail!("le fichier de configuration {} n'existe pas", path.display())
+                bail!(
+                    "le fichier de configuration {} n'existe pas",
+                    path.display()
+                )
             }
             _ => Config::default(),
         };
@@ -89,7 +92,9 @@ impl Config {
 
     fn set(&mut self, key: &str, value: &str) -> Result<()> {
         fn num<T: std::str::FromStr>(v: &str) -> Result<T> {
-            v.trim().parse().map_err(|_| anyhow::anyhow!("« {v} » n'est pas un nombre valide"))
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("« {v} » n'est pas un nombre valide"))
         }
         match key {
             "addr" => self.addr = value.into(),
@@ -152,7 +157,10 @@ mod tests {
 
     #[test]
     fn environment_overrides_and_unknown_keys_fail() {
-        let cfg = Config::load(None, vars(&[("TRAME_ADDR", "0.0.0.0:9000"), ("PATH", "/bin")]));
+        let cfg = Config::load(
+            None,
+            vars(&[("TRAME_ADDR", "0.0.0.0:9000"), ("PATH", "/bin")]),
+        );
         assert_eq!(cfg.map(|c| c.addr).ok(), Some("0.0.0.0:9000".into()));
         assert!(Config::load(None, vars(&[("TRAME_ADRR", "x")])).is_err());
         assert!(Config::load(None, vars(&[("TRAME_SESSION_IDLE_MINUTES", "soixante")])).is_err());
@@ -164,7 +172,9 @@ mod tests {
         let Some(dir) = dir else { return };
         let path = dir.path().join("trame.toml");
         assert!(std::fs::write(&path, "addr = \"127.0.0.1:1\"\nsesion_idle_minutes = 5\n").is_ok());
-        let err = Config::load(Some(&path), vars(&[])).err().map(|e| format!("{e:#}"));
+        let err = Config::load(Some(&path), vars(&[]))
+            .err()
+            .map(|e| format!("{e:#}"));
         assert!(err.is_some_and(|e| e.contains("sesion_idle_minutes")));
         assert!(std::fs::write(&path, "addr = \"127.0.0.1:1\"\n").is_ok());
         assert_eq!(

@@ -12,7 +12,9 @@ use trame_store::Store;
 /// Logs to standard error, as text or JSON; `TRAME_LOG` sets the filter.
 pub fn init_tracing(format: &str) {
     let filter = EnvFilter::try_from_env("TRAME_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         let _ = builder.json().try_init();
     } else {
@@ -22,7 +24,10 @@ pub fn init_tracing(format: &str) {
 
 /// Prints the demo accounts (demo data only).
 pub fn print_demo_accounts() {
-    println!("Comptes de démonstration (mot de passe : « {} ») :", trame_store::demo::DEMO_PASSWORD);
+    println!(
+        "Comptes de démonstration (mot de passe : « {} ») :",
+        trame_store::demo::DEMO_PASSWORD
+    );
     for (email, _, role) in trame_store::demo::DEMO_ACCOUNTS {
         println!("  {:<34} {}", email, role.label());
     }
@@ -45,10 +50,13 @@ pub async fn serve(cfg: Config) -> Result<()> {
     }
     let runner = tokio::spawn(run_jobs(store.clone(), cfg.clone()));
     let app = trame_web::app(trame_web::AppState::new(store.clone(), cfg.web()));
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serveur HTTP")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serveur HTTP")?;
     runner.abort();
     store.close().await?;
     tracing::info!("arrêt propre");
@@ -84,11 +92,18 @@ async fn run_jobs(store: Store, cfg: Config) {
     loop {
         tick.tick().await;
         let now = store.now();
-        match store.acquire_runner_lease(&holder, now, time::Duration::minutes(3)).await {
+        match store
+            .acquire_runner_lease(&holder, now, time::Duration::minutes(3))
+            .await
+        {
             Ok(true) => match store.run_due_jobs(now, cfg.jobs()).await {
                 Ok(reports) => {
                     for r in reports {
-                        tracing::info!(job = r.job.name(), rows = r.rows, "tâche planifiée exécutée");
+                        tracing::info!(
+                            job = r.job.name(),
+                            rows = r.rows,
+                            "tâche planifiée exécutée"
+                        );
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "tâches planifiées"),

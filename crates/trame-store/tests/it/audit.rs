@@ -6,7 +6,9 @@ use trame_testkit::TestApp;
 async fn the_journal_refuses_updates_and_deletes() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let db = app.store.connection();
-    let upd = db.execute_unprepared("UPDATE audit_event SET action = 'x' WHERE seq = 1").await;
+    let upd = db
+        .execute_unprepared("UPDATE audit_event SET action = 'x' WHERE seq = 1")
+        .await;
     assert!(upd.is_err(), "an update of the journal must be refused");
     let del = db.execute_unprepared("DELETE FROM audit_event").await;
     assert!(del.is_err(), "a delete of the journal must be refused");
@@ -21,9 +23,11 @@ async fn verify_finds_an_entry_edited_behind_the_triggers() -> anyhow::Result<()
     let db = app.store.connection();
     // Someone with the database owner's rights removes the protection and edits history.
     if app.store.backend() == trame_store::Backend::Postgres {
-        db.execute_unprepared("DROP TRIGGER audit_event_append_only ON audit_event").await?;
+        db.execute_unprepared("DROP TRIGGER audit_event_append_only ON audit_event")
+            .await?;
     } else {
-        db.execute_unprepared("DROP TRIGGER audit_event_no_update").await?;
+        db.execute_unprepared("DROP TRIGGER audit_event_no_update")
+            .await?;
     }
     db.execute_unprepared(&format!(
         "UPDATE audit_event SET object_id = '999' WHERE chain = 'territory:{}' AND seq = 2",
@@ -74,7 +78,13 @@ async fn a_failed_territory_creation_writes_nothing() -> anyhow::Result<()> {
     let slug = trame_domain::territory::TerritorySlug::parse("doublon")
         .map_err(|e| anyhow::anyhow!(e.message))?;
     let err = app.store.create_territory(None, &slug, &reference).await;
-    assert!(matches!(err, Err(trame_store::StoreError::Conflict { field: "communes", .. })));
+    assert!(matches!(
+        err,
+        Err(trame_store::StoreError::Conflict {
+            field: "communes",
+            ..
+        })
+    ));
     assert!(app.store.territory_by_slug("doublon").await.is_err());
     let checks = app.store.audit_verify().await?;
     assert_eq!(checks.len(), 3, "no chain head left behind: {checks:?}");

@@ -58,10 +58,16 @@ pub async fn switch(
     Form(form): Form<SwitchForm>,
 ) -> Result<Response, AppError> {
     let territory = state.store.territory_by_slug(&form.territoire).await?;
-    let roles = state.store.roles_in(territory.scope(), user.person_id).await?;
+    let roles = state
+        .store
+        .roles_in(territory.scope(), user.person_id)
+        .await?;
     if roles.is_empty() {
         return Err(AppError::NotFound);
     }
-    state.store.switch_territory(&user.token, territory.id).await?;
+    state
+        .store
+        .switch_territory(&user.token, territory.id)
+        .await?;
     Ok(Redirect::to(&format!("/{}/espace", territory.slug)).into_response())
 }

@@ -7,10 +7,10 @@ use crate::error::AppError;
 use crate::middleware::{CSRF_COOKIE, CurrentUser, SESSION_COOKIE, ip_of, set_cookie};
 use crate::ratelimit::Purpose;
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{Extensions, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use serde::Deserialize;
 use trame_domain::email::Email;
 use trame_store::accounts::LoginOutcome;
@@ -119,17 +119,29 @@ pub async fn login_submit(
         LoginOutcome::Success(person) => {
             let memberships = state.store.memberships_of(person.id).await?;
             let first = memberships.first().map(|m| m.territory.clone());
-            let token = state.store.open_session(person.id, first.as_ref().map(|t| t.id)).await?;
+            let token = state
+                .store
+                .open_session(person.id, first.as_ref().map(|t| t.id))
+                .await?;
             let target = safe_next(Some(&form.suivant))
                 .or_else(|| first.map(|t| format!("/{}/espace", t.slug)))
                 .unwrap_or_else(|| "/compte".to_owned());
             let mut resp = StatusCode::SEE_OTHER.into_response();
             let h = resp.headers_mut();
-            h.insert(header::LOCATION, HeaderValue::from_str(&target).map_err(|_| AppError::BadRequest("next"))?);
-            append_cookie(h, &set_cookie(SESSION_COOKIE, &token, "Lax", state.config.tls, None));
+            h.insert(
+                header::LOCATION,
+                HeaderValue::from_str(&target).map_err(|_| AppError::BadRequest("next"))?,
+            );
+            append_cookie(
+                h,
+                &set_cookie(SESSION_COOKIE, &token, "Lax", state.config.tls, None),
+            );
             // A fresh anti-forgery token for the new session.
             let csrf = hex::encode(rand::random::<[u8; 32]>());
-            append_cookie(h, &set_cookie(CSRF_COOKIE, &csrf, "Strict", state.config.tls, None));
+            append_cookie(
+                h,
+                &set_cookie(CSRF_COOKIE, &csrf, "Strict", state.config.tls, None),
+            );
             Ok(resp)
         }
         LoginOutcome::BadCredentials => {
@@ -146,7 +158,10 @@ pub async fn login_submit(
             rerender(page)
         }
         LoginOutcome::Disabled => {
-            page.form_error = Some("Ce compte est désactivé. Adressez-vous à l'administrateur du territoire.".to_owned());
+            page.form_error = Some(
+                "Ce compte est désactivé. Adressez-vous à l'administrateur du territoire."
+                    .to_owned(),
+            );
             rerender(page)
         }
     }
@@ -165,11 +180,17 @@ fn rerender(page: LoginPage) -> Result<Response, AppError> {
 }
 
 /// `POST /deconnexion`: ends the session server-side and drops the cookie.
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     state.store.close_session(&user.token).await?;
     let mut resp = StatusCode::SEE_OTHER.into_response();
     let h = resp.headers_mut();
     h.insert(header::LOCATION, HeaderValue::from_static("/"));
-    append_cookie(h, &set_cookie(SESSION_COOKIE, "", "Lax", state.config.tls, Some(0)));
+    append_cookie(
+        h,
+        &set_cookie(SESSION_COOKIE, "", "Lax", state.config.tls, Some(0)),
+    );
     Ok(resp)
 }

@@ -25,7 +25,10 @@ pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Resp
     if let [only] = territories.as_slice() {
         return Ok(Redirect::to(&format!("/{}", only.slug)).into_response());
     }
-    render(&IndexPage { chrome, territories })
+    render(&IndexPage {
+        chrome,
+        territories,
+    })
 }
 
 /// One commune as shown on the territory's home.
@@ -84,7 +87,10 @@ pub async fn communes_csv(
         })
         .collect();
     let bytes = trame_docs::communes_csv(&lines).map_err(|e| AppError::Internal(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"communes-{}.csv\"", ctx.territory.slug);
+    let disposition = format!(
+        "attachment; filename=\"communes-{}.csv\"",
+        ctx.territory.slug
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -106,7 +112,11 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "base de données indisponible").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "base de données indisponible",
+            )
+                .into_response()
         }
     }
 }

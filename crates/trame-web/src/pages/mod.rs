@@ -28,7 +28,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .extensions
             .get::<CurrentUser>()
             .cloned()
-            .ok_or_else(|| AppError::Internal("route without Authenticated rule reads the user".into()))
+            .ok_or_else(|| {
+                AppError::Internal("route without Authenticated rule reads the user".into())
+            })
     }
 }
 
@@ -40,6 +42,8 @@ impl<S: Send + Sync> FromRequestParts<S> for TerritoryCtx {
             .extensions
             .get::<TerritoryCtx>()
             .cloned()
-            .ok_or_else(|| AppError::Internal("route without territory rule reads the territory".into()))
+            .ok_or_else(|| {
+                AppError::Internal("route without territory rule reads the territory".into())
+            })
     }
 }

@@ -26,7 +26,11 @@ impl SpacePage {
 }
 
 /// `GET /{territoire}/espace`.
-pub async fn show(ctx: TerritoryCtx, user: CurrentUser, chrome: Chrome) -> Result<Response, AppError> {
+pub async fn show(
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+) -> Result<Response, AppError> {
     render(&SpacePage {
         chrome,
         name: user.display_name,

@@ -36,13 +36,25 @@ async fn login_errors_are_told_at_the_field_and_keep_what_was_typed() -> anyhow:
     let mut c = app.client();
     let r = c.login("pas-une-adresse", "").await?;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("L&#39;adresse électronique doit avoir la forme nom@domaine.fr."));
+    assert!(
+        r.body
+            .contains("L&#39;adresse électronique doit avoir la forme nom@domaine.fr.")
+    );
     assert!(r.body.contains("Saisissez votre mot de passe."));
     assert!(r.body.contains(r#"value="pas-une-adresse""#));
-    assert!(r.body.contains(r#"aria-invalid="true" aria-describedby="email-error""#));
-    let wrong = c.login(&email_for("gpsea", Role::Agent), "mauvais mot de passe").await?;
+    assert!(
+        r.body
+            .contains(r#"aria-invalid="true" aria-describedby="email-error""#)
+    );
+    let wrong = c
+        .login(&email_for("gpsea", Role::Agent), "mauvais mot de passe")
+        .await?;
     assert_eq!(wrong.status, 422);
-    assert!(wrong.body.contains("Adresse électronique ou mot de passe incorrect."));
+    assert!(
+        wrong
+            .body
+            .contains("Adresse électronique ou mot de passe incorrect.")
+    );
     Ok(())
 }
 
@@ -55,7 +67,11 @@ async fn the_sixth_failure_locks_the_account_and_says_so() -> anyhow::Result<()>
         c.login(&email, "mauvais mot de passe").await?;
     }
     let sixth = c.login(&email, "mauvais mot de passe").await?;
-    assert!(sixth.body.contains("verrouillé pendant une heure"), "{}", sixth.body);
+    assert!(
+        sixth.body.contains("verrouillé pendant une heure"),
+        "{}",
+        sixth.body
+    );
     assert!(sixth.body.contains("dans 60 minute(s)"));
     assert_eq!(c.login(&email, PASSWORD).await?.status, 422);
     app.clock.advance(Duration::minutes(61));
@@ -65,7 +81,11 @@ async fn the_sixth_failure_locks_the_account_and_says_so() -> anyhow::Result<()>
 
 #[tokio::test]
 async fn too_many_logins_from_one_address_get_429() -> anyhow::Result<()> {
-    let app = TestApp::spawn_with(WebConfig { login_attempts_per_window: 3, ..WebConfig::default() }).await?;
+    let app = TestApp::spawn_with(WebConfig {
+        login_attempts_per_window: 3,
+        ..WebConfig::default()
+    })
+    .await?;
     let mut c = app.client();
     for _ in 0..3 {
         assert_eq!(c.login("x@y.fr", "mauvais mot de passe").await?.status, 422);
@@ -74,7 +94,13 @@ async fn too_many_logins_from_one_address_get_429() -> anyhow::Result<()> {
     assert_eq!(r.status, 429);
     assert!(r.body.contains("Trop de tentatives"));
     let mut other_ip = trame_testkit::Client::new(app.router.clone(), [127, 0, 0, 9].into());
-    assert_eq!(other_ip.login("x@y.fr", "mauvais mot de passe").await?.status, 422);
+    assert_eq!(
+        other_ip
+            .login("x@y.fr", "mauvais mot de passe")
+            .await?
+            .status,
+        422
+    );
     Ok(())
 }
 
@@ -96,15 +122,32 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() -> anyh
     let app = TestApp::spawn().await?;
     let mut c = app.client();
     let page = c.get("/connexion?suivant=/gpsea/admin/journal").await?;
-    assert!(page.body.contains(r#"name="suivant" value="/gpsea/admin/journal""#));
+    assert!(
+        page.body
+            .contains(r#"name="suivant" value="/gpsea/admin/journal""#)
+    );
     let email = email_for("gpsea", Role::TerritoryAdmin);
     let r = c
-        .post_form("/connexion", &[("email", &email), ("password", PASSWORD), ("suivant", "/gpsea/admin/journal")])
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("suivant", "/gpsea/admin/journal"),
+            ],
+        )
         .await?;
     assert_eq!(r.location(), Some("/gpsea/admin/journal"));
     let mut c2 = app.client();
     let r2 = c2
-        .post_form("/connexion", &[("email", &email), ("password", PASSWORD), ("suivant", "//evil.example/")])
+        .post_form(
+            "/connexion",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("suivant", "//evil.example/"),
+            ],
+        )
         .await?;
     assert_eq!(r2.location(), Some("/gpsea/espace"));
     Ok(())
@@ -114,11 +157,15 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() -> anyh
 async fn a_person_of_two_territories_switches_between_them() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let id = app.person_id(&app.gpsea, Role::Agent);
-    app.store.add_membership(None, app.other.scope(), id, Role::CommitteeMember).await?;
+    app.store
+        .add_membership(None, app.other.scope(), id, Role::CommitteeMember)
+        .await?;
     let mut c = app.client_as(&app.gpsea, Role::Agent).await?;
     let account = c.get("/compte").await?;
     assert!(account.body.contains("Changer de territoire"));
-    let r = c.post_form("/compte/territoire", &[("territoire", "controle")]).await?;
+    let r = c
+        .post_form("/compte/territoire", &[("territoire", "controle")])
+        .await?;
     assert_eq!(r.location(), Some("/controle/espace"));
     let space = c.get("/controle/espace").await?;
     assert!(space.body.contains("Membre de comité de sélection"));

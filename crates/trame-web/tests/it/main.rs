@@ -1,6 +1,13 @@
 //! The web layer's tests, in process, each on its own database (SQLite, or PostgreSQL
 //! with `TRAME_TEST_DATABASE_URL`).
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
 mod auth;
 mod matrix;
 mod pages;

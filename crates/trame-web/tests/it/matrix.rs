@@ -12,11 +12,19 @@ fn instantiate(spec: &RouteSpec, journal_id: i64) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
     path = path.replace("{id}", &journal_id.to_string());
     path = path.replace("{file}", "trame.css");
-    anyhow::ensure!(!path.contains('{'), "the matrix cannot fill in {}: add it", spec.path);
+    anyhow::ensure!(
+        !path.contains('{'),
+        "the matrix cannot fill in {}: add it",
+        spec.path
+    );
     Ok(path)
 }
 
-async fn call(client: &mut Client, spec: &RouteSpec, path: &str) -> anyhow::Result<trame_testkit::Resp> {
+async fn call(
+    client: &mut Client,
+    spec: &RouteSpec,
+    path: &str,
+) -> anyhow::Result<trame_testkit::Resp> {
     if spec.method == axum::http::Method::GET {
         client.get(path).await
     } else {
@@ -54,7 +62,11 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
         (Access::TerritoryMember(_), Viewer::Anonymous) => "login",
         (Access::TerritoryMember(_), Viewer::Outsider(_)) => "404",
         (access @ Access::TerritoryMember(_), Viewer::Member(role)) => {
-            if access.allows(&[role]) { "ok" } else { "403" }
+            if access.allows(&[role]) {
+                "ok"
+            } else {
+                "403"
+            }
         }
     }
 }
@@ -115,11 +127,18 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
                 w => got == w,
             };
             if !fine {
-                failures.push(format!("{viewer:?} {} {path}: want {want}, got {} ({got})", spec.method, resp.status));
+                failures.push(format!(
+                    "{viewer:?} {} {path}: want {want}, got {} ({got})",
+                    spec.method, resp.status
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
     Ok(())
 }
 
@@ -129,13 +148,33 @@ async fn another_territorys_objects_are_not_found_even_for_an_admin() -> anyhow:
     let foreign = app.store.audit_list(app.other.scope(), 1).await?[0].id;
     let own = app.store.audit_list(app.gpsea.scope(), 1).await?[0].id;
     let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
-    assert_eq!(admin.get(&format!("/gpsea/admin/journal/{own}")).await?.status, 200);
-    assert_eq!(admin.get(&format!("/gpsea/admin/journal/{foreign}")).await?.status, 404);
+    assert_eq!(
+        admin
+            .get(&format!("/gpsea/admin/journal/{own}"))
+            .await?
+            .status,
+        200
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/gpsea/admin/journal/{foreign}"))
+            .await?
+            .status,
+        404
+    );
     assert_eq!(admin.get("/controle/admin/journal").await?.status, 404);
-    assert_eq!(admin.get(&format!("/controle/admin/journal/{foreign}")).await?.status, 404);
+    assert_eq!(
+        admin
+            .get(&format!("/controle/admin/journal/{foreign}"))
+            .await?
+            .status,
+        404
+    );
     assert_eq!(admin.get("/controle/espace").await?.status, 404);
     // Switching to a territory one does not belong to is refused the same way.
-    let r = admin.post_form("/compte/territoire", &[("territoire", "controle")]).await?;
+    let r = admin
+        .post_form("/compte/territoire", &[("territoire", "controle")])
+        .await?;
     assert_eq!(r.status, 404);
     // A territory that does not exist looks the same as one that is closed to you.
     assert_eq!(admin.get("/inexistant/espace").await?.status, 404);
@@ -147,7 +186,12 @@ async fn another_territorys_objects_are_not_found_even_for_an_admin() -> anyhow:
 async fn unknown_paths_are_not_found() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let mut c = app.client();
-    for path in ["/gpsea/admin", "/static/secret.txt", "/a/b/c/d", "/gpsea/espace/x"] {
+    for path in [
+        "/gpsea/admin",
+        "/static/secret.txt",
+        "/a/b/c/d",
+        "/gpsea/espace/x",
+    ] {
         assert_eq!(c.get(path).await?.status, 404, "{path}");
     }
     Ok(())

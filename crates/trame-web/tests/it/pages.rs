@@ -7,13 +7,25 @@ async fn the_home_lists_territories_and_a_territory_shows_its_communes() -> anyh
     let mut c = app.client();
     let home = c.get("/").await?;
     assert_eq!(home.status, 200, "two territories: a list, no redirect");
-    assert!(home.body.contains(r#"<a href="/gpsea">Grand Paris Sud Est Avenir</a>"#));
-    assert!(home.body.contains(r#"<a href="/controle">Territoire de contrôle</a>"#));
+    assert!(
+        home.body
+            .contains(r#"<a href="/gpsea">Grand Paris Sud Est Avenir</a>"#)
+    );
+    assert!(
+        home.body
+            .contains(r#"<a href="/controle">Territoire de contrôle</a>"#)
+    );
     let t = c.get("/gpsea").await?;
     assert_eq!(t.status, 200);
     assert!(t.body.contains("<h1>Grand Paris Sud Est Avenir</h1>"));
-    assert_eq!(t.body.matches(r#"<th scope="row">"#).count(), 16, "16 communes");
-    assert!(t.body.contains("<th scope=\"row\">Créteil</th><td>94028</td><td class=\"num\">93\u{202f}397</td>"));
+    assert_eq!(
+        t.body.matches(r#"<th scope="row">"#).count(),
+        16,
+        "16 communes"
+    );
+    assert!(t.body.contains(
+        "<th scope=\"row\">Créteil</th><td>94028</td><td class=\"num\">93\u{202f}397</td>"
+    ));
     assert!(t.body.contains("16 communes"));
     Ok(())
 }
@@ -41,7 +53,10 @@ async fn the_admin_sees_members_and_the_read_is_logged() -> anyhow::Result<()> {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<caption>8 membre(s)</caption>"));
     assert!(r.body.contains("agent@gpsea.test"));
-    assert!(!r.body.contains("@controle.test"), "no member of another territory");
+    assert!(
+        !r.body.contains("@controle.test"),
+        "no member of another territory"
+    );
     assert_eq!(app.store.access_log_count(admin_id).await?, 1);
     Ok(())
 }
@@ -57,7 +72,11 @@ async fn the_journal_shows_the_territorys_changes() -> anyhow::Result<()> {
     let first = app.store.audit_list(app.gpsea.scope(), 200).await?;
     let oldest = first.last().map(|e| e.id).unwrap_or_default();
     let detail = c.get(&format!("/gpsea/admin/journal/{oldest}")).await?;
-    assert!(detail.body.contains("0000000000000000000000000000000000000000000000000000000000000000"));
+    assert!(
+        detail
+            .body
+            .contains("0000000000000000000000000000000000000000000000000000000000000000")
+    );
     Ok(())
 }
 
@@ -67,14 +86,26 @@ async fn pages_carry_the_accessible_frame() -> anyhow::Result<()> {
     let mut c = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
     for path in ["/gpsea", "/gpsea/espace", "/compte", "/gpsea/admin/journal"] {
         let r = c.get(path).await?;
-        assert!(r.body.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{path}");
-        assert!(r.body.contains(r##"<a class="skip-link" href="#contenu">Aller au contenu</a>"##));
+        assert!(
+            r.body.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"),
+            "{path}"
+        );
+        assert!(
+            r.body
+                .contains(r##"<a class="skip-link" href="#contenu">Aller au contenu</a>"##)
+        );
         assert!(r.body.contains(r#"<main id="contenu""#));
         assert_eq!(r.body.matches("<h1>").count(), 1, "{path} has one h1");
-        assert!(r.body.contains(r#"content='{"includeIndicatorStyles":false,"allowEval":false"#));
+        assert!(
+            r.body
+                .contains(r#"content='{"includeIndicatorStyles":false,"allowEval":false"#)
+        );
     }
     let nav = c.get("/gpsea/admin/journal").await?;
-    assert!(nav.body.contains(r#"<a href="/gpsea/admin/journal" aria-current="page">"#));
+    assert!(
+        nav.body
+            .contains(r#"<a href="/gpsea/admin/journal" aria-current="page">"#)
+    );
     Ok(())
 }
 
@@ -86,7 +117,9 @@ async fn health_and_readiness_answer() -> anyhow::Result<()> {
     assert_eq!(c.get("/readyz").await?.status, 200);
     let css = c.get("/static/trame.css").await?;
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
-    let js = c.get(&format!("/static/{}", trame_web::assets::HTMX_FILE)).await?;
+    let js = c
+        .get(&format!("/static/{}", trame_web::assets::HTMX_FILE))
+        .await?;
     assert!(js.body.starts_with("var htmx="));
     Ok(())
 }

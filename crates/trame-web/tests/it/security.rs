@@ -8,11 +8,15 @@ async fn state_changing_requests_need_the_anti_forgery_token() -> anyhow::Result
     let missing = c.post_raw("/deconnexion", "").await?;
     assert_eq!(missing.status, 403);
     assert!(missing.body.contains("Formulaire expiré"));
-    let wrong = c.post_raw("/deconnexion", &format!("_csrf={}", "0".repeat(64))).await?;
+    let wrong = c
+        .post_raw("/deconnexion", &format!("_csrf={}", "0".repeat(64)))
+        .await?;
     assert_eq!(wrong.status, 403);
     assert_eq!(c.get("/compte").await?.status, 200, "still logged in");
     let mut anon = app.client();
-    let login = anon.post_raw("/connexion", "email=a%40b.fr&password=x").await?;
+    let login = anon
+        .post_raw("/connexion", "email=a%40b.fr&password=x")
+        .await?;
     assert_eq!(login.status, 403, "the login form is protected too");
     Ok(())
 }
@@ -29,7 +33,9 @@ async fn a_cross_site_origin_is_refused() -> anyhow::Result<()> {
         .header("host", "trame.example")
         .header("origin", "https://evil.example")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from(format!("_csrf={token}&email=a%40b.fr&password=x")))?;
+        .body(axum::body::Body::from(format!(
+            "_csrf={token}&email=a%40b.fr&password=x"
+        )))?;
     assert_eq!(c.send(req).await?.status, 403);
     Ok(())
 }
@@ -44,13 +50,23 @@ async fn responses_carry_the_security_headers_and_safe_cookies() -> anyhow::Resu
     assert!(csp.contains("script-src 'self'"));
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
-    assert_eq!(r.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
-    assert!(r.header("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    assert_eq!(
+        r.header("referrer-policy"),
+        Some("strict-origin-when-cross-origin")
+    );
+    assert!(
+        r.header("strict-transport-security").is_none(),
+        "no HSTS over plain HTTP"
+    );
     assert_eq!(r.header("x-request-id").map(str::len), Some(16));
     let cookie = r.header("set-cookie").unwrap_or("");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
 
-    let tls = TestApp::spawn_with(trame_web::WebConfig { tls: true, ..Default::default() }).await?;
+    let tls = TestApp::spawn_with(trame_web::WebConfig {
+        tls: true,
+        ..Default::default()
+    })
+    .await?;
     let mut c = tls.client();
     let r = c.get("/gpsea").await?;
     assert!(r.header("strict-transport-security").is_some());
@@ -75,7 +91,10 @@ async fn error_pages_are_french_and_carry_the_request_id_only() -> anyhow::Resul
     let down = c.get("/gpsea").await?;
     assert_eq!(down.status, 500);
     assert!(down.body.contains("Erreur du service"));
-    assert!(!down.body.to_lowercase().contains("pool"), "no internal detail shown");
+    assert!(
+        !down.body.to_lowercase().contains("pool"),
+        "no internal detail shown"
+    );
     assert!(!down.body.to_lowercase().contains("sql"));
     let mut probe = app.client();
     assert_eq!(probe.get("/readyz").await?.status, 503);

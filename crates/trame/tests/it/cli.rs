@@ -16,7 +16,10 @@ fn trame(dir: &std::path::Path, db: &TestDb) -> Command {
 fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
     let mut s = std::net::TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut out = String::new();
     s.read_to_string(&mut out)?;
     Ok(out)
@@ -32,11 +35,16 @@ fn serve_loads_the_demo_answers_and_stops_on_sigterm() -> anyhow::Result<()> {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .spawn()?;
-    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
     let mut lines = BufReader::new(stdout).lines();
     let mut printed = Vec::new();
     let addr = loop {
-        let line = lines.next().ok_or_else(|| anyhow::anyhow!("serve exited: {printed:?}"))??;
+        let line = lines
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("serve exited: {printed:?}"))??;
         printed.push(line.clone());
         if let Some(rest) = line.strip_prefix("Trame est servi sur http://") {
             break rest.trim_end_matches('/').to_owned();
@@ -48,8 +56,15 @@ fn serve_loads_the_demo_answers_and_stops_on_sigterm() -> anyhow::Result<()> {
     assert!(home.contains("Grand Paris Sud Est Avenir"));
     // The demo accounts follow the address.
     let rest: Vec<String> = lines.by_ref().take(9).collect::<Result<_, _>>()?;
-    assert!(rest.iter().any(|l| l.contains("admin@demo.trame.test")), "{rest:?}");
-    assert!(printed.iter().any(|l| l.contains("territoire de démonstration GPSEA chargé")));
+    assert!(
+        rest.iter().any(|l| l.contains("admin@demo.trame.test")),
+        "{rest:?}"
+    );
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("territoire de démonstration GPSEA chargé"))
+    );
     eprintln!("serve → first answer: {first_answer:?}");
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status()?;
@@ -94,13 +109,27 @@ fn the_maintenance_commands_work_end_to_end() -> anyhow::Result<()> {
     assert!(ok && out.contains("agent@demo.trame.test"), "{out}");
     let (ok, out) = run(&["demo", "load"], None)?;
     assert!(ok && out.contains("rien n'a été chargé"), "{out}");
-    let add = ["user", "add", "--email", "Marie.Durand@gpsea.fr", "--name", "Marie Durand", "--territory", "gpsea", "--role", "agent"];
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "Marie.Durand@gpsea.fr",
+        "--name",
+        "Marie Durand",
+        "--territory",
+        "gpsea",
+        "--role",
+        "agent",
+    ];
     let (ok, out) = run(&add, Some("court\n"))?;
     assert!(!ok && out.contains("au moins 12 caractères"), "{out}");
     let (ok, out) = run(&add, Some("marie durand gpsea"))?;
     assert!(!ok && out.contains("trop facile à deviner"), "{out}");
     let (ok, out) = run(&add, Some("la marne coule sous le pont de créteil\n"))?;
-    assert!(ok && out.contains("Compte marie.durand@gpsea.fr créé"), "{out}");
+    assert!(
+        ok && out.contains("Compte marie.durand@gpsea.fr créé"),
+        "{out}"
+    );
     let (ok, out) = run(&add, Some("la marne coule sous le pont de créteil\n"))?;
     assert!(!ok && out.contains("Un compte existe déjà"), "{out}");
     let mut bad_role = add.to_vec();
@@ -108,7 +137,10 @@ fn the_maintenance_commands_work_end_to_end() -> anyhow::Result<()> {
     let (ok, out) = run(&bad_role, Some("x"))?;
     assert!(!ok && out.contains("rôles possibles"), "{out}");
     let (ok, out) = run(&["audit", "verify"], None)?;
-    assert!(ok && out.contains("platform : intègre") && !out.contains("ROMPUE"), "{out}");
+    assert!(
+        ok && out.contains("platform : intègre") && !out.contains("ROMPUE"),
+        "{out}"
+    );
     let (ok, out) = run(&["demo", "reset"], None)?;
     assert!(!ok && out.contains("--yes"), "{out}");
     Ok(())
@@ -123,7 +155,10 @@ fn an_unknown_setting_is_an_error() -> anyhow::Result<()> {
     let out = trame(dir.path(), &db).arg("migrate").output()?;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `adr`"));
-    let out = trame(dir.path(), &db).env("TRAME_SESION_IDLE_MINUTES", "5").arg("migrate").output()?;
+    let out = trame(dir.path(), &db)
+        .env("TRAME_SESION_IDLE_MINUTES", "5")
+        .arg("migrate")
+        .output()?;
     assert!(!out.status.success());
     Ok(())
 }
