@@ -2,7 +2,6 @@
 
 use crate::ParseError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// SIREN of La Poste, whose SIRETs follow a digit-sum rule instead of Luhn.
 const LA_POSTE_SIREN: &str = "356000000";
@@ -180,27 +179,6 @@ impl CodeInsee {
         let n = if self.0.starts_with("97") { 3 } else { 2 };
         self.0.get(..n).unwrap_or(&self.0)
     }
-}
-
-macro_rules! string_newtype_impls {
-    ($t:ty) => {
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl TryFrom<String> for $t {
-            type Error = ParseError;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::parse(&s)
-            }
-        }
-        impl From<$t> for String {
-            fn from(v: $t) -> String {
-                v.0
-            }
-        }
-    };
 }
 
 string_newtype_impls!(Siren);

@@ -14,6 +14,29 @@
 //! Every constructor that parses user input returns a [`ParseError`] whose message is
 //! written in French for the person who typed the value.
 
+/// `Display`, `TryFrom<String>` (through `parse`) and `From<T> for String` for a newtype
+/// around a `String` field `.0`.
+macro_rules! string_newtype_impls {
+    ($t:ty) => {
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl TryFrom<String> for $t {
+            type Error = $crate::ParseError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.0
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod clock;
 pub mod email;

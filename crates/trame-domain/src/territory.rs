@@ -4,7 +4,6 @@
 use crate::ParseError;
 use crate::identifiers::{CodeInsee, Siren};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Words a territory slug may not take, because they are top-level routes.
 const RESERVED: &[&str] = &[
@@ -52,24 +51,7 @@ impl TerritorySlug {
     }
 }
 
-impl fmt::Display for TerritorySlug {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for TerritorySlug {
-    type Error = ParseError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<TerritorySlug> for String {
-    fn from(s: TerritorySlug) -> String {
-        s.0
-    }
-}
+string_newtype_impls!(TerritorySlug);
 
 /// A point in WGS 84.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -87,7 +87,7 @@ async fn shutdown_signal() {
 
 /// The job runner: every minute, take or renew the lease, then run the due jobs.
 async fn run_jobs(store: Store, cfg: Config) {
-    let holder = format!("{}-{}", std::process::id(), hex_id());
+    let holder = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -112,13 +112,4 @@ async fn run_jobs(store: Store, cfg: Config) {
             Err(e) => tracing::error!(error = %e, "bail du planificateur"),
         }
     }
-}
-
-fn hex_id() -> String {
-    format!("{:08x}", rand_u32())
-}
-
-fn rand_u32() -> u32 {
-    use std::hash::{BuildHasher, RandomState};
-    RandomState::new().hash_one(std::time::SystemTime::now()) as u32
 }

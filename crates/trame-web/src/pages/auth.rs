@@ -117,6 +117,10 @@ pub async fn login_submit(
     }
     match state.store.authenticate(&email, &form.password).await? {
         LoginOutcome::Success(person) => {
+            // A new session at every login; the one this browser had, if any, ends.
+            if let Some(previous) = extensions.get::<CurrentUser>() {
+                state.store.close_session(&previous.token).await?;
+            }
             let memberships = state.store.memberships_of(person.id).await?;
             let first = memberships.first().map(|m| m.territory.clone());
             let token = state

@@ -174,3 +174,29 @@ async fn a_person_of_two_territories_switches_between_them() -> anyhow::Result<(
     assert!(after.body.contains(marker), "{}", after.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn logging_in_again_ends_the_previous_session() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut c = app.client_as(&app.gpsea, Role::Agent).await?;
+    let first = c.cookies.clone();
+    let r = c
+        .login(&email_for("gpsea", Role::Partner), PASSWORD)
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_ne!(
+        c.cookies.get("trame_session"),
+        first.get("trame_session"),
+        "a new token"
+    );
+    let mut stale = app.client();
+    stale.cookies = first;
+    assert_eq!(
+        stale.get("/compte").await?.status,
+        303,
+        "the agent's session ended"
+    );
+    let space = c.get("/gpsea/espace").await?;
+    assert!(space.body.contains("Organisation partenaire"));
+    Ok(())
+}
