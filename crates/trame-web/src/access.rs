@@ -64,7 +64,7 @@ fn login_redirect(req: &Request) -> Response {
         .unwrap_or_else(|| "/".to_owned());
     let target = format!(
         "/connexion?suivant={}",
-        crate::pages::auth::encode_component(&path)
+        crate::urls::encode_component(&path)
     );
     let mut resp = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(&target) {

@@ -20,6 +20,7 @@ pub mod middleware;
 pub mod pages;
 pub mod ratelimit;
 pub mod routes;
+pub mod urls;
 
 use std::sync::Arc;
 use std::time::Duration;

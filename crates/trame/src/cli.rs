@@ -1,17 +1,15 @@
 //! Command-line parsing and the maintenance commands.
 
 use crate::config::Config;
+use crate::db::open_store;
 use crate::serve;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use trame_domain::clock::Clock;
 use trame_domain::email::Email;
 use trame_domain::role::Role;
-use trame_store::Store;
 
 /// Trame: the platform of a territory's social action, insertion and ESS policies.
 #[derive(Debug, Parser)]
@@ -96,16 +94,6 @@ enum AuditAction {
     Verify,
 }
 
-/// The system clock, for production.
-#[derive(Debug)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> time::OffsetDateTime {
-        time::OffsetDateTime::now_utc()
-    }
-}
-
 impl Cli {
     /// The configuration: file, environment, then flags.
     pub fn config(&self) -> Result<Config> {
@@ -125,18 +113,6 @@ impl Cli {
         }
         Ok(cfg)
     }
-}
-
-/// Opens the store, creating the data folder for SQLite.
-pub async fn open_store(cfg: &Config) -> Result<Store> {
-    let url = cfg.database_url();
-    if url.starts_with("sqlite:") && cfg.database_url.is_empty() {
-        std::fs::create_dir_all(&cfg.data_dir)
-            .with_context(|| format!("création du dossier {}", cfg.data_dir.display()))?;
-    }
-    Store::connect(&url, Arc::new(SystemClock))
-        .await
-        .with_context(|| "connexion à la base de données".to_string())
 }
 
 /// Runs the command.

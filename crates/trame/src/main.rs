@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod db;
 mod serve;
 
 use anyhow::Result;

@@ -1,8 +1,8 @@
 //! `trame serve`: open the store, migrate, load the demo into an empty database, start the
 //! job runner, serve HTTP until SIGINT/SIGTERM, then drain and close.
 
-use crate::cli::open_store;
 use crate::config::Config;
+use crate::db::open_store;
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::time::Duration;

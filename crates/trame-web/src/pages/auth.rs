@@ -15,19 +15,6 @@ use serde::Deserialize;
 use trame_domain::email::Email;
 use trame_store::accounts::LoginOutcome;
 
-/// Percent-encodes a URL component.
-pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// A local path to go to after login; anything else (other sites, `//host`) is dropped.
 fn safe_next(next: Option<&str>) -> Option<String> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
