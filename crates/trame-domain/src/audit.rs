@@ -59,6 +59,73 @@ pub fn entry_hash(prev_hash: &str, e: &EntryContent<'_>) -> String {
     hex::encode(h.finalize())
 }
 
+/// The action codes written to the journal (`object.verb`).
+pub mod action {
+    /// Création du territoire.
+    pub const TERRITORY_CREATE: &str = "territory.create";
+    /// Attribution d'un rôle.
+    pub const MEMBERSHIP_CREATE: &str = "membership.create";
+    /// Création d'un compte.
+    pub const PERSON_CREATE: &str = "person.create";
+    /// Connexion réussie.
+    pub const PERSON_LOGIN: &str = "person.login";
+    /// Échec de connexion.
+    pub const PERSON_LOGIN_FAILED: &str = "person.login_failed";
+    /// Verrouillage du compte.
+    pub const PERSON_LOCK: &str = "person.lock";
+    /// Ouverture de session.
+    pub const SESSION_OPEN: &str = "session.open";
+    /// Déconnexion.
+    pub const SESSION_CLOSE: &str = "session.close";
+    /// Changement de territoire.
+    pub const SESSION_SWITCH_TERRITORY: &str = "session.switch_territory";
+    /// Tâche planifiée.
+    pub const JOB_RUN: &str = "job.run";
+
+    /// Every action code.
+    pub const ALL: &[&str] = &[
+        TERRITORY_CREATE,
+        MEMBERSHIP_CREATE,
+        PERSON_CREATE,
+        PERSON_LOGIN,
+        PERSON_LOGIN_FAILED,
+        PERSON_LOCK,
+        SESSION_OPEN,
+        SESSION_CLOSE,
+        SESSION_SWITCH_TERRITORY,
+        JOB_RUN,
+    ];
+}
+
+/// The French label of an action code, for the journal pages; the code itself when it
+/// has no label.
+pub fn action_label(code: &str) -> &str {
+    match code {
+        action::TERRITORY_CREATE => "Création du territoire",
+        action::MEMBERSHIP_CREATE => "Attribution d'un rôle",
+        action::PERSON_CREATE => "Création d'un compte",
+        action::PERSON_LOGIN => "Connexion réussie",
+        action::PERSON_LOGIN_FAILED => "Échec de connexion",
+        action::PERSON_LOCK => "Verrouillage du compte",
+        action::SESSION_OPEN => "Ouverture de session",
+        action::SESSION_CLOSE => "Déconnexion",
+        action::SESSION_SWITCH_TERRITORY => "Changement de territoire",
+        action::JOB_RUN => "Tâche planifiée",
+        other => other,
+    }
+}
+
+/// The French name of an object type.
+pub fn object_label(object_type: &str) -> &str {
+    match object_type {
+        "territory" => "territoire",
+        "membership" => "rôle",
+        "person" => "personne",
+        "job_run" => "exécution de tâche",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +140,13 @@ mod tests {
             action,
             object_type: "person",
             object_id: "3",
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_french_label() {
+        for code in action::ALL {
+            assert_ne!(action_label(code), *code, "{code} needs a label");
         }
     }
 

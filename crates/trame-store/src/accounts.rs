@@ -3,16 +3,15 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::{membership, person, territory};
+use crate::hasher::{hash_password, verify_password};
 use crate::{Scope, Store, StoreError};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
-use argon2::{Argon2, PasswordHash};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
 };
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
+use trame_domain::audit::action;
 use trame_domain::email::Email;
 use trame_domain::role::Role;
 
@@ -43,49 +42,6 @@ pub struct MembershipView {
     pub territory: territory::Model,
     /// The roles, in [`Role::ALL`] order.
     pub roles: Vec<Role>,
-}
-
-/// Hashes a password with argon2id on a blocking thread.
-pub async fn hash_password(password: String) -> Result<String, StoreError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| StoreError::Internal(format!("argon2 hash: {e}")))
-    })
-    .await
-    .map_err(|e| StoreError::Internal(format!("hash task: {e}")))?
-}
-
-/// Checks a password against a stored hash on a blocking thread.
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A hash to verify against when the email is unknown, so that the answer takes as long
-/// as for a known email.
-fn decoy_hash() -> String {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY
-        .get_or_init(|| {
-            let salt = SaltString::generate(&mut OsRng);
-            Argon2::default()
-                .hash_password(b"decoy password never used", &salt)
-                .map(|h| h.to_string())
-                .unwrap_or_default()
-        })
-        .clone()
 }
 
 impl Store {
@@ -125,7 +81,7 @@ impl Store {
             Entry {
                 actor_id,
                 territory_id: None,
-                action: "person.create",
+                action: action::PERSON_CREATE,
                 object_type: "person",
                 object_id: p.id.to_string(),
             },
@@ -167,7 +123,7 @@ impl Store {
             Entry {
                 actor_id,
                 territory_id: Some(scope.territory_id()),
-                action: "membership.create",
+                action: action::MEMBERSHIP_CREATE,
                 object_type: "membership",
                 object_id: m.id.to_string(),
             },
@@ -279,7 +235,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         let Some(p) = found else {
-            let _ = verify_password(password.to_owned(), decoy_hash()).await;
+            crate::hasher::verify_against_decoy(password.to_owned()).await;
             return Ok(LoginOutcome::BadCredentials);
         };
         if let Some(until) = p.locked_until.filter(|u| *u > now) {
@@ -300,15 +256,15 @@ impl Store {
         let (outcome, action) = if ok {
             am.failed_logins = Set(0);
             am.locked_until = Set(None);
-            (LoginOutcome::Success(p.clone()), "person.login")
+            (LoginOutcome::Success(p.clone()), action::PERSON_LOGIN)
         } else if failed + 1 >= MAX_FAILED_LOGINS {
             let until = now + LOCK_DURATION;
             am.failed_logins = Set(0);
             am.locked_until = Set(Some(until));
-            (LoginOutcome::Locked(until), "person.lock")
+            (LoginOutcome::Locked(until), action::PERSON_LOCK)
         } else {
             am.failed_logins = Set(failed + 1);
-            (LoginOutcome::BadCredentials, "person.login_failed")
+            (LoginOutcome::BadCredentials, action::PERSON_LOGIN_FAILED)
         };
         am.update(&tx).await?;
         audit::record(

@@ -11,6 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QuerySelect, TransactionTrait,
 };
 use time::{Duration, OffsetDateTime};
+use trame_domain::audit::action;
 
 /// The jobs the platform runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +173,7 @@ impl Store {
             crate::audit::Entry {
                 actor_id: None,
                 territory_id: None,
-                action: "job.run",
+                action: action::JOB_RUN,
                 object_type: "job_run",
                 object_id: run_id.to_string(),
             },

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod entities;
+pub mod hasher;
 pub mod jobs;
 pub mod migration;
 pub mod sessions;

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
+use trame_domain::audit::action;
 
 /// How stale `last_seen_at` may get before a request refreshes it; saves one write per
 /// request.
@@ -59,7 +60,7 @@ impl Store {
             Entry {
                 actor_id: Some(person_id),
                 territory_id: None,
-                action: "session.open",
+                action: action::SESSION_OPEN,
                 object_type: "person",
                 object_id: person_id.to_string(),
             },
@@ -119,7 +120,7 @@ impl Store {
             Entry {
                 actor_id: Some(person_id),
                 territory_id: Some(territory_id),
-                action: "session.switch_territory",
+                action: action::SESSION_SWITCH_TERRITORY,
                 object_type: "territory",
                 object_id: territory_id.to_string(),
             },
@@ -148,7 +149,7 @@ impl Store {
             Entry {
                 actor_id: Some(person_id),
                 territory_id: None,
-                action: "session.close",
+                action: action::SESSION_CLOSE,
                 object_type: "person",
                 object_id: person_id.to_string(),
             },

@@ -6,6 +6,7 @@ use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
+use trame_domain::audit::action;
 use trame_domain::territory::{TerritoryRef, TerritorySlug};
 
 pub use crate::entities::commune::Model as Commune;
@@ -71,7 +72,7 @@ impl Store {
             Entry {
                 actor_id,
                 territory_id: Some(t.id),
-                action: "territory.create",
+                action: action::TERRITORY_CREATE,
                 object_type: "territory",
                 object_id: t.id.to_string(),
             },

@@ -10,7 +10,8 @@ use crate::middleware::CurrentUser;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use time::format_description::well_known::Rfc3339;
+use trame_domain::audit::{action_label, object_label};
+use trame_domain::format::paris_datetime;
 use trame_domain::role::Role;
 use trame_store::accounts::Person;
 use trame_store::entities::audit_event;
@@ -54,6 +55,7 @@ struct EntryRow {
     seq: i64,
     at: String,
     actor: String,
+    label: String,
     action: String,
     object: String,
     hash: String,
@@ -65,13 +67,14 @@ impl From<audit_event::Model> for EntryRow {
         EntryRow {
             id: e.id,
             seq: e.seq,
-            at: e.occurred_at.format(&Rfc3339).unwrap_or_default(),
+            at: paris_datetime(e.occurred_at),
             actor: e
                 .actor_id
                 .map(|a| format!("personne n° {a}"))
                 .unwrap_or_else(|| "système".to_owned()),
+            label: action_label(&e.action).to_owned(),
             action: e.action,
-            object: format!("{} n° {}", e.object_type, e.object_id),
+            object: format!("{} n° {}", object_label(&e.object_type), e.object_id),
             hash: e.hash,
             prev_hash: e.prev_hash,
         }

@@ -41,6 +41,17 @@ fn form_for(path: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Entries in every chain of the journal.
+async fn journal_size(app: &TestApp) -> anyhow::Result<u64> {
+    Ok(app
+        .store
+        .audit_verify()
+        .await?
+        .iter()
+        .map(|c| c.entries)
+        .sum())
+}
+
 /// Who is calling.
 #[derive(Debug, Clone, Copy)]
 enum Viewer {
@@ -119,7 +130,20 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
                 &mut session
             };
             let path = instantiate(spec, journal_id)?;
+            let before = journal_size(&app).await?;
             let resp = call(client, spec, &path).await?;
+            // Every state change is journaled: a POST that succeeded grew the journal.
+            if spec.method == axum::http::Method::POST
+                && resp.status == 303
+                && classify(&resp) != "login"
+            {
+                let after = journal_size(&app).await?;
+                if after <= before {
+                    failures.push(format!(
+                        "{viewer:?} POST {path}: succeeded without a journal entry"
+                    ));
+                }
+            }
             let got = classify(&resp);
             let want = expected(spec, viewer);
             let fine = match want {

@@ -67,8 +67,13 @@ async fn the_journal_shows_the_territorys_changes() -> anyhow::Result<()> {
     let mut c = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
     let r = c.get("/gpsea/admin/journal").await?;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("<code>territory.create</code>"));
-    assert_eq!(r.body.matches("<code>membership.create</code>").count(), 8);
+    assert!(r.body.contains("<td>Création du territoire</td>"));
+    assert_eq!(
+        r.body.matches("<td>Attribution d&#39;un rôle</td>").count(),
+        8
+    );
+    // The test clock reads 26/11/2026 09:00 UTC: 10:00 in Paris.
+    assert!(r.body.contains("<td>26/11/2026 à 10:00</td>"));
     let first = app.store.audit_list(app.gpsea.scope(), 200).await?;
     let oldest = first.last().map(|e| e.id).unwrap_or_default();
     let detail = c.get(&format!("/gpsea/admin/journal/{oldest}")).await?;
