@@ -22,10 +22,10 @@ pub struct CommuneLine<'a> {
     pub nom: &'a str,
     /// Population.
     pub population: i64,
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub lon: f64,
+    /// Latitude, when known.
+    pub lat: Option<f64>,
+    /// Longitude, when known.
+    pub lon: Option<f64>,
 }
 
 /// The communes of a territory as CSV (UTF-8, comma-separated, header row), the layout
@@ -38,8 +38,8 @@ pub fn communes_csv(lines: &[CommuneLine<'_>]) -> Result<Vec<u8>, DocsError> {
             l.code_insee,
             l.nom,
             &l.population.to_string(),
-            &l.lat.to_string(),
-            &l.lon.to_string(),
+            &l.lat.map(|v| v.to_string()).unwrap_or_default(),
+            &l.lon.map(|v| v.to_string()).unwrap_or_default(),
         ])?;
     }
     w.into_inner().map_err(|e| DocsError::Io(e.to_string()))
@@ -55,8 +55,8 @@ mod tests {
             code_insee: "94028",
             nom: "Créteil, préfecture",
             population: 93_397,
-            lat: 48.7836,
-            lon: 2.4548,
+            lat: Some(48.7836),
+            lon: Some(2.4548),
         }]);
         let text = out
             .map(|b| String::from_utf8_lossy(&b).into_owned())

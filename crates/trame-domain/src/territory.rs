@@ -77,8 +77,9 @@ pub struct CommuneRef {
     /// SIREN of the commune, when known.
     #[serde(default)]
     pub siren: Option<Siren>,
-    /// Centroid, for maps.
-    pub centroide: Centroid,
+    /// Centroid, for maps, when the source gives one.
+    #[serde(default)]
+    pub centroide: Option<Centroid>,
 }
 
 /// A territory's reference file (`territoire-*.json`).

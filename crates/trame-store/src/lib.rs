@@ -15,6 +15,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod audit;
+pub mod cog;
 pub mod demo;
 pub mod entities;
 pub mod hasher;

@@ -52,8 +52,10 @@ impl Store {
                 code_insee: Set(c.code_insee.as_str().to_owned()),
                 name: Set(c.nom.clone()),
                 population: Set(i64::from(c.population)),
-                lat: Set(c.centroide.lat),
-                lon: Set(c.centroide.lon),
+                lat: Set(c.centroide.map(|p| p.lat)),
+                lon: Set(c.centroide.map(|p| p.lon)),
+                siren: Set(c.siren.as_ref().map(|s| s.as_str().to_owned())),
+                postal_codes: Set(c.codes_postaux.join(",")),
                 ..Default::default()
             }
             .insert(&tx)

@@ -37,6 +37,29 @@ impl TestDb {
         }
     }
 
+    /// An empty database, with no migration applied: for upgrade tests.
+    pub async fn create_empty() -> anyhow::Result<Self> {
+        match std::env::var("TRAME_TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => {
+                let admin = Database::connect(&url).await?;
+                let name = format!("trame_t_{}", hex_suffix());
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await?;
+                admin.close().await?;
+                Ok(Self {
+                    url: replace_db(&url, &name),
+                    pg: Some(PgCleanup {
+                        admin_url: url,
+                        name,
+                    }),
+                    _dir: None,
+                })
+            }
+            _ => Self::create().await,
+        }
+    }
+
     /// The URL to connect to.
     pub fn url(&self) -> &str {
         &self.url

@@ -48,6 +48,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Territories.
+    Territory {
+        #[command(subcommand)]
+        action: TerritoryAction,
+    },
     /// The audit journal.
     Audit {
         #[command(subcommand)]
@@ -89,6 +94,22 @@ enum UserAction {
 }
 
 #[derive(Debug, Subcommand)]
+enum TerritoryAction {
+    /// Create a territory from the SIREN of an EPT or an EPCI, with its communes from the
+    /// embedded official list (works offline).
+    Create {
+        /// SIREN of the EPT or EPCI, such as 200058006 for GPSEA.
+        #[arg(long, visible_alias = "epci")]
+        ept: String,
+        /// URL prefix; derived from the name when omitted.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// List the territories.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditAction {
     /// Recompute every hash chain of the journal; exit status 1 when one is broken.
     Verify,
@@ -125,6 +146,7 @@ pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { action } => demo(action, &cfg).await,
+        Command::Territory { action } => territory(action, &cfg).await,
         Command::User {
             action:
                 UserAction::Add {
@@ -229,6 +251,48 @@ async fn user_add(
         .add_membership(None, t.scope(), person.id, role)
         .await?;
     println!("Compte {} créé : {} dans {}.", email, role.label(), t.name);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn territory(action: TerritoryAction, cfg: &Config) -> Result<ExitCode> {
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    match action {
+        TerritoryAction::List => {
+            for t in store.territories().await? {
+                let n = store.communes(t.scope()).await?.len();
+                println!(
+                    "{:<28} {} ({} communes, SIREN {})",
+                    t.slug, t.name, n, t.siren
+                );
+            }
+        }
+        TerritoryAction::Create { ept, slug } => {
+            let siren = trame_domain::identifiers::Siren::parse(&ept)
+                .map_err(|e| anyhow::anyhow!("--ept : {e}"))?;
+            let found = match trame_store::cog::find_groupement(&siren) {
+                Ok(found) => found,
+                Err(trame_store::StoreError::NotFound) => bail!(
+                    "--ept : aucun EPT ni EPCI ne porte le SIREN {siren} dans la liste officielle ({})",
+                    trame_store::cog::source()?
+                ),
+                Err(e) => return Err(e.into()),
+            };
+            let slug = slug.unwrap_or_else(|| trame_store::cog::slug_for(&found.reference.nom));
+            let slug = trame_domain::territory::TerritorySlug::parse(&slug)
+                .map_err(|e| anyhow::anyhow!("--slug : {e}"))?;
+            let t = store
+                .create_territory(None, &slug, &found.reference)
+                .await?;
+            println!(
+                "Territoire « {} » ({}) créé sous /{} avec {} communes.",
+                t.name,
+                found.kind,
+                t.slug,
+                found.reference.communes.len()
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

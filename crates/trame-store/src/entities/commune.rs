@@ -10,8 +10,11 @@ pub struct Model {
     pub code_insee: String,
     pub name: String,
     pub population: i64,
-    pub lat: f64,
-    pub lon: f64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub siren: Option<String>,
+    /// Postal codes, comma-separated.
+    pub postal_codes: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

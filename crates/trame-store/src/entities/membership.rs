@@ -10,6 +10,8 @@ pub struct Model {
     pub person_id: i64,
     pub role: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Set when a territory admin deactivated this person in the territory.
+    pub disabled_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,14 @@ pub struct Model {
     pub siren: String,
     pub departement: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Accent colour of the territory's pages, `#rrggbb`, AA contrast on white.
+    pub primary_color: String,
+    /// SIRET of the body that awards grants (open data).
+    pub awarding_siret: Option<String>,
+    /// Logo image (PNG or JPEG), served at `/{territoire}/logo`.
+    pub logo: Option<Vec<u8>>,
+    /// Media type of the logo.
+    pub logo_mime: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,3 +11,4 @@
 mod accounts;
 mod audit;
 mod jobs;
+mod upgrade;

@@ -136,6 +136,32 @@ fn the_maintenance_commands_work_end_to_end() -> anyhow::Result<()> {
     bad_role[9] = "chef";
     let (ok, out) = run(&bad_role, Some("x"))?;
     assert!(!ok && out.contains("rôles possibles"), "{out}");
+    let (ok, out) = run(&["territory", "create", "--ept", "200058007"], None)?;
+    assert!(!ok && out.contains("clé de contrôle"), "{out}");
+    let (ok, out) = run(&["territory", "create", "--ept", "732829320"], None)?;
+    assert!(!ok && out.contains("aucun EPT ni EPCI"), "{out}");
+    let (ok, out) = run(&["territory", "create", "--epci", "200000172"], None)?;
+    assert!(ok && out.contains("sous /cc-faucigny-glieres"), "{out}");
+    let (ok, out) = run(
+        &[
+            "territory",
+            "create",
+            "--ept",
+            "200058006",
+            "--slug",
+            "gpsea",
+        ],
+        None,
+    )?;
+    assert!(
+        !ok && out.contains("Un territoire porte déjà cet identifiant"),
+        "{out}"
+    );
+    let (ok, out) = run(&["territory", "list"], None)?;
+    assert!(
+        ok && out.contains("cc-faucigny-glieres") && out.contains("gpsea"),
+        "{out}"
+    );
     let (ok, out) = run(&["audit", "verify"], None)?;
     assert!(
         ok && out.contains("platform : intègre") && !out.contains("ROMPUE"),
