@@ -38,11 +38,13 @@ macro_rules! string_newtype_impls {
 }
 
 pub mod audit;
+pub mod brand;
 pub mod clock;
 pub mod email;
 pub mod format;
 pub mod identifiers;
 pub mod money;
+pub mod organisation;
 pub mod password;
 pub mod role;
 pub mod territory;
