@@ -82,6 +82,31 @@ pub mod action {
     /// Tâche planifiée.
     pub const JOB_RUN: &str = "job.run";
 
+    /// Création d'une organisation.
+    pub const ORGANISATION_CREATE: &str = "organisation.create";
+    /// Modification d'une organisation.
+    pub const ORGANISATION_UPDATE: &str = "organisation.update";
+    /// Rattachement à une organisation.
+    pub const ORGANISATION_MEMBER_ADD: &str = "organisation_member.create";
+    /// Modification des paramètres du territoire.
+    pub const TERRITORY_UPDATE: &str = "territory.update";
+    /// Retrait d'un rôle.
+    pub const MEMBERSHIP_DELETE: &str = "membership.delete";
+    /// Désactivation d'un membre.
+    pub const MEMBERSHIP_DISABLE: &str = "membership.disable";
+    /// Réactivation d'un membre.
+    pub const MEMBERSHIP_ENABLE: &str = "membership.enable";
+    /// Envoi d'une invitation.
+    pub const INVITATION_CREATE: &str = "invitation.create";
+    /// Acceptation d'une invitation.
+    pub const INVITATION_ACCEPT: &str = "invitation.accept";
+    /// Retrait d'une invitation.
+    pub const INVITATION_REVOKE: &str = "invitation.revoke";
+    /// Courriel mis en file.
+    pub const EMAIL_QUEUE: &str = "email.queue";
+    /// Courriel envoyé.
+    pub const EMAIL_SEND: &str = "email.send";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -111,6 +136,18 @@ pub fn action_label(code: &str) -> &str {
         action::SESSION_CLOSE => "Déconnexion",
         action::SESSION_SWITCH_TERRITORY => "Changement de territoire",
         action::JOB_RUN => "Tâche planifiée",
+        action::ORGANISATION_CREATE => "Création d'une organisation",
+        action::ORGANISATION_UPDATE => "Modification d'une organisation",
+        action::ORGANISATION_MEMBER_ADD => "Rattachement à une organisation",
+        action::TERRITORY_UPDATE => "Modification des paramètres du territoire",
+        action::MEMBERSHIP_DELETE => "Retrait d'un rôle",
+        action::MEMBERSHIP_DISABLE => "Désactivation d'un membre",
+        action::MEMBERSHIP_ENABLE => "Réactivation d'un membre",
+        action::INVITATION_CREATE => "Envoi d'une invitation",
+        action::INVITATION_ACCEPT => "Acceptation d'une invitation",
+        action::INVITATION_REVOKE => "Retrait d'une invitation",
+        action::EMAIL_QUEUE => "Courriel mis en file",
+        action::EMAIL_SEND => "Courriel envoyé",
         other => other,
     }
 }
@@ -122,6 +159,10 @@ pub fn object_label(object_type: &str) -> &str {
         "membership" => "rôle",
         "person" => "personne",
         "job_run" => "exécution de tâche",
+        "organisation" => "organisation",
+        "organisation_member" => "rattachement",
+        "invitation" => "invitation",
+        "outbox_email" => "courriel",
         other => other,
     }
 }

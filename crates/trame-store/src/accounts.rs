@@ -44,6 +44,17 @@ pub struct MembershipView {
     pub roles: Vec<Role>,
 }
 
+/// A member of a territory as the admin pages show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberView {
+    /// The person.
+    pub person: Person,
+    /// Roles held in the territory.
+    pub roles: Vec<Role>,
+    /// Deactivated in this territory.
+    pub disabled: bool,
+}
+
 impl Store {
     /// Creates a person with a password already checked against the policy.
     pub async fn create_person(
@@ -155,6 +166,7 @@ impl Store {
         let rows = membership::Entity::find()
             .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
             .filter(membership::Column::PersonId.eq(person_id))
+            .filter(membership::Column::DisabledAt.is_null())
             .all(&self.db)
             .await?;
         let mut roles: Vec<Role> = rows
@@ -169,6 +181,7 @@ impl Store {
     pub async fn memberships_of(&self, person_id: i64) -> Result<Vec<MembershipView>, StoreError> {
         let rows = membership::Entity::find()
             .filter(membership::Column::PersonId.eq(person_id))
+            .filter(membership::Column::DisabledAt.is_null())
             .find_also_related(territory::Entity)
             .order_by_asc(membership::Column::TerritoryId)
             .all(&self.db)
@@ -196,28 +209,31 @@ impl Store {
     }
 
     /// The members of a territory with their roles, by name.
-    pub async fn members(&self, scope: Scope) -> Result<Vec<(Person, Vec<Role>)>, StoreError> {
+    pub async fn members(&self, scope: Scope) -> Result<Vec<MemberView>, StoreError> {
         let rows = membership::Entity::find()
             .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
             .find_also_related(person::Entity)
             .all(&self.db)
             .await?;
-        let mut by_person: BTreeMap<i64, (Person, Vec<Role>)> = BTreeMap::new();
+        let mut by_person: BTreeMap<i64, MemberView> = BTreeMap::new();
         for (m, p) in rows {
             let (Some(p), Some(role)) = (p, Role::from_code(&m.role)) else {
                 continue;
             };
-            by_person
-                .entry(p.id)
-                .or_insert_with(|| (p, Vec::new()))
-                .1
-                .push(role);
+            let disabled = m.disabled_at.is_some();
+            let v = by_person.entry(p.id).or_insert_with(|| MemberView {
+                person: p,
+                roles: Vec::new(),
+                disabled,
+            });
+            v.roles.push(role);
+            v.disabled &= disabled;
         }
-        let mut out: Vec<(Person, Vec<Role>)> = by_person.into_values().collect();
-        for (_, roles) in &mut out {
-            roles.sort();
+        let mut out: Vec<MemberView> = by_person.into_values().collect();
+        for v in &mut out {
+            v.roles.sort();
         }
-        out.sort_by(|a, b| a.0.display_name.cmp(&b.0.display_name));
+        out.sort_by(|a, b| a.person.display_name.cmp(&b.person.display_name));
         Ok(out)
     }
 

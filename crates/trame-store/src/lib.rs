@@ -19,8 +19,12 @@ pub mod cog;
 pub mod demo;
 pub mod entities;
 pub mod hasher;
+pub mod invitations;
 pub mod jobs;
+pub mod members;
 pub mod migration;
+pub mod organisations;
+pub mod outbox;
 pub mod sessions;
 pub mod territories;
 

@@ -4,12 +4,24 @@ use crate::audit::{self, Entry};
 use crate::entities::{commune, territory};
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use trame_domain::audit::action;
 use trame_domain::territory::{TerritoryRef, TerritorySlug};
 
 pub use crate::entities::commune::Model as Commune;
+
+/// What a territory admin may change in the settings.
+#[derive(Debug, Clone)]
+pub struct TerritorySettings {
+    /// Name shown on every page.
+    pub name: String,
+    /// Accent colour.
+    pub color: trame_domain::brand::BrandColor,
+    /// SIRET of the body that awards grants.
+    pub awarding_siret: Option<trame_domain::identifiers::Siret>,
+}
 pub use crate::entities::territory::Model as Territory;
 
 impl Territory {
@@ -75,6 +87,40 @@ impl Store {
                 actor_id,
                 territory_id: Some(t.id),
                 action: action::TERRITORY_CREATE,
+                object_type: "territory",
+                object_id: t.id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Changes the territory's name, colour and awarding body.
+    pub async fn update_territory_settings(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        settings: &TerritorySettings,
+    ) -> Result<Territory, StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let t = territory::Entity::find_by_id(scope.territory_id())
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut am = t.into_active_model();
+        am.name = Set(settings.name.clone());
+        am.primary_color = Set(settings.color.as_str().to_owned());
+        am.awarding_siret = Set(settings.awarding_siret.as_ref().map(ToString::to_string));
+        let t = am.update(&tx).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: Some(actor_id),
+                territory_id: Some(scope.territory_id()),
+                action: action::TERRITORY_UPDATE,
                 object_type: "territory",
                 object_id: t.id.to_string(),
             },

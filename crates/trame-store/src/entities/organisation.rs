@@ -15,7 +15,7 @@ pub struct Model {
     /// Code of `trame_domain::organisation::SiaeKind`, for SIAE.
     pub siae_kind: Option<String>,
     /// Date of the ESUS approval, for ESUS companies.
-    pub esus_approved_on: Option<Date>,
+    pub esus_approved_on: Option<TimeDate>,
     pub address: String,
     /// INSEE code of the commune of the address.
     pub commune_code: Option<String>,

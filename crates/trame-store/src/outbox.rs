@@ -1,0 +1,83 @@
+//! The email outbox: every message the platform sends is first written here, in the same
+//! transaction as the change that causes it. Without SMTP settings, territory admins read
+//! the messages in the interface.
+
+use crate::audit::{self, Entry};
+use crate::entities::outbox_email;
+use crate::{Scope, Store, StoreError};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use time::OffsetDateTime;
+use trame_domain::audit::action;
+
+pub use crate::entities::outbox_email::Model as OutboxEmail;
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewEmail<'a> {
+    /// Territory the message is about.
+    pub territory_id: Option<i64>,
+    /// Recipient address.
+    pub to: &'a str,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Queues a message within the caller's transaction, and journals it.
+pub(crate) async fn queue<C: ConnectionTrait>(
+    tx: &C,
+    now: OffsetDateTime,
+    actor_id: Option<i64>,
+    email: NewEmail<'_>,
+) -> Result<i64, StoreError> {
+    let row = outbox_email::ActiveModel {
+        territory_id: Set(email.territory_id),
+        recipient: Set(email.to.to_owned()),
+        subject: Set(email.subject),
+        body: Set(email.body),
+        created_at: Set(now),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        Entry {
+            actor_id,
+            territory_id: email.territory_id,
+            action: action::EMAIL_QUEUE,
+            object_type: "outbox_email",
+            object_id: row.id.to_string(),
+        },
+    )
+    .await?;
+    Ok(row.id)
+}
+
+impl Store {
+    /// The latest messages of a territory, newest first.
+    pub async fn outbox(&self, scope: Scope, limit: u64) -> Result<Vec<OutboxEmail>, StoreError> {
+        Ok(outbox_email::Entity::find()
+            .filter(outbox_email::Column::TerritoryId.eq(scope.territory_id()))
+            .order_by_desc(outbox_email::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// One message of a territory; `NotFound` for another territory's.
+    pub async fn outbox_email(&self, scope: Scope, id: i64) -> Result<OutboxEmail, StoreError> {
+        outbox_email::Entity::find_by_id(id)
+            .filter(outbox_email::Column::TerritoryId.eq(scope.territory_id()))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+}
