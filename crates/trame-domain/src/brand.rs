@@ -54,6 +54,11 @@ impl BrandColor {
         Ok(Self(format!("#{hex}")))
     }
 
+    /// Trame's own accent, `#1d4f7a` (8.9:1 on white).
+    pub fn default_accent() -> Self {
+        Self("#1d4f7a".to_owned())
+    }
+
     /// The colour, `#rrggbb`.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -267,19 +267,23 @@ impl Organisation {
         );
         let mut esus_approved_on = None;
         match legal_form {
-            Some(LegalForm::Association) => {
+            Some(LegalForm::Association)
                 if siret.is_none()
                     && rna.is_none()
                     && !errors.contains_key("siret")
-                    && !errors.contains_key("rna")
-                {
-                    errors.insert("rna", "Une association est identifiée par son numéro RNA ou son SIRET : indiquez au moins l'un des deux.".into());
-                }
+                    && !errors.contains_key("rna") =>
+            {
+                errors.insert(
+                    "rna",
+                    "Une association est identifiée par son numéro RNA ou son SIRET : indiquez au moins l'un des deux.".into(),
+                );
             }
-            Some(LegalForm::Insertion) => {
-                if insertion_kind.is_none() {
-                    errors.insert("insertion_kind", "Précisez le type de structure (EI, AI, ACI, ETTI, EITI, GEIQ, EA ou ESAT).".into());
-                }
+            Some(LegalForm::Insertion) if insertion_kind.is_none() => {
+                errors.insert(
+                    "insertion_kind",
+                    "Précisez le type de structure (EI, AI, ACI, ETTI, EITI, GEIQ, EA ou ESAT)."
+                        .into(),
+                );
             }
             Some(LegalForm::EntrepriseEsus) => {
                 let raw = input.esus_approved_on.trim();

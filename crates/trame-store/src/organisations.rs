@@ -29,28 +29,26 @@ async fn check_unique<C: ConnectionTrait>(
         }
         q
     };
-    if let Some(siret) = &org.siret {
-        if let Some(o) = others(organisation::Column::Siret, siret.to_string())
-            .one(tx)
-            .await?
-        {
+    let keys = [
+        (
+            organisation::Column::Siret,
+            org.siret.as_ref().map(ToString::to_string),
+            "siret",
+            "Ce SIRET",
+        ),
+        (
+            organisation::Column::Rna,
+            org.rna.as_ref().map(ToString::to_string),
+            "rna",
+            "Ce numéro RNA",
+        ),
+    ];
+    for (col, value, field, what) in keys {
+        let Some(value) = value else { continue };
+        if let Some(o) = others(col, value).one(tx).await? {
             return Err(StoreError::Conflict {
-                field: "siret",
-                message: format!("Ce SIRET est déjà celui de l'organisation « {} ».", o.name),
-            });
-        }
-    }
-    if let Some(rna) = &org.rna {
-        if let Some(o) = others(organisation::Column::Rna, rna.to_string())
-            .one(tx)
-            .await?
-        {
-            return Err(StoreError::Conflict {
-                field: "rna",
-                message: format!(
-                    "Ce numéro RNA est déjà celui de l'organisation « {} ».",
-                    o.name
-                ),
+                field,
+                message: format!("{what} est déjà celui de l'organisation « {} ».", o.name),
             });
         }
     }

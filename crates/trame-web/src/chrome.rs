@@ -46,14 +46,21 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if !roles.is_empty() {
         links.push((format!("/{slug}/espace"), "Mon espace"));
     }
+    if roles.iter().any(|r| r.is_staff()) {
+        links.push((format!("/{slug}/admin/organisations"), "Organisations"));
+    }
     if roles.contains(&Role::TerritoryAdmin) {
         links.push((format!("/{slug}/admin/membres"), "Membres"));
+        links.push((format!("/{slug}/admin/invitations"), "Invitations"));
+        links.push((format!("/{slug}/admin/courriels"), "Courriels"));
+        links.push((format!("/{slug}/admin/parametres"), "Paramètres"));
         links.push((format!("/{slug}/admin/journal"), "Journal d'audit"));
     }
     links
         .into_iter()
         .map(|(href, label)| NavLink {
-            current: href == path,
+            current: href == path
+                || (href.contains("/admin/") && path.starts_with(&format!("{href}/"))),
             href,
             label,
         })

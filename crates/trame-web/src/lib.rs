@@ -16,6 +16,7 @@ pub mod access;
 pub mod assets;
 pub mod chrome;
 pub mod error;
+pub mod forms;
 pub mod middleware;
 pub mod pages;
 pub mod ratelimit;
@@ -42,6 +43,8 @@ pub struct WebConfig {
     pub rate_window: Duration,
     /// Bits of entropy a new password needs.
     pub min_password_bits: f64,
+    /// Public address of the site, for links in emails.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             posts_per_window: 120,
             rate_window: Duration::from_secs(600),
             min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
+            public_url: "http://127.0.0.1:8080".to_owned(),
         }
     }
 }

@@ -5,7 +5,8 @@
 use crate::AppState;
 use crate::access::{Access, enforce};
 use crate::middleware;
-use crate::pages::{account, admin, auth, home, space};
+use crate::pages::admin::{invitations, journal, members, organisations, outbox, settings};
+use crate::pages::{account, auth, home, invitation, space};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -23,81 +24,52 @@ pub struct RouteSpec {
 }
 
 const ADMIN: &[Role] = &[Role::TerritoryAdmin];
+const STAFF: &[Role] = &[Role::TerritoryAdmin, Role::Agent];
 const ANY_ROLE: &[Role] = &[];
 
+// One route per line reads as a table: keep rustfmt from folding it.
+#[rustfmt::skip]
 fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Access::*;
     let r = |method: Method, path: &'static str, access: Access, mr: MethodRouter<AppState>| {
-        (
-            RouteSpec {
-                method,
-                path,
-                access,
-            },
-            mr,
-        )
+        (RouteSpec { method, path, access }, mr)
     };
     vec![
         r(Method::GET, "/", Public, get(home::index)),
         r(Method::GET, "/healthz", Public, get(home::healthz)),
         r(Method::GET, "/readyz", Public, get(home::readyz)),
-        r(
-            Method::GET,
-            "/static/{file}",
-            Public,
-            get(crate::assets::serve),
-        ),
+        r(Method::GET, "/static/{file}", Public, get(crate::assets::serve)),
         r(Method::GET, "/connexion", Public, get(auth::login_form)),
         r(Method::POST, "/connexion", Public, post(auth::login_submit)),
-        r(
-            Method::POST,
-            "/deconnexion",
-            Authenticated,
-            post(auth::logout),
-        ),
+        r(Method::POST, "/deconnexion", Authenticated, post(auth::logout)),
         r(Method::GET, "/compte", Authenticated, get(account::show)),
-        r(
-            Method::POST,
-            "/compte/territoire",
-            Authenticated,
-            post(account::switch),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}",
-            TerritoryPublic,
-            get(home::territory),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}/communes.csv",
-            TerritoryPublic,
-            get(home::communes_csv),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}/espace",
-            TerritoryMember(ANY_ROLE),
-            get(space::show),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}/admin/membres",
-            TerritoryMember(ADMIN),
-            get(admin::members),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}/admin/journal",
-            TerritoryMember(ADMIN),
-            get(admin::journal),
-        ),
-        r(
-            Method::GET,
-            "/{territoire}/admin/journal/{id}",
-            TerritoryMember(ADMIN),
-            get(admin::journal_entry),
-        ),
+        r(Method::POST, "/compte/territoire", Authenticated, post(account::switch)),
+        r(Method::GET, "/invitation/{token}", Public, get(invitation::show)),
+        r(Method::POST, "/invitation/{token}", Public, post(invitation::accept)),
+        r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),
+        r(Method::GET, "/{territoire}/communes.csv", TerritoryPublic, get(home::communes_csv)),
+        r(Method::GET, "/{territoire}/theme.css", TerritoryPublic, get(home::theme_css)),
+        r(Method::GET, "/{territoire}/espace", TerritoryMember(ANY_ROLE), get(space::show)),
+        r(Method::GET, "/{territoire}/admin/parametres", TerritoryMember(ADMIN), get(settings::show)),
+        r(Method::POST, "/{territoire}/admin/parametres", TerritoryMember(ADMIN), post(settings::save)),
+        r(Method::GET, "/{territoire}/admin/membres", TerritoryMember(ADMIN), get(members::list)),
+        r(Method::GET, "/{territoire}/admin/membres/{id}", TerritoryMember(ADMIN), get(members::show)),
+        r(Method::POST, "/{territoire}/admin/membres/{id}/roles", TerritoryMember(ADMIN), post(members::set_roles)),
+        r(Method::POST, "/{territoire}/admin/membres/{id}/desactiver", TerritoryMember(ADMIN), post(members::disable)),
+        r(Method::POST, "/{territoire}/admin/membres/{id}/reactiver", TerritoryMember(ADMIN), post(members::enable)),
+        r(Method::GET, "/{territoire}/admin/invitations", TerritoryMember(ADMIN), get(invitations::list)),
+        r(Method::POST, "/{territoire}/admin/invitations", TerritoryMember(ADMIN), post(invitations::create)),
+        r(Method::POST, "/{territoire}/admin/invitations/{id}/retirer", TerritoryMember(ADMIN), post(invitations::revoke)),
+        r(Method::GET, "/{territoire}/admin/organisations", TerritoryMember(STAFF), get(organisations::list)),
+        r(Method::GET, "/{territoire}/admin/organisations/nouvelle", TerritoryMember(ADMIN), get(organisations::new_form)),
+        r(Method::POST, "/{territoire}/admin/organisations/nouvelle", TerritoryMember(ADMIN), post(organisations::create)),
+        r(Method::GET, "/{territoire}/admin/organisations/{id}", TerritoryMember(STAFF), get(organisations::show)),
+        r(Method::GET, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), get(organisations::edit_form)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), post(organisations::update)),
+        r(Method::GET, "/{territoire}/admin/courriels", TerritoryMember(ADMIN), get(outbox::list)),
+        r(Method::GET, "/{territoire}/admin/courriels/{id}", TerritoryMember(ADMIN), get(outbox::show)),
+        r(Method::GET, "/{territoire}/admin/journal", TerritoryMember(ADMIN), get(journal::journal)),
+        r(Method::GET, "/{territoire}/admin/journal/{id}", TerritoryMember(ADMIN), get(journal::journal_entry)),
     ]
 }
 

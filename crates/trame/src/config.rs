@@ -132,6 +132,7 @@ impl Config {
             posts_per_window: self.posts_per_window,
             rate_window: std::time::Duration::from_secs(self.rate_window_seconds),
             min_password_bits: self.min_password_bits,
+            public_url: self.public_url.clone(),
         }
     }
 

@@ -120,3 +120,23 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         }
     }
 }
+
+/// `GET /{territoire}/theme.css`: the territory's colours, as CSS custom properties (a
+/// stylesheet, since the CSP forbids inline styles).
+pub async fn theme_css(ctx: TerritoryCtx) -> Response {
+    let accent = trame_domain::brand::BrandColor::parse(&ctx.territory.primary_color)
+        .unwrap_or_else(|_| trame_domain::brand::BrandColor::default_accent());
+    let css = format!(
+        ":root {{ --accent: {}; --accent-dark: {}; }}\n",
+        accent.as_str(),
+        accent.darker()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        css,
+    )
+        .into_response()
+}

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod home;
+pub mod invitation;
 pub mod space;
 
 use crate::access::TerritoryCtx;

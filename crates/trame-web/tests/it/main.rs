@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod admin;
 mod auth;
 mod matrix;
 mod pages;

@@ -7,10 +7,97 @@ use trame_testkit::{Client, TestApp};
 use trame_web::access::Access;
 use trame_web::routes::{RouteSpec, specs};
 
+/// Objects of the GPSEA territory that the routes' parameters name.
+struct Ids {
+    journal: i64,
+    organisation: i64,
+    member: i64,
+    invitation: i64,
+    email: i64,
+    token: String,
+}
+
+/// Creates one object of each kind in `territory`, as its admin would.
+async fn objects(
+    app: &TestApp,
+    territory: &trame_store::territories::Territory,
+) -> anyhow::Result<Ids> {
+    let scope = territory.scope();
+    let admin = app.person_id(territory, Role::TerritoryAdmin);
+    let org = trame_domain::organisation::Organisation::parse(
+        &trame_domain::organisation::OrganisationInput {
+            name: format!("Régie de quartier {}", territory.slug),
+            siret: "73282932000074".into(),
+            legal_form: "insertion".into(),
+            insertion_kind: "aci".into(),
+            ..Default::default()
+        },
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let organisation = app
+        .store
+        .create_organisation(Some(admin), scope, &org)
+        .await?
+        .id;
+    let target_email = format!("cible@{}.test", territory.slug);
+    let target = app
+        .store
+        .create_person(
+            None,
+            &trame_domain::email::Email::parse(&target_email)
+                .map_err(|e| anyhow::anyhow!(e.message))?,
+            "Personne cible",
+            trame_testkit::PASSWORD,
+        )
+        .await?;
+    app.store
+        .add_membership(None, scope, target.id, Role::Partner)
+        .await?;
+    let invite = |email: &'static str| trame_store::invitations::NewInvitation {
+        email: Box::leak(Box::new(
+            trame_domain::email::Email::parse(email).unwrap_or_else(|_| unreachable!()),
+        )),
+        role: Role::Agent,
+        organisation_id: None,
+        link_base: "http://trame.test",
+    };
+    let token = app
+        .store
+        .invite(admin, scope, invite("invitee@nouveau.test"))
+        .await?;
+    app.store
+        .invite(admin, scope, invite("autre@nouveau.test"))
+        .await?;
+    let invitation = app.store.invitations(scope, 1).await?[0].id;
+    let email = app.store.outbox(scope, 1).await?[0].id;
+    let journal = app.store.audit_list(scope, 1).await?[0].id;
+    Ok(Ids {
+        journal,
+        organisation,
+        member: target.id,
+        invitation,
+        email,
+        token,
+    })
+}
+
 /// Fills in a route's path for the GPSEA territory.
-fn instantiate(spec: &RouteSpec, journal_id: i64) -> anyhow::Result<String> {
+fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
-    path = path.replace("{id}", &journal_id.to_string());
+    let id = if path.contains("/journal/") {
+        ids.journal
+    } else if path.contains("/organisations/") {
+        ids.organisation
+    } else if path.contains("/membres/") {
+        ids.member
+    } else if path.contains("/invitations/") {
+        ids.invitation
+    } else {
+        ids.email
+    };
+    path = path.replace("{id}", &id.to_string());
+    path = path.replace("{token}", &ids.token);
     path = path.replace("{file}", "trame.css");
     anyhow::ensure!(
         !path.contains('{'),
@@ -73,10 +160,13 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
         (Access::TerritoryMember(_), Viewer::Anonymous) => "login",
         (Access::TerritoryMember(_), Viewer::Outsider(_)) => "404",
         (access @ Access::TerritoryMember(_), Viewer::Member(role)) => {
-            if access.allows(&[role]) {
-                "ok"
-            } else {
-                "403"
+            match (
+                access.allows(&[role]),
+                spec.method == axum::http::Method::GET,
+            ) {
+                (true, true) => "ok",
+                (true, false) => "answered",
+                (false, _) => "403",
             }
         }
     }
@@ -101,7 +191,7 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
         ..Default::default()
     };
     let app = TestApp::spawn_with(generous).await?;
-    let journal_id = app.store.audit_list(app.gpsea.scope(), 1).await?[0].id;
+    let ids = objects(&app, &app.gpsea).await?;
     let mut viewers = vec![Viewer::Anonymous];
     viewers.extend(Role::ALL.iter().map(|r| Viewer::Member(*r)));
     viewers.extend(Role::ALL.iter().map(|r| Viewer::Outsider(*r)));
@@ -129,7 +219,7 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
             } else {
                 &mut session
             };
-            let path = instantiate(spec, journal_id)?;
+            let path = instantiate(spec, &ids)?;
             let before = journal_size(&app).await?;
             let resp = call(client, spec, &path).await?;
             // Every state change is journaled: a POST that succeeded grew the journal.

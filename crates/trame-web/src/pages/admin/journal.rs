@@ -1,53 +1,16 @@
-//! The territory administrator's pages: members (a read of personal data, written to the
-//! access log) and the audit journal.
+//! The audit journal of a territory.
 
-use super::render;
 use crate::AppState;
 use crate::access::TerritoryCtx;
 use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::middleware::CurrentUser;
+use crate::pages::render;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use trame_domain::audit::{action_label, object_label};
 use trame_domain::format::paris_datetime;
-use trame_domain::role::Role;
-use trame_store::accounts::Person;
 use trame_store::entities::audit_event;
-
-#[derive(Template)]
-#[template(path = "admin/members.html")]
-struct MembersPage {
-    chrome: Chrome,
-    territory_name: String,
-    members: Vec<(Person, Vec<Role>)>,
-}
-
-/// `GET /{territoire}/admin/membres`.
-pub async fn members(
-    State(state): State<AppState>,
-    ctx: TerritoryCtx,
-    user: CurrentUser,
-    chrome: Chrome,
-) -> Result<Response, AppError> {
-    let scope = ctx.territory.scope();
-    let members = state.store.members(scope).await?;
-    state
-        .store
-        .log_access(
-            user.person_id,
-            Some(scope.territory_id()),
-            "members.list",
-            &format!("territory:{}/members", scope.territory_id()),
-        )
-        .await?;
-    render(&MembersPage {
-        chrome,
-        territory_name: ctx.territory.name,
-        members,
-    })
-}
 
 /// One journal entry as shown.
 struct EntryRow {

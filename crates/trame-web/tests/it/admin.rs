@@ -1,0 +1,424 @@
+//! Territory administration: settings, organisations, invitations, members.
+
+use time::Duration;
+use trame_domain::role::Role;
+use trame_testkit::{PASSWORD, TestApp, email_for};
+
+fn link_token(body: &str) -> Option<String> {
+    let start = body.find("/invitation/")? + "/invitation/".len();
+    Some(
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn the_admin_changes_the_name_and_colour_and_bad_values_are_refused_at_the_field()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let light = admin
+        .post_form(
+            "/gpsea/admin/parametres",
+            &[
+                ("name", "GPSEA"),
+                ("primary_color", "#ffbf47"),
+                ("awarding_siret", "123"),
+            ],
+        )
+        .await?;
+    assert_eq!(light.status, 422);
+    assert!(light.body.contains("Cette couleur est trop claire"));
+    assert!(
+        light
+            .body
+            .contains("Le SIRET doit compter exactement 14 chiffres")
+    );
+    assert!(
+        light.body.contains(r##"value="#ffbf47""##),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        app.store.territory_by_slug("gpsea").await?.name,
+        "Grand Paris Sud Est Avenir",
+        "nothing written"
+    );
+    let ok = admin
+        .post_form(
+            "/gpsea/admin/parametres",
+            &[
+                ("name", "Grand Paris Sud Est Avenir (GPSEA)"),
+                ("primary_color", "#0B5A3A"),
+                ("awarding_siret", "200 058 006 00012"),
+            ],
+        )
+        .await?;
+    assert_eq!(ok.location(), Some("/gpsea/admin/parametres?enregistre=1"));
+    let theme = admin.get("/gpsea/theme.css").await?;
+    assert!(theme.body.contains("--accent: #0b5a3a"), "{}", theme.body);
+    let home = admin.get("/gpsea").await?;
+    assert!(
+        home.body
+            .contains("<h1>Grand Paris Sud Est Avenir (GPSEA)</h1>")
+    );
+    assert!(
+        home.body
+            .contains(r#"<link rel="stylesheet" href="/gpsea/theme.css">"#)
+    );
+    let journal = app.store.audit_list(app.gpsea.scope(), 1).await?;
+    assert_eq!(journal[0].action, "territory.update");
+    Ok(())
+}
+
+#[tokio::test]
+async fn organisations_are_created_checked_and_kept_apart() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let bad = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Les Jardins"),
+                ("legal_form", "association"),
+                ("rna", "W12"),
+                ("siret", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("Le numéro RNA s&#39;écrit W suivi de 9 chiffres")
+    );
+    assert!(bad.body.contains(r#"value="Les Jardins""#));
+    let created = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Les Jardins de Créteil"),
+                ("legal_form", "association"),
+                ("rna", "W941234567"),
+                ("siret", "732 829 320 00074"),
+                ("commune_code", "94028"),
+                ("address", "1 rue de la Paix"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status, 303);
+    let record = admin.get(created.location().unwrap_or("/")).await?;
+    assert!(record.body.contains("<h1>Les Jardins de Créteil</h1>"));
+    assert!(record.body.contains("1 rue de la Paix, Créteil"));
+    let dup = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Doublon"),
+                ("legal_form", "entreprise"),
+                ("siret", "73282932000074"),
+            ],
+        )
+        .await?;
+    assert_eq!(dup.status, 422);
+    assert!(
+        dup.body
+            .contains("Ce SIRET est déjà celui de l&#39;organisation « Les Jardins de Créteil ».")
+    );
+    let outside = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Ailleurs"),
+                ("legal_form", "entreprise"),
+                ("siret", "35600000000001"),
+                ("commune_code", "94081"),
+            ],
+        )
+        .await?;
+    assert!(
+        outside
+            .body
+            .contains("Choisissez une commune du territoire.")
+    );
+    // The same SIRET is free in another territory.
+    let mut other_admin = app.client_as(&app.other, Role::TerritoryAdmin).await?;
+    let there = other_admin
+        .post_form(
+            "/controle/admin/organisations/nouvelle",
+            &[
+                ("name", "Jardins, antenne de Vitry"),
+                ("legal_form", "entreprise"),
+                ("siret", "73282932000074"),
+            ],
+        )
+        .await?;
+    assert_eq!(there.status, 303);
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let list = agent.get("/gpsea/admin/organisations").await?;
+    assert!(
+        list.body.contains("Les Jardins de Créteil") && !list.body.contains("antenne de Vitry")
+    );
+    assert!(
+        !list.body.contains("Ajouter une organisation"),
+        "agents read, admins edit"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_invited_person_creates_an_account_and_gets_the_role() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let sent = admin
+        .post_form(
+            "/gpsea/admin/invitations",
+            &[
+                ("email", "Nadia.Benali@Creteil.fr"),
+                ("role", "commune_referent"),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        sent.location(),
+        Some("/gpsea/admin/invitations?envoyee=nadia.benali%40creteil.fr")
+    );
+    let again = admin
+        .post_form(
+            "/gpsea/admin/invitations",
+            &[
+                ("email", "nadia.benali@creteil.fr"),
+                ("role", "commune_referent"),
+            ],
+        )
+        .await?;
+    assert!(
+        again
+            .body
+            .contains("Une invitation est déjà en attente pour cette adresse et ce rôle.")
+    );
+    let outbox = app.store.outbox(app.gpsea.scope(), 1).await?;
+    assert_eq!(outbox[0].recipient, "nadia.benali@creteil.fr");
+    let token = link_token(&outbox[0].body).unwrap_or_default();
+    assert_eq!(token.len(), 64);
+    let mail_page = admin
+        .get(&format!("/gpsea/admin/courriels/{}", outbox[0].id))
+        .await?;
+    assert!(
+        mail_page
+            .body
+            .contains(&format!("http://127.0.0.1:8080/invitation/{token}"))
+    );
+
+    let mut nadia = app.client();
+    let page = nadia.get(&format!("/invitation/{token}")).await?;
+    assert!(page.body.contains("Référent communal") && page.body.contains("Créer votre compte"));
+    let weak = nadia
+        .post_form(
+            &format!("/invitation/{token}"),
+            &[
+                ("name", "Nadia Benali"),
+                ("password", "nadia2026"),
+                ("password_confirm", "nadia2026"),
+            ],
+        )
+        .await?;
+    assert_eq!(weak.status, 422);
+    assert!(weak.body.contains("au moins 12 caractères"));
+    assert!(weak.body.contains(r#"value="Nadia Benali""#));
+    let phrase = "le pont de la marne au petit matin";
+    let ok = nadia
+        .post_form(
+            &format!("/invitation/{token}"),
+            &[
+                ("name", "Nadia Benali"),
+                ("password", phrase),
+                ("password_confirm", phrase),
+            ],
+        )
+        .await?;
+    assert_eq!(ok.location(), Some("/connexion?suivant=/gpsea/espace"));
+    let login = nadia.login("nadia.benali@creteil.fr", phrase).await?;
+    assert_eq!(login.location(), Some("/gpsea/espace"));
+    assert!(
+        nadia
+            .get("/gpsea/espace")
+            .await?
+            .body
+            .contains("Référent communal")
+    );
+    let used = app.client().get(&format!("/invitation/{token}")).await?;
+    assert!(used.body.contains("déjà été acceptée"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_or_withdrawn_invitation_changes_nothing() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    admin
+        .post_form(
+            "/gpsea/admin/invitations",
+            &[("email", "tard@exemple.fr"), ("role", "partner")],
+        )
+        .await?;
+    let token =
+        link_token(&app.store.outbox(app.gpsea.scope(), 1).await?[0].body).unwrap_or_default();
+    app.clock.advance(Duration::days(15));
+    let mut late = app.client();
+    let phrase = "le pont de la marne au petit matin";
+    let r = late
+        .post_form(
+            &format!("/invitation/{token}"),
+            &[
+                ("name", "En Retard"),
+                ("password", phrase),
+                ("password_confirm", phrase),
+            ],
+        )
+        .await?;
+    assert!(r.body.contains("Cette invitation a expiré"), "{}", r.body);
+    let email = trame_domain::email::Email::parse("tard@exemple.fr")
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    assert!(
+        app.store.person_by_email(&email).await.is_err(),
+        "no account was created"
+    );
+
+    // Fifteen days later the admin's session has long ended: log in again.
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let sent = admin
+        .post_form(
+            "/gpsea/admin/invitations",
+            &[("email", "retire@exemple.fr"), ("role", "partner")],
+        )
+        .await?;
+    assert_eq!(sent.status, 303);
+    let token =
+        link_token(&app.store.outbox(app.gpsea.scope(), 1).await?[0].body).unwrap_or_default();
+    let id = app.store.invitations(app.gpsea.scope(), 1).await?[0].id;
+    let revoked = admin
+        .post_form(&format!("/gpsea/admin/invitations/{id}/retirer"), &[])
+        .await?;
+    assert_eq!(revoked.location(), Some("/gpsea/admin/invitations"));
+    let page = app.client().get(&format!("/invitation/{token}")).await?;
+    assert!(
+        page.body.contains("retirée par l&#39;administrateur"),
+        "{}",
+        page.body
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_existing_account_logs_in_to_accept() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let their_agent = email_for("controle", Role::Agent);
+    admin
+        .post_form(
+            "/gpsea/admin/invitations",
+            &[("email", &their_agent), ("role", "committee_member")],
+        )
+        .await?;
+    let token =
+        link_token(&app.store.outbox(app.gpsea.scope(), 1).await?[0].body).unwrap_or_default();
+    let mut someone_else = app.client_as(&app.gpsea, Role::Partner).await?;
+    let wrong = someone_else
+        .post_form(&format!("/invitation/{token}"), &[])
+        .await?;
+    assert!(
+        wrong
+            .body
+            .contains(&format!("Cette invitation est adressée à {their_agent}"))
+    );
+    let mut anon = app.client();
+    assert!(
+        anon.get(&format!("/invitation/{token}"))
+            .await?
+            .body
+            .contains("Connectez-vous")
+    );
+    let mut agent = app.client();
+    agent.login(&their_agent, PASSWORD).await?;
+    let ok = agent
+        .post_form(&format!("/invitation/{token}"), &[])
+        .await?;
+    assert_eq!(ok.location(), Some("/gpsea/espace"));
+    assert!(
+        agent
+            .get("/compte")
+            .await?
+            .body
+            .contains("Grand Paris Sud Est Avenir")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deactivated_member_loses_access_at_once_and_the_last_admin_stays() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let agent_id = app.person_id(&app.gpsea, Role::Agent);
+    let admin_id = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let r = admin
+        .post_form(&format!("/gpsea/admin/membres/{agent_id}/desactiver"), &[])
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        agent.get("/compte").await?.status,
+        303,
+        "the session ended at once"
+    );
+    let again = agent
+        .login(&email_for("gpsea", Role::Agent), PASSWORD)
+        .await?;
+    assert_eq!(
+        again.location(),
+        Some("/compte"),
+        "no territory left to land in"
+    );
+    assert_eq!(agent.get("/gpsea/espace").await?.status, 404);
+    let page = admin
+        .get(&format!("/gpsea/admin/membres/{agent_id}"))
+        .await?;
+    assert!(page.body.contains("désactivé") && page.body.contains("Réactiver"));
+    admin
+        .post_form(&format!("/gpsea/admin/membres/{agent_id}/reactiver"), &[])
+        .await?;
+    assert_eq!(agent.get("/gpsea/espace").await?.status, 200);
+
+    let demote = admin
+        .post_form(
+            &format!("/gpsea/admin/membres/{admin_id}/roles"),
+            &[("roles", "agent")],
+        )
+        .await?;
+    assert_eq!(demote.status, 422);
+    assert!(demote.body.contains("au moins un administrateur actif"));
+    let none = admin
+        .post_form(&format!("/gpsea/admin/membres/{agent_id}/roles"), &[])
+        .await?;
+    assert!(none.body.contains("Cochez au moins un rôle"));
+    let both = admin
+        .post_form(
+            &format!("/gpsea/admin/membres/{agent_id}/roles"),
+            &[("roles", "agent"), ("roles", "territory_admin")],
+        )
+        .await?;
+    assert_eq!(both.status, 303);
+    assert_eq!(
+        app.store.roles_in(app.gpsea.scope(), agent_id).await?,
+        vec![Role::TerritoryAdmin, Role::Agent]
+    );
+    let demote_now = admin
+        .post_form(
+            &format!("/gpsea/admin/membres/{admin_id}/roles"),
+            &[("roles", "agent")],
+        )
+        .await?;
+    assert_eq!(demote_now.status, 303, "another admin exists now");
+    Ok(())
+}
