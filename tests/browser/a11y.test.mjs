@@ -85,7 +85,7 @@ async function axe(page, label) {
 }
 
 /** Follows same-site links from the current page, breadth first, and checks each page. */
-async function crawl(page, label, limit = 25) {
+async function crawl(page, label, limit = 40) {
   const seen = new Set();
   const queue = [new URL(page.url()).pathname];
   while (queue.length && seen.size < limit) {
@@ -109,7 +109,7 @@ async function login(page, email, password) {
   await page.goto(base + '/connexion');
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await page.click('button[type=submit]');
+  await page.click('main button[type=submit]');
 }
 
 test('anonymous pages are accessible and the skip link comes first', async () => {
@@ -150,7 +150,9 @@ for (const email of ACCOUNTS) {
     if (email.startsWith('admin@')) {
       assert.ok(seen.has('/gpsea/admin/journal') && seen.has('/gpsea/admin/membres'), [...seen].join(' '));
     } else {
-      assert.ok(![...seen].some((p) => p.includes('/admin/')), 'no admin page for other roles');
+      const staffOnly = email.startsWith('agent@') ? ['/gpsea/admin/organisations'] : [];
+      const adminPages = [...seen].filter((p) => p.includes('/admin/') && !staffOnly.includes(p));
+      assert.deepEqual(adminPages, [], 'no admin page for this role');
       const denied = await page.goto(base + '/gpsea/admin/membres');
       assert.equal(denied.status(), 403);
       await axe(page, email);
@@ -163,3 +165,36 @@ for (const email of ACCOUNTS) {
     await context.close();
   });
 }
+
+test('the admin fills the forms: errors are announced and accessible, then saved', async () => {
+  const { context, page, errors } = await newPage();
+  await login(page, 'admin@demo.trame.test', PASSWORD);
+  await page.goto(base + '/gpsea/admin/organisations/nouvelle');
+  await page.fill('#name', 'Régie de quartier du Mont-Mesly');
+  await page.selectOption('#legal_form', 'insertion');
+  await page.fill('#siret', '123');
+  await page.click('main button[type=submit]');
+  assert.equal(await page.locator('.error-summary').count(), 1);
+  assert.equal(await page.getAttribute('#siret', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#name'), 'Régie de quartier du Mont-Mesly');
+  await axe(page, 'organisation invalide');
+  await page.fill('#siret', '732 829 320 00074');
+  await page.selectOption('#insertion_kind', 'aci');
+  await page.selectOption('#commune_code', '94028');
+  await page.click('main button[type=submit]');
+  assert.match(new URL(page.url()).pathname, /^\/gpsea\/admin\/organisations\/\d+$/);
+  await axe(page, 'organisation');
+  await page.goto(base + '/gpsea/admin/invitations');
+  await page.fill('#email', 'nouvelle.agente@gpsea.fr');
+  await page.selectOption('#role', 'agent');
+  await page.click('main button[type=submit]');
+  assert.equal(await page.locator('.notice').count(), 1);
+  await axe(page, 'invitation envoyée');
+  await page.goto(base + '/gpsea/admin/parametres');
+  await page.fill('#primary_color', '#ffbf47');
+  await page.click('main button[type=submit]');
+  assert.equal(await page.locator('.error-summary').count(), 1);
+  await axe(page, 'paramètres invalides');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
