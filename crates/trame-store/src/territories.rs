@@ -42,6 +42,19 @@ impl Store {
         slug: &TerritorySlug,
         reference: &TerritoryRef,
     ) -> Result<Territory, StoreError> {
+        self.create_territory_with_admin(actor_id, slug, reference, None)
+            .await
+    }
+
+    /// Creates a territory as [`Store::create_territory`] does and, in the same
+    /// transaction, makes `admin` its administrator.
+    pub async fn create_territory_with_admin(
+        &self,
+        actor_id: Option<i64>,
+        slug: &TerritorySlug,
+        reference: &TerritoryRef,
+        admin: Option<i64>,
+    ) -> Result<Territory, StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
         let t = territory::ActiveModel {
@@ -92,6 +105,30 @@ impl Store {
             },
         )
         .await?;
+        if let Some(person_id) = admin {
+            let m = crate::entities::membership::ActiveModel {
+                territory_id: Set(t.id),
+                person_id: Set(person_id),
+                role: Set(trame_domain::role::Role::TerritoryAdmin.code().to_owned()),
+                created_at: Set(now),
+                disabled_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            audit::record(
+                &tx,
+                now,
+                Entry {
+                    actor_id,
+                    territory_id: Some(t.id),
+                    action: action::MEMBERSHIP_CREATE,
+                    object_type: "membership",
+                    object_id: m.id.to_string(),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(t)
     }

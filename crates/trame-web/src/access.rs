@@ -22,6 +22,9 @@ pub enum Access {
     Public,
     /// Any logged-in person.
     Authenticated,
+    /// A person who administers at least one territory (platform-level actions such as
+    /// opening a new territory).
+    AnyTerritoryAdmin,
     /// Anyone, on an existing territory (404 otherwise).
     TerritoryPublic,
     /// A member of the territory holding one of these roles; any role when empty.
@@ -38,6 +41,7 @@ impl Access {
     pub fn allows(self, roles: &[Role]) -> bool {
         match self {
             Access::Public | Access::Authenticated | Access::TerritoryPublic => true,
+            Access::AnyTerritoryAdmin => roles.contains(&Role::TerritoryAdmin),
             Access::TerritoryMember(allowed) => {
                 !roles.is_empty()
                     && (allowed.is_empty() || roles.iter().any(|r| allowed.contains(r)))
@@ -89,6 +93,19 @@ pub async fn enforce(
             Some(_) => next.run(req).await,
             None => login_redirect(&req),
         });
+    }
+    if access == Access::AnyTerritoryAdmin {
+        let Some(u) = user else {
+            return Ok(login_redirect(&req));
+        };
+        let memberships = state.store.memberships_of(u.person_id).await?;
+        if !memberships
+            .iter()
+            .any(|m| m.roles.contains(&Role::TerritoryAdmin))
+        {
+            return Err(AppError::Forbidden);
+        }
+        return Ok(next.run(req).await);
     }
     let slug = params
         .iter()

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::access::{Access, enforce};
 use crate::middleware;
 use crate::pages::admin::{invitations, journal, members, organisations, outbox, settings};
-use crate::pages::{account, auth, home, invitation, space};
+use crate::pages::{account, auth, home, invitation, space, territories};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -44,6 +44,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/deconnexion", Authenticated, post(auth::logout)),
         r(Method::GET, "/compte", Authenticated, get(account::show)),
         r(Method::POST, "/compte/territoire", Authenticated, post(account::switch)),
+        r(Method::GET, "/territoires/nouveau", AnyTerritoryAdmin, get(territories::new_form)),
+        r(Method::POST, "/territoires/nouveau", AnyTerritoryAdmin, post(territories::create)),
         r(Method::GET, "/invitation/{token}", Public, get(invitation::show)),
         r(Method::POST, "/invitation/{token}", Public, post(invitation::accept)),
         r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),

@@ -23,6 +23,12 @@ struct AccountPage {
 }
 
 impl AccountPage {
+    fn is_admin_somewhere(&self) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| m.roles.contains(&trame_domain::role::Role::TerritoryAdmin))
+    }
+
     fn is_current(&self, id: &i64) -> bool {
         self.current_territory_id == Some(*id)
     }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod home;
 pub mod invitation;
 pub mod space;
+pub mod territories;
 
 use crate::access::TerritoryCtx;
 use crate::error::AppError;

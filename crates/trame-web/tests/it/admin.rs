@@ -422,3 +422,69 @@ async fn a_deactivated_member_loses_access_at_once_and_the_last_admin_stays() ->
     assert_eq!(demote_now.status, 303, "another admin exists now");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_territory_admin_opens_a_second_territory_from_its_siren() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    assert!(
+        admin
+            .get("/compte")
+            .await?
+            .body
+            .contains("Ouvrir un nouveau territoire")
+    );
+    let bad = admin
+        .post_form("/territoires/nouveau", &[("siren", "200058007")])
+        .await?;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("clé de contrôle"));
+    let unknown = admin
+        .post_form("/territoires/nouveau", &[("siren", "732829320")])
+        .await?;
+    assert!(
+        unknown
+            .body
+            .contains("Aucun EPT ni EPCI ne porte le SIREN 732829320")
+    );
+    let taken = admin
+        .post_form(
+            "/territoires/nouveau",
+            &[("siren", "200058006"), ("slug", "gpsea")],
+        )
+        .await?;
+    assert!(
+        taken
+            .body
+            .contains("Un territoire porte déjà cet identifiant.")
+    );
+    // Paris Est Marne et Bois, an EPT of the Val-de-Marne.
+    let ok = admin
+        .post_form("/territoires/nouveau", &[("siren", "200057941")])
+        .await?;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let target = ok.location().unwrap_or_default().to_owned();
+    assert!(target.ends_with("/admin/parametres"), "{target}");
+    assert_eq!(
+        admin.get(&target).await?.status,
+        200,
+        "the creator administers it"
+    );
+    let slug = target
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let t = app.store.territory_by_slug(&slug).await?;
+    let communes = app.store.communes(t.scope()).await?;
+    assert!(communes.len() > 5, "{} communes", communes.len());
+    assert!(
+        communes
+            .iter()
+            .all(|c| c.lat.is_none() && !c.postal_codes.is_empty())
+    );
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    assert_eq!(agent.get("/territoires/nouveau").await?.status, 403);
+    Ok(())
+}

@@ -152,7 +152,20 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
     if spec.path == "/compte/territoire" && matches!(viewer, Viewer::Outsider(_)) {
         return "404";
     }
+    let is_get = spec.method == axum::http::Method::GET;
     match (spec.access, viewer) {
+        (Access::AnyTerritoryAdmin, Viewer::Anonymous) => "login",
+        (
+            Access::AnyTerritoryAdmin,
+            Viewer::Member(Role::TerritoryAdmin) | Viewer::Outsider(Role::TerritoryAdmin),
+        ) => {
+            if is_get {
+                "ok"
+            } else {
+                "answered"
+            }
+        }
+        (Access::AnyTerritoryAdmin, _) => "403",
         (Access::Public, _) => "answered",
         (Access::Authenticated, Viewer::Anonymous) => "login",
         (Access::Authenticated, _) => "answered",
