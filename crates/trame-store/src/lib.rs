@@ -15,6 +15,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cog;
 pub mod demo;
 pub mod entities;
@@ -100,12 +101,17 @@ impl Store {
         match backend {
             Backend::Sqlite => {
                 opts.max_connections(8).min_connections(1);
-                opts.map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(5))
+                // A read-only file (a backup being checked) cannot switch journal mode.
+                let read_only = url.contains("mode=ro");
+                opts.map_sqlx_sqlite_opts(move |o| {
+                    let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5));
+                    if read_only {
+                        o.read_only(true)
+                    } else {
+                        o.create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Full)
+                    }
                 });
             }
             Backend::Postgres => {

@@ -53,6 +53,16 @@ enum Command {
         #[command(subcommand)]
         action: TerritoryAction,
     },
+    /// Take a consistent copy of an embedded (SQLite) deployment while it serves.
+    Backup {
+        /// The file to write; it must not exist.
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty data folder.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// The audit journal.
     Audit {
         #[command(subcommand)]
@@ -147,6 +157,8 @@ pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
         }
         Command::Demo { action } => demo(action, &cfg).await,
         Command::Territory { action } => territory(action, &cfg).await,
+        Command::Backup { file } => backup(&cfg, &file).await,
+        Command::Restore { file } => restore(&cfg, &file).await,
         Command::User {
             action:
                 UserAction::Add {
@@ -293,6 +305,63 @@ async fn territory(action: TerritoryAction, cfg: &Config) -> Result<ExitCode> {
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(cfg: &Config, file: &std::path::Path) -> Result<ExitCode> {
+    let store = open_store(cfg).await?;
+    store.backup_sqlite(file).await?;
+    let copy = trame_store::Store::connect(
+        &format!("sqlite://{}?mode=ro", file.display()),
+        std::sync::Arc::new(crate::db::SystemClock),
+    )
+    .await?;
+    copy.integrity_check().await?;
+    let digest = copy.content_digest().await?;
+    println!(
+        "Sauvegarde écrite dans {} (empreinte du contenu {digest}).",
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(cfg: &Config, file: &std::path::Path) -> Result<ExitCode> {
+    if !cfg.database_url.is_empty() {
+        bail!(
+            "la restauration intégrée concerne SQLite ; pour PostgreSQL, utilisez pg_restore (voir ARCHITECTURE.md)"
+        );
+    }
+    let target = cfg.data_dir.join("trame.db");
+    if target.exists() {
+        bail!(
+            "{} existe déjà : restaurez dans un dossier de données vide (--data-dir)",
+            target.display()
+        );
+    }
+    let copy = trame_store::Store::connect(
+        &format!("sqlite://{}?mode=ro", file.display()),
+        std::sync::Arc::new(crate::db::SystemClock),
+    )
+    .await
+    .with_context(|| format!("ouverture de {}", file.display()))?;
+    copy.integrity_check().await?;
+    let digest = copy.content_digest().await?;
+    copy.close().await?;
+    std::fs::create_dir_all(&cfg.data_dir)?;
+    std::fs::copy(file, &target).with_context(|| format!("copie vers {}", target.display()))?;
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    let checks = store.audit_verify().await?;
+    if let Some(broken) = checks.iter().find(|c| c.broken.is_some()) {
+        bail!(
+            "le journal d'audit de la sauvegarde est rompu ({})",
+            broken.chain
+        );
+    }
+    println!(
+        "Sauvegarde restaurée dans {} (empreinte du contenu {digest}).",
+        target.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,5 +10,6 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod jobs;
 mod upgrade;

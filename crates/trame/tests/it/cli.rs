@@ -188,3 +188,61 @@ fn an_unknown_setting_is_an_error() -> anyhow::Result<()> {
     assert!(!out.status.success());
     Ok(())
 }
+
+#[test]
+fn backup_then_restore_into_an_empty_folder() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    if db.is_postgres() {
+        let out = trame(dir.path(), &db).args(["backup", "x.db"]).output()?;
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return Ok(());
+    }
+    // SQLite in a data folder, as `serve` uses it.
+    let run = |args: &[&str]| -> anyhow::Result<(bool, String)> {
+        let out = Command::new(env!("CARGO_BIN_EXE_trame"))
+            .current_dir(dir.path())
+            .env_remove("TRAME_CONFIG")
+            .env_remove("TRAME_DATABASE_URL")
+            .env("TRAME_LOG", "warn")
+            .args(args)
+            .output()?;
+        Ok((
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        ))
+    };
+    let (ok, out) = run(&["demo", "load", "--data-dir", "prod"])?;
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["backup", "--data-dir", "prod", "sauvegarde.db"])?;
+    assert!(ok && out.contains("Sauvegarde écrite"), "{out}");
+    let digest = out
+        .split("empreinte du contenu ")
+        .nth(1)
+        .unwrap_or("")
+        .trim_end_matches([')', '.', '\n'])
+        .to_owned();
+    assert_eq!(digest.len(), 64, "{out}");
+    let (ok, out) = run(&["backup", "--data-dir", "prod", "sauvegarde.db"])?;
+    assert!(!ok && out.contains("existe déjà"), "{out}");
+    let (ok, out) = run(&["restore", "--data-dir", "prod", "sauvegarde.db"])?;
+    assert!(!ok && out.contains("dossier de données vide"), "{out}");
+    let (ok, out) = run(&["restore", "--data-dir", "secours", "sauvegarde.db"])?;
+    assert!(ok && out.contains(&digest), "{out}");
+    let (ok, out) = run(&["audit", "verify", "--data-dir", "secours"])?;
+    assert!(ok && !out.contains("ROMPUE"), "{out}");
+    std::fs::write(dir.path().join("abime.db"), b"pas une base")?;
+    let (ok, out) = run(&["restore", "--data-dir", "autre", "abime.db"])?;
+    assert!(!ok, "{out}");
+    assert!(
+        !dir.path().join("autre/trame.db").exists(),
+        "nothing half written"
+    );
+    Ok(())
+}

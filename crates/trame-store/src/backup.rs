@@ -1,0 +1,87 @@
+//! Backups of an embedded (SQLite) deployment and the content digest that proves a
+//! restored database identical to its backup.
+//!
+//! `VACUUM INTO` writes a consistent copy of the database while it keeps serving (it reads
+//! one snapshot; writers carry on in the WAL). Logos are stored in the database, so the
+//! copy holds every file of the deployment. PostgreSQL deployments use `pg_dump` and
+//! `pg_restore` (see ARCHITECTURE.md, "Backup and restore").
+
+use crate::entities::*;
+use crate::{Backend, Store, StoreError};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+impl Store {
+    /// Writes a consistent copy of the SQLite database to `target`, which must not exist.
+    pub async fn backup_sqlite(&self, target: &Path) -> Result<(), StoreError> {
+        if self.backend() != Backend::Sqlite {
+            return Err(StoreError::Config(
+                "la sauvegarde intégrée concerne SQLite ; pour PostgreSQL, utilisez pg_dump (voir ARCHITECTURE.md)".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(StoreError::Config(format!(
+                "{} existe déjà : choisissez un autre fichier",
+                target.display()
+            )));
+        }
+        let path = target.to_str().ok_or_else(|| {
+            StoreError::Config("le chemin de la sauvegarde doit être en UTF-8".into())
+        })?;
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+            .await?;
+        Ok(())
+    }
+
+    /// Checks the database file's integrity (`PRAGMA integrity_check`), for restores.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(());
+        }
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "PRAGMA integrity_check",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Internal("integrity_check returned nothing".into()))?;
+        let verdict: String = row.try_get_by_index(0)?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Config(format!(
+                "la base est endommagée : {verdict}"
+            )))
+        }
+    }
+
+    /// A SHA-256 over the content of every table, read in primary-key order: two
+    /// databases with the same digest hold the same data.
+    pub async fn content_digest(&self) -> Result<String, StoreError> {
+        let mut h = Sha256::new();
+        macro_rules! table {
+            ($m:ident, $col:expr) => {{
+                let rows = $m::Entity::find().order_by_asc($col).all(&self.db).await?;
+                h.update(format!("{}:{:?}\n", stringify!($m), rows).as_bytes());
+            }};
+        }
+        table!(territory, territory::Column::Id);
+        table!(commune, commune::Column::Id);
+        table!(person, person::Column::Id);
+        table!(membership, membership::Column::Id);
+        table!(session, session::Column::TokenHash);
+        table!(audit_chain_head, audit_chain_head::Column::Chain);
+        table!(audit_event, audit_event::Column::Id);
+        table!(access_log, access_log::Column::Id);
+        table!(job_lease, job_lease::Column::Name);
+        table!(job_run, job_run::Column::Id);
+        table!(organisation, organisation::Column::Id);
+        table!(organisation_member, organisation_member::Column::Id);
+        table!(invitation, invitation::Column::Id);
+        table!(outbox_email, outbox_email::Column::Id);
+        Ok(hex::encode(h.finalize()))
+    }
+}
