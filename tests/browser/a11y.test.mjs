@@ -198,3 +198,14 @@ test('the admin fills the forms: errors are announced and accessible, then saved
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the API documentation renders under its CSP, from vendored files', async () => {
+  const { context, page, errors } = await newPage();
+  const resp = await page.goto(base + '/api/docs/');
+  assert.equal(resp.status(), 200);
+  await page.waitForSelector('.swagger-ui .info .title', { timeout: 20_000 });
+  const title = await page.textContent('.swagger-ui .info .title');
+  assert.match(title, /Trame — API/);
+  assert.deepEqual(errors, [], 'no script error, no CSP violation');
+  await context.close();
+});

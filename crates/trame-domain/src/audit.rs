@@ -107,6 +107,11 @@ pub mod action {
     /// Courriel envoyé.
     pub const EMAIL_SEND: &str = "email.send";
 
+    /// Création d'un jeton d'API.
+    pub const API_TOKEN_CREATE: &str = "api_token.create";
+    /// Retrait d'un jeton d'API.
+    pub const API_TOKEN_REVOKE: &str = "api_token.revoke";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -119,6 +124,20 @@ pub mod action {
         SESSION_CLOSE,
         SESSION_SWITCH_TERRITORY,
         JOB_RUN,
+        ORGANISATION_CREATE,
+        ORGANISATION_UPDATE,
+        ORGANISATION_MEMBER_ADD,
+        TERRITORY_UPDATE,
+        MEMBERSHIP_DELETE,
+        MEMBERSHIP_DISABLE,
+        MEMBERSHIP_ENABLE,
+        INVITATION_CREATE,
+        INVITATION_ACCEPT,
+        INVITATION_REVOKE,
+        EMAIL_QUEUE,
+        EMAIL_SEND,
+        API_TOKEN_CREATE,
+        API_TOKEN_REVOKE,
     ];
 }
 
@@ -148,6 +167,8 @@ pub fn action_label(code: &str) -> &str {
         action::INVITATION_REVOKE => "Retrait d'une invitation",
         action::EMAIL_QUEUE => "Courriel mis en file",
         action::EMAIL_SEND => "Courriel envoyé",
+        action::API_TOKEN_CREATE => "Création d'un jeton d'API",
+        action::API_TOKEN_REVOKE => "Retrait d'un jeton d'API",
         other => other,
     }
 }
@@ -163,6 +184,7 @@ pub fn object_label(object_type: &str) -> &str {
         "organisation_member" => "rattachement",
         "invitation" => "invitation",
         "outbox_email" => "courriel",
+        "api_token" => "jeton d'API",
         other => other,
     }
 }

@@ -82,6 +82,7 @@ impl Store {
         table!(organisation_member, organisation_member::Column::Id);
         table!(invitation, invitation::Column::Id);
         table!(outbox_email, outbox_email::Column::Id);
+        table!(api_token, api_token::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod cog;

@@ -22,6 +22,9 @@ pub enum Access {
     Public,
     /// Any logged-in person.
     Authenticated,
+    /// A bearer token of the JSON API (`Authorization: Bearer trame_…`); the answer to
+    /// anything else is 401 with the error envelope.
+    ApiToken,
     /// A person who administers at least one territory (platform-level actions such as
     /// opening a new territory).
     AnyTerritoryAdmin,
@@ -42,6 +45,7 @@ impl Access {
         match self {
             Access::Public | Access::Authenticated | Access::TerritoryPublic => true,
             Access::AnyTerritoryAdmin => roles.contains(&Role::TerritoryAdmin),
+            Access::ApiToken => false,
             Access::TerritoryMember(allowed) => {
                 !roles.is_empty()
                     && (allowed.is_empty() || roles.iter().any(|r| allowed.contains(r)))
@@ -92,6 +96,26 @@ pub async fn enforce(
         return Ok(match user {
             Some(_) => next.run(req).await,
             None => login_redirect(&req),
+        });
+    }
+    if access == Access::ApiToken {
+        let token = req
+            .headers()
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .map(str::to_owned);
+        let caller = match token {
+            Some(t) => state.store.api_caller(&t).await?,
+            None => None,
+        };
+        return Ok(match caller {
+            Some(caller) => {
+                req.extensions_mut().insert(caller);
+                next.run(req).await
+            }
+            None => crate::api::ApiError::Unauthorized.into_response(),
         });
     }
     if access == Access::AnyTerritoryAdmin {

@@ -13,6 +13,7 @@
 //!   internal errors are logged, never shown.
 
 pub mod access;
+pub mod api;
 pub mod assets;
 pub mod chrome;
 pub mod error;

@@ -102,15 +102,21 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 
 /// Security headers on every response.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // The Swagger UI sets inline styles: its pages, and only they, allow them.
+    let docs = req.uri().path().starts_with(crate::api::doc::DOCS_PATH);
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
+        HeaderValue::from_static(if docs {
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'"
+        } else {
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
              font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors 'none'",
-        ),
+             form-action 'self'; frame-ancestors 'none'"
+        }),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -46,6 +46,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/compte/territoire", Authenticated, post(account::switch)),
         r(Method::GET, "/territoires/nouveau", AnyTerritoryAdmin, get(territories::new_form)),
         r(Method::POST, "/territoires/nouveau", AnyTerritoryAdmin, post(territories::create)),
+        r(Method::GET, "/api/v1/territoire", ApiToken, get(crate::api::v1::territory)),
+        r(Method::GET, "/api/v1/communes", ApiToken, get(crate::api::v1::communes)),
+        r(Method::GET, "/api/v1/organisations", ApiToken, get(crate::api::v1::organisations)),
+        r(Method::GET, "/api/v1/organisations/{id}", ApiToken, get(crate::api::v1::organisation)),
         r(Method::GET, "/invitation/{token}", Public, get(invitation::show)),
         r(Method::POST, "/invitation/{token}", Public, post(invitation::accept)),
         r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),
@@ -68,6 +72,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/admin/organisations/{id}", TerritoryMember(STAFF), get(organisations::show)),
         r(Method::GET, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), get(organisations::edit_form)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), post(organisations::update)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons", TerritoryMember(ADMIN), post(organisations::create_token)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons/{token}/retirer", TerritoryMember(ADMIN), post(organisations::revoke_token)),
         r(Method::GET, "/{territoire}/admin/courriels", TerritoryMember(ADMIN), get(outbox::list)),
         r(Method::GET, "/{territoire}/admin/courriels/{id}", TerritoryMember(ADMIN), get(outbox::show)),
         r(Method::GET, "/{territoire}/admin/journal", TerritoryMember(ADMIN), get(journal::journal)),
@@ -75,9 +81,30 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     ]
 }
 
+/// Routes served by a mounted router rather than a handler of ours: the Swagger UI and
+/// the OpenAPI document, public.
+fn mounted() -> Vec<RouteSpec> {
+    vec![
+        RouteSpec {
+            method: Method::GET,
+            path: "/api/docs/",
+            access: Access::Public,
+        },
+        RouteSpec {
+            method: Method::GET,
+            path: crate::api::doc::OPENAPI_PATH,
+            access: Access::Public,
+        },
+    ]
+}
+
 /// Every route with its rule, for the authorization-matrix test and the docs.
 pub fn specs() -> Vec<RouteSpec> {
-    table().into_iter().map(|(spec, _)| spec).collect()
+    table()
+        .into_iter()
+        .map(|(spec, _)| spec)
+        .chain(mounted())
+        .collect()
 }
 
 /// Builds the router: each route wrapped in its rule, then the layers common to all.
@@ -91,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         router = router.route(spec.path, guarded);
     }
     router
+        .merge(crate::api::doc::swagger())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

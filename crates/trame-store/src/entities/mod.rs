@@ -2,6 +2,7 @@
 //! Every territory-owned table carries `territory_id`.
 
 pub mod access_log;
+pub mod api_token;
 pub mod audit_chain_head;
 pub mod audit_event;
 pub mod commune;

@@ -9,6 +9,7 @@
 )]
 
 mod admin;
+mod api;
 mod auth;
 mod matrix;
 mod pages;

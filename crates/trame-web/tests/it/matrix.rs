@@ -15,6 +15,7 @@ struct Ids {
     invitation: i64,
     email: i64,
     token: String,
+    api_token: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -71,8 +72,13 @@ async fn objects(
         .await?;
     let invitation = app.store.invitations(scope, 1).await?[0].id;
     let email = app.store.outbox(scope, 1).await?[0].id;
+    app.store
+        .create_api_token(admin, scope, organisation, "outil")
+        .await?;
+    let api_token = app.store.api_tokens(scope, organisation).await?[0].id;
     let journal = app.store.audit_list(scope, 1).await?[0].id;
     Ok(Ids {
+        api_token,
         journal,
         organisation,
         member: target.id,
@@ -97,6 +103,9 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.email
     };
     path = path.replace("{id}", &id.to_string());
+    if path.contains("/jetons/") {
+        path = path.replace("{token}", &ids.api_token.to_string());
+    }
     path = path.replace("{token}", &ids.token);
     path = path.replace("{file}", "trame.css");
     anyhow::ensure!(
@@ -154,6 +163,8 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
     }
     let is_get = spec.method == axum::http::Method::GET;
     match (spec.access, viewer) {
+        // A browser session never opens the API: only a bearer token does.
+        (Access::ApiToken, _) => "401",
         (Access::AnyTerritoryAdmin, Viewer::Anonymous) => "login",
         (
             Access::AnyTerritoryAdmin,
@@ -189,6 +200,7 @@ fn classify(resp: &trame_testkit::Resp) -> &'static str {
     match resp.status {
         200 => "ok",
         303 if resp.location().is_some_and(|l| l.starts_with("/connexion")) => "login",
+        401 => "401",
         403 => "403",
         404 => "404",
         s if s >= 500 => "error",

@@ -12,6 +12,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use trame_domain::format::paris_datetime;
 use trame_domain::organisation::{
     InsertionKind, LegalForm, Organisation, OrganisationInput, esus_expiry,
 };
@@ -94,6 +95,16 @@ pub async fn list(
     })
 }
 
+/// An API token as the record lists it.
+struct TokenRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "admin/organisation.html")]
 struct ShowPage {
@@ -102,6 +113,104 @@ struct ShowPage {
     org: OrgView,
     members: Vec<(Person, bool, bool)>,
     can_edit: bool,
+    tokens: Vec<TokenRow>,
+    /// A token just created, shown this once.
+    new_token: Option<String>,
+    errors: Errors,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: TerritoryCtx,
+    chrome: Chrome,
+    id: i64,
+    new_token: Option<String>,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let scope = ctx.territory.scope();
+    let row = state.store.organisation(scope, id).await?;
+    let communes = state.store.communes(scope).await?;
+    let members = state.store.organisation_members(scope, row.id).await?;
+    let can_edit = ctx.roles.contains(&Role::TerritoryAdmin);
+    let tokens = if can_edit {
+        state
+            .store
+            .api_tokens(scope, row.id)
+            .await?
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                prefix: t.prefix,
+                created: paris_datetime(t.created_at),
+                last_used: t
+                    .last_used_at
+                    .map(paris_datetime)
+                    .unwrap_or_else(|| "jamais".into()),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let failed = errors.any();
+    let resp = render(&ShowPage {
+        chrome,
+        slug: ctx.territory.slug,
+        org: view(row, &communes),
+        members,
+        can_edit,
+        tokens,
+        new_token,
+        errors,
+    })?;
+    Ok(if failed { unprocessable(resp) } else { resp })
+}
+
+/// The token form.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token_name: String,
+}
+
+/// `POST /{territoire}/admin/organisations/{id}/jetons`: creates a token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    let id = org_id(&id)?;
+    match state
+        .store
+        .create_api_token(user.person_id, ctx.territory.scope(), id, &form.token_name)
+        .await
+    {
+        Ok(token) => show_page(&state, ctx, chrome, id, Some(token), Errors::default()).await,
+        Err(e) => {
+            let errors = Errors::from_store(e)?;
+            show_page(&state, ctx, chrome, id, None, errors).await
+        }
+    }
+}
+
+/// `POST /{territoire}/admin/organisations/{id}/jetons/{token}/retirer`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    Path((_, id, token)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let id = org_id(&id)?;
+    let token: i64 = token.parse().map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .revoke_api_token(user.person_id, ctx.territory.scope(), id, token)
+        .await?;
+    Ok(Redirect::to(&format!("/{}/admin/organisations/{id}", ctx.territory.slug)).into_response())
 }
 
 fn org_id(raw: &str) -> Result<i64, AppError> {
@@ -115,17 +224,7 @@ pub async fn show(
     chrome: Chrome,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let scope = ctx.territory.scope();
-    let row = state.store.organisation(scope, org_id(&id)?).await?;
-    let communes = state.store.communes(scope).await?;
-    let members = state.store.organisation_members(scope, row.id).await?;
-    render(&ShowPage {
-        chrome,
-        slug: ctx.territory.slug,
-        org: view(row, &communes),
-        members,
-        can_edit: ctx.roles.contains(&Role::TerritoryAdmin),
-    })
+    show_page(&state, ctx, chrome, org_id(&id)?, None, Errors::default()).await
 }
 
 /// The organisation form, as typed.

@@ -1,0 +1,43 @@
+//! The OpenAPI description of `/api/v1`, and the Swagger UI that shows it (vendored: no
+//! download at build or run time).
+
+use super::{ErrorBody, ErrorDetail, v1};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Declares the bearer-token scheme.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "jeton",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Jeton d'API d'une organisation, créé par l'administrateur du territoire.")).build()),
+            );
+        }
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Trame — API", version = "1", description = "Données d'un territoire et de l'organisation du jeton. Erreurs : enveloppe { error: { code, message, fields } }."),
+    paths(v1::territory, v1::communes, v1::organisations, v1::organisation),
+    components(schemas(ErrorBody, ErrorDetail, v1::TerritoryOut, v1::CommuneOut, v1::OrganisationOut)),
+    modifiers(&BearerToken),
+    tags((name = "territoire", description = "Le territoire et ses communes"), (name = "organisations", description = "L'organisation du jeton"))
+)]
+pub struct ApiDoc;
+
+/// Where the Swagger UI is served.
+pub const DOCS_PATH: &str = "/api/docs";
+/// Where the OpenAPI document is served.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+/// The Swagger UI router, serving the UI and the document.
+pub fn swagger<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
+    utoipa_swagger_ui::SwaggerUi::new(DOCS_PATH)
+        .url(OPENAPI_PATH, ApiDoc::openapi())
+        .into()
+}
