@@ -81,3 +81,60 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 }
+
+impl Store {
+    /// Messages not sent yet, oldest first, for the sender.
+    pub async fn pending_emails(&self, limit: u64) -> Result<Vec<OutboxEmail>, StoreError> {
+        Ok(outbox_email::Entity::find()
+            .filter(outbox_email::Column::SentAt.is_null())
+            .order_by_asc(outbox_email::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Records that a message was handed to the SMTP server, and journals it.
+    pub async fn mark_email_sent(&self, id: i64) -> Result<(), StoreError> {
+        use sea_orm::IntoActiveModel;
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let row = outbox_email::Entity::find_by_id(id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let territory_id = row.territory_id;
+        let mut am = row.into_active_model();
+        am.sent_at = Set(Some(now));
+        am.last_error = Set(None);
+        am.update(&tx).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: None,
+                territory_id,
+                action: action::EMAIL_SEND,
+                object_type: "outbox_email",
+                object_id: id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records why a message could not be sent; it stays pending for the next attempt.
+    pub async fn mark_email_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        use sea_orm::IntoActiveModel;
+        let tx = self.begin_write().await?;
+        let row = outbox_email::Entity::find_by_id(id)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut am = row.into_active_model();
+        am.last_error = Set(Some(error.chars().take(500).collect()));
+        am.update(&tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -35,6 +35,16 @@ pub struct Config {
     pub demo: bool,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// SMTP relay host; empty keeps emails in the outbox for admins to read.
+    pub smtp_host: String,
+    /// SMTP relay port.
+    pub smtp_port: u16,
+    /// SMTP login, when the relay asks for one.
+    pub smtp_username: String,
+    /// SMTP password.
+    pub smtp_password: String,
+    /// Sender of the platform's emails.
+    pub smtp_from: String,
 }
 
 impl Default for Config {
@@ -52,6 +62,11 @@ impl Default for Config {
             min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
             demo: true,
             log_format: "text".into(),
+            smtp_host: String::new(),
+            smtp_port: 25,
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            smtp_from: "Trame <ne-pas-repondre@localhost>".into(),
         }
     }
 }
@@ -109,6 +124,11 @@ impl Config {
             "min_password_bits" => self.min_password_bits = num(value)?,
             "demo" => self.demo = matches!(value.trim(), "1" | "true" | "oui" | "yes"),
             "log_format" => self.log_format = value.into(),
+            "smtp_host" => self.smtp_host = value.into(),
+            "smtp_port" => self.smtp_port = num(value)?,
+            "smtp_username" => self.smtp_username = value.into(),
+            "smtp_password" => self.smtp_password = value.into(),
+            "smtp_from" => self.smtp_from = value.into(),
             other => bail!("réglage inconnu « {other} »"),
         }
         Ok(())
@@ -134,6 +154,20 @@ impl Config {
             min_password_bits: self.min_password_bits,
             public_url: self.public_url.clone(),
         }
+    }
+
+    /// The SMTP settings, when a relay is configured.
+    pub fn smtp(&self) -> Option<crate::mail::SmtpSettings> {
+        if self.smtp_host.is_empty() {
+            return None;
+        }
+        Some(crate::mail::SmtpSettings {
+            host: self.smtp_host.clone(),
+            port: self.smtp_port,
+            credentials: (!self.smtp_username.is_empty())
+                .then(|| (self.smtp_username.clone(), self.smtp_password.clone())),
+            from: self.smtp_from.clone(),
+        })
     }
 
     /// The job runner's settings.

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod db;
+mod mail;
 mod serve;
 
 use anyhow::Result;

@@ -85,31 +85,46 @@ async fn shutdown_signal() {
     tracing::info!("signal d'arrêt reçu : fin des requêtes en cours");
 }
 
-/// The job runner: every minute, take or renew the lease, then run the due jobs.
+/// The job runner: every minute, take or renew the lease, then run the due jobs and hand
+/// the outbox to the SMTP relay when one is configured.
 async fn run_jobs(store: Store, cfg: Config) {
     let holder = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+    let smtp = cfg.smtp();
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         let now = store.now();
-        match store
+        let lease = store
             .acquire_runner_lease(&holder, now, time::Duration::minutes(3))
-            .await
-        {
-            Ok(true) => match store.run_due_jobs(now, cfg.jobs()).await {
-                Ok(reports) => {
-                    for r in reports {
-                        tracing::info!(
-                            job = r.job.name(),
-                            rows = r.rows,
-                            "tâche planifiée exécutée"
-                        );
-                    }
+            .await;
+        match lease {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::error!(error = %e, "bail du planificateur");
+                continue;
+            }
+        }
+        match store.run_due_jobs(now, cfg.jobs()).await {
+            Ok(reports) => {
+                for r in reports {
+                    tracing::info!(
+                        job = r.job.name(),
+                        rows = r.rows,
+                        "tâche planifiée exécutée"
+                    );
                 }
-                Err(e) => tracing::error!(error = %e, "tâches planifiées"),
-            },
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "bail du planificateur"),
+            }
+            Err(e) => tracing::error!(error = %e, "tâches planifiées"),
+        }
+        if let Some(smtp) = &smtp {
+            match crate::mail::send_pending(&store, smtp).await {
+                Ok(r) if r.sent + r.failed > 0 => {
+                    tracing::info!(sent = r.sent, failed = r.failed, "courriels");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "envoi des courriels"),
+            }
         }
     }
 }
