@@ -112,6 +112,11 @@ pub mod action {
     /// Retrait d'un jeton d'API.
     pub const API_TOKEN_REVOKE: &str = "api_token.revoke";
 
+    /// Ajout d'une commune au territoire.
+    pub const COMMUNE_ADD: &str = "commune.create";
+    /// Retrait d'une commune du territoire.
+    pub const COMMUNE_REMOVE: &str = "commune.delete";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -138,6 +143,8 @@ pub mod action {
         EMAIL_SEND,
         API_TOKEN_CREATE,
         API_TOKEN_REVOKE,
+        COMMUNE_ADD,
+        COMMUNE_REMOVE,
     ];
 }
 
@@ -169,6 +176,8 @@ pub fn action_label(code: &str) -> &str {
         action::EMAIL_SEND => "Courriel envoyé",
         action::API_TOKEN_CREATE => "Création d'un jeton d'API",
         action::API_TOKEN_REVOKE => "Retrait d'un jeton d'API",
+        action::COMMUNE_ADD => "Ajout d'une commune",
+        action::COMMUNE_REMOVE => "Retrait d'une commune",
         other => other,
     }
 }
@@ -185,6 +194,7 @@ pub fn object_label(object_type: &str) -> &str {
         "invitation" => "invitation",
         "outbox_email" => "courriel",
         "api_token" => "jeton d'API",
+        "commune" => "commune",
         other => other,
     }
 }

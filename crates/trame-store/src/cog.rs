@@ -108,6 +108,23 @@ pub fn find_groupement(siren: &Siren) -> Result<Found, StoreError> {
     })
 }
 
+/// One commune of the official list, by INSEE code (any commune member of an EPT or EPCI).
+pub fn find_commune(code: &CodeInsee) -> Result<CommuneRef, StoreError> {
+    let cog = load()?;
+    let c = cog
+        .communes
+        .get(code.as_str())
+        .ok_or(StoreError::NotFound)?;
+    Ok(CommuneRef {
+        code_insee: code.clone(),
+        nom: c.nom.clone(),
+        codes_postaux: c.codes_postaux.clone(),
+        population: c.population,
+        siren: c.siren.as_deref().and_then(|s| Siren::parse(s).ok()),
+        centroide: None,
+    })
+}
+
 /// A slug for a territory's name: lower-case ASCII words joined by dashes, at most 40
 /// characters (`Grand Paris Sud Est Avenir` → `grand-paris-sud-est-avenir`).
 pub fn slug_for(name: &str) -> String {

@@ -167,6 +167,82 @@ impl Store {
         Ok(t)
     }
 
+    /// Adds a commune to the territory.
+    pub async fn add_commune(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        c: &trame_domain::territory::CommuneRef,
+    ) -> Result<Commune, StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let row = commune::ActiveModel {
+            territory_id: Set(scope.territory_id()),
+            code_insee: Set(c.code_insee.as_str().to_owned()),
+            name: Set(c.nom.clone()),
+            population: Set(i64::from(c.population)),
+            lat: Set(c.centroide.map(|p| p.lat)),
+            lon: Set(c.centroide.map(|p| p.lon)),
+            siren: Set(c.siren.as_ref().map(|s| s.as_str().to_owned())),
+            postal_codes: Set(c.codes_postaux.join(",")),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await
+        .map_err(|e| {
+            StoreError::unique_as(
+                e,
+                "code_insee",
+                "Cette commune fait déjà partie du territoire.",
+            )
+        })?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: Some(actor_id),
+                territory_id: Some(scope.territory_id()),
+                action: action::COMMUNE_ADD,
+                object_type: "commune",
+                object_id: row.id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Removes a commune from the territory.
+    pub async fn remove_commune(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let row = commune::Entity::find_by_id(id)
+            .filter(commune::Column::TerritoryId.eq(scope.territory_id()))
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        commune::Entity::delete_by_id(row.id).exec(&tx).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: Some(actor_id),
+                territory_id: Some(scope.territory_id()),
+                action: action::COMMUNE_REMOVE,
+                object_type: "commune",
+                object_id: id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Every territory, by name.
     pub async fn territories(&self) -> Result<Vec<Territory>, StoreError> {
         Ok(territory::Entity::find()

@@ -53,6 +53,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/admin/membres"), "Membres"));
         links.push((format!("/{slug}/admin/invitations"), "Invitations"));
         links.push((format!("/{slug}/admin/courriels"), "Courriels"));
+        links.push((format!("/{slug}/admin/communes"), "Communes"));
         links.push((format!("/{slug}/admin/parametres"), "Paramètres"));
         links.push((format!("/{slug}/admin/journal"), "Journal d'audit"));
     }

@@ -5,7 +5,9 @@
 use crate::AppState;
 use crate::access::{Access, enforce};
 use crate::middleware;
-use crate::pages::admin::{invitations, journal, members, organisations, outbox, settings};
+use crate::pages::admin::{
+    communes, invitations, journal, members, organisations, outbox, settings,
+};
 use crate::pages::{account, auth, home, invitation, space, territories};
 use axum::Router;
 use axum::http::Method;
@@ -58,6 +60,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/espace", TerritoryMember(ANY_ROLE), get(space::show)),
         r(Method::GET, "/{territoire}/admin/parametres", TerritoryMember(ADMIN), get(settings::show)),
         r(Method::POST, "/{territoire}/admin/parametres", TerritoryMember(ADMIN), post(settings::save)),
+        r(Method::GET, "/{territoire}/admin/communes", TerritoryMember(ADMIN), get(communes::list)),
+        r(Method::POST, "/{territoire}/admin/communes", TerritoryMember(ADMIN), post(communes::add)),
+        r(Method::POST, "/{territoire}/admin/communes/{id}/retirer", TerritoryMember(ADMIN), post(communes::remove)),
         r(Method::GET, "/{territoire}/admin/membres", TerritoryMember(ADMIN), get(members::list)),
         r(Method::GET, "/{territoire}/admin/membres/{id}", TerritoryMember(ADMIN), get(members::show)),
         r(Method::POST, "/{territoire}/admin/membres/{id}/roles", TerritoryMember(ADMIN), post(members::set_roles)),

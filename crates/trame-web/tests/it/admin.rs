@@ -488,3 +488,53 @@ async fn a_territory_admin_opens_a_second_territory_from_its_siren() -> anyhow::
     assert_eq!(agent.get("/territoires/nouveau").await?.status, 403);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_admin_adds_and_removes_communes_from_the_official_list() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let bad = admin
+        .post_form("/gpsea/admin/communes", &[("code_insee", "9402")])
+        .await?;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("5 caractères"));
+    let unknown = admin
+        .post_form("/gpsea/admin/communes", &[("code_insee", "99999")])
+        .await?;
+    assert!(
+        unknown
+            .body
+            .contains("Aucune commune ne porte le code INSEE 99999")
+    );
+    let dup = admin
+        .post_form("/gpsea/admin/communes", &[("code_insee", "94028")])
+        .await?;
+    assert!(
+        dup.body
+            .contains("Cette commune fait déjà partie du territoire.")
+    );
+    let ok = admin
+        .post_form("/gpsea/admin/communes", &[("code_insee", "94081")])
+        .await?;
+    assert_eq!(ok.status, 303);
+    let communes = app.store.communes(app.gpsea.scope()).await?;
+    let vitry = communes
+        .iter()
+        .find(|c| c.code_insee == "94081")
+        .map(|c| (c.id, c.name.clone(), c.postal_codes.clone()));
+    assert_eq!(
+        vitry.as_ref().map(|v| v.1.as_str()),
+        Some("Vitry-sur-Seine")
+    );
+    assert_eq!(vitry.as_ref().map(|v| v.2.as_str()), Some("94400"));
+    let id = vitry.map(|v| v.0).unwrap_or_default();
+    let removed = admin
+        .post_form(&format!("/gpsea/admin/communes/{id}/retirer"), &[])
+        .await?;
+    assert_eq!(removed.status, 303);
+    assert_eq!(app.store.communes(app.gpsea.scope()).await?.len(), 16);
+    let journal = app.store.audit_list(app.gpsea.scope(), 2).await?;
+    assert_eq!(journal[0].action, "commune.delete");
+    assert_eq!(journal[1].action, "commune.create");
+    Ok(())
+}

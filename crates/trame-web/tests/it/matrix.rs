@@ -16,6 +16,7 @@ struct Ids {
     email: i64,
     token: String,
     api_token: i64,
+    commune: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -77,7 +78,9 @@ async fn objects(
         .await?;
     let api_token = app.store.api_tokens(scope, organisation).await?[0].id;
     let journal = app.store.audit_list(scope, 1).await?[0].id;
+    let commune = app.store.communes(scope).await?[0].id;
     Ok(Ids {
+        commune,
         api_token,
         journal,
         organisation,
@@ -97,6 +100,8 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.organisation
     } else if path.contains("/membres/") {
         ids.member
+    } else if path.contains("/communes/") {
+        ids.commune
     } else if path.contains("/invitations/") {
         ids.invitation
     } else {

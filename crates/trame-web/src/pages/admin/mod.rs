@@ -1,6 +1,7 @@
 //! The territory administrator's pages: settings, members, invitations, organisations,
 //! outbox and the audit journal.
 
+pub mod communes;
 pub mod invitations;
 pub mod journal;
 pub mod members;
