@@ -117,6 +117,9 @@ pub mod action {
     /// Retrait d'une commune du territoire.
     pub const COMMUNE_REMOVE: &str = "commune.delete";
 
+    /// Modification d'un rattachement à une organisation.
+    pub const ORGANISATION_MEMBER_UPDATE: &str = "organisation_member.update";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -145,6 +148,7 @@ pub mod action {
         API_TOKEN_REVOKE,
         COMMUNE_ADD,
         COMMUNE_REMOVE,
+        ORGANISATION_MEMBER_UPDATE,
     ];
 }
 
@@ -178,6 +182,7 @@ pub fn action_label(code: &str) -> &str {
         action::API_TOKEN_REVOKE => "Retrait d'un jeton d'API",
         action::COMMUNE_ADD => "Ajout d'une commune",
         action::COMMUNE_REMOVE => "Retrait d'une commune",
+        action::ORGANISATION_MEMBER_UPDATE => "Modification d'un rattachement",
         other => other,
     }
 }

@@ -177,6 +177,95 @@ impl Store {
         Ok(out)
     }
 
+    /// Sets the two flags of a person acting for an organisation: manager, and entrepreneur
+    /// hosted by a CAE (only for an organisation whose legal form is CAE).
+    pub async fn set_organisation_member_flags(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        organisation_id: i64,
+        person_id: i64,
+        manager: bool,
+        hosted_entrepreneur: bool,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let org = organisation::Entity::find_by_id(organisation_id)
+            .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if hosted_entrepreneur
+            && org.legal_form != trame_domain::organisation::LegalForm::Cae.code()
+        {
+            return Err(StoreError::Conflict {
+                field: "hosted_entrepreneur",
+                message:
+                    "Seule une coopérative d'activité et d'emploi (CAE) héberge des entrepreneurs."
+                        .into(),
+            });
+        }
+        let m = organisation_member::Entity::find()
+            .filter(organisation_member::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+            .filter(organisation_member::Column::PersonId.eq(person_id))
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let id = m.id;
+        let mut am = m.into_active_model();
+        am.manager = Set(manager);
+        am.hosted_entrepreneur = Set(hosted_entrepreneur);
+        am.update(&tx).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: Some(actor_id),
+                territory_id: Some(scope.territory_id()),
+                action: action::ORGANISATION_MEMBER_UPDATE,
+                object_type: "organisation_member",
+                object_id: id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes a member of the territory act for one of its organisations.
+    pub async fn add_organisation_member(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        organisation_id: i64,
+        person_id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        organisation::Entity::find_by_id(organisation_id)
+            .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let id =
+            Store::join_organisation(&tx, now, scope, organisation_id, person_id, false).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry {
+                actor_id: Some(actor_id),
+                territory_id: Some(scope.territory_id()),
+                action: action::ORGANISATION_MEMBER_ADD,
+                object_type: "organisation_member",
+                object_id: id.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Makes a person act for an organisation (within the caller's transaction).
     pub(crate) async fn join_organisation<C: ConnectionTrait>(
         tx: &C,

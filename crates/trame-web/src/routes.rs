@@ -77,6 +77,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/admin/organisations/{id}", TerritoryMember(STAFF), get(organisations::show)),
         r(Method::GET, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), get(organisations::edit_form)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), post(organisations::update)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/membres/{person}", TerritoryMember(ADMIN), post(organisations::set_member_flags)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons", TerritoryMember(ADMIN), post(organisations::create_token)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons/{token}/retirer", TerritoryMember(ADMIN), post(organisations::revoke_token)),
         r(Method::GET, "/{territoire}/admin/courriels", TerritoryMember(ADMIN), get(outbox::list)),

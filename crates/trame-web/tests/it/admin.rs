@@ -538,3 +538,105 @@ async fn the_admin_adds_and_removes_communes_from_the_official_list() -> anyhow:
     assert_eq!(journal[1].action, "commune.create");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_cae_names_its_hosted_entrepreneurs() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let cae = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Coopaname Est"),
+                ("legal_form", "cae"),
+                ("siret", "73282932000074"),
+            ],
+        )
+        .await?;
+    let cae_id: i64 = cae
+        .location()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .parse()?;
+    let assoc = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Amicale"),
+                ("legal_form", "association"),
+                ("rna", "W941234567"),
+            ],
+        )
+        .await?;
+    let assoc_id: i64 = assoc
+        .location()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .parse()?;
+    // Invitations attach two people: one to the CAE, one to the association.
+    for (email, org) in [("lea@exemple.fr", cae_id), ("sam@exemple.fr", assoc_id)] {
+        let r = admin
+            .post_form(
+                "/gpsea/admin/invitations",
+                &[
+                    ("email", email),
+                    ("role", "applicant"),
+                    ("organisation", &org.to_string()),
+                ],
+            )
+            .await?;
+        assert_eq!(r.status, 303);
+        let token =
+            link_token(&app.store.outbox(app.gpsea.scope(), 1).await?[0].body).unwrap_or_default();
+        let phrase = "la marne coule sous le pont de créteil";
+        let mut c = app.client();
+        let ok = c
+            .post_form(
+                &format!("/invitation/{token}"),
+                &[
+                    ("name", email),
+                    ("password", phrase),
+                    ("password_confirm", phrase),
+                ],
+            )
+            .await?;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+    }
+    let members = app
+        .store
+        .organisation_members(app.gpsea.scope(), cae_id)
+        .await?;
+    let lea = members[0].0.id;
+    let r = admin
+        .post_form(
+            &format!("/gpsea/admin/organisations/{cae_id}/membres/{lea}"),
+            &[("hosted_entrepreneur", "1")],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    let page = admin
+        .get(&format!("/gpsea/admin/organisations/{cae_id}"))
+        .await?;
+    assert!(page.body.contains("entrepreneur hébergé par la CAE"));
+    let sam = app
+        .store
+        .organisation_members(app.gpsea.scope(), assoc_id)
+        .await?[0]
+        .0
+        .id;
+    let refused = admin
+        .post_form(
+            &format!("/gpsea/admin/organisations/{assoc_id}/membres/{sam}"),
+            &[("hosted_entrepreneur", "1")],
+        )
+        .await?;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains(
+        "Seule une coopérative d&#39;activité et d&#39;emploi (CAE) héberge des entrepreneurs."
+    ));
+    Ok(())
+}

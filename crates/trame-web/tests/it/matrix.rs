@@ -56,6 +56,9 @@ async fn objects(
     app.store
         .add_membership(None, scope, target.id, Role::Partner)
         .await?;
+    app.store
+        .add_organisation_member(admin, scope, organisation, target.id)
+        .await?;
     let invite = |email: &'static str| trame_store::invitations::NewInvitation {
         email: Box::leak(Box::new(
             trame_domain::email::Email::parse(email).unwrap_or_else(|_| unreachable!()),
@@ -108,6 +111,7 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.email
     };
     path = path.replace("{id}", &id.to_string());
+    path = path.replace("{person}", &ids.member.to_string());
     if path.contains("/jetons/") {
         path = path.replace("{token}", &ids.api_token.to_string());
     }

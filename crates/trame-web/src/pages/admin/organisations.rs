@@ -113,6 +113,7 @@ struct ShowPage {
     org: OrgView,
     members: Vec<(Person, bool, bool)>,
     can_edit: bool,
+    is_cae: bool,
     tokens: Vec<TokenRow>,
     /// A token just created, shown this once.
     new_token: Option<String>,
@@ -132,6 +133,7 @@ async fn show_page(
     let communes = state.store.communes(scope).await?;
     let members = state.store.organisation_members(scope, row.id).await?;
     let can_edit = ctx.roles.contains(&Role::TerritoryAdmin);
+    let is_cae = row.legal_form == LegalForm::Cae.code();
     let tokens = if can_edit {
         state
             .store
@@ -160,6 +162,7 @@ async fn show_page(
         org: view(row, &communes),
         members,
         can_edit,
+        is_cae,
         tokens,
         new_token,
         errors,
@@ -440,4 +443,48 @@ pub async fn update(
     let id = org_id(&id)?;
     state.store.organisation(ctx.territory.scope(), id).await?;
     save(state, ctx, user, chrome, Some(id), form).await
+}
+
+/// The flags of a person acting for the organisation.
+#[derive(Debug, Deserialize)]
+pub struct MemberFlags {
+    #[serde(default)]
+    manager: Option<String>,
+    #[serde(default)]
+    hosted_entrepreneur: Option<String>,
+}
+
+/// `POST /{territoire}/admin/organisations/{id}/membres/{person}`: manager and hosted
+/// entrepreneur flags.
+pub async fn set_member_flags(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id, person)): Path<(String, String, String)>,
+    Form(form): Form<MemberFlags>,
+) -> Result<Response, AppError> {
+    let id = org_id(&id)?;
+    let person: i64 = person.parse().map_err(|_| AppError::NotFound)?;
+    match state
+        .store
+        .set_organisation_member_flags(
+            user.person_id,
+            ctx.territory.scope(),
+            id,
+            person,
+            form.manager.is_some(),
+            form.hosted_entrepreneur.is_some(),
+        )
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/admin/organisations/{id}", ctx.territory.slug))
+                .into_response(),
+        ),
+        Err(e) => {
+            let errors = Errors::from_store(e)?;
+            show_page(&state, ctx, chrome, id, None, errors).await
+        }
+    }
 }
