@@ -89,13 +89,7 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id,
-                territory_id: None,
-                action: action::PERSON_CREATE,
-                object_type: "person",
-                object_id: p.id.to_string(),
-            },
+            Entry::platform(actor_id, action::PERSON_CREATE, "person", p.id),
         )
         .await?;
         tx.commit().await?;
@@ -131,13 +125,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
+            Entry::territory(
                 actor_id,
-                territory_id: Some(scope.territory_id()),
-                action: action::MEMBERSHIP_CREATE,
-                object_type: "membership",
-                object_id: m.id.to_string(),
-            },
+                scope.territory_id(),
+                action::MEMBERSHIP_CREATE,
+                "membership",
+                m.id,
+            ),
         )
         .await?;
         tx.commit().await?;

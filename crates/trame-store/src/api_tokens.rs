@@ -73,13 +73,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::API_TOKEN_CREATE,
-                object_type: "api_token",
-                object_id: row.id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::API_TOKEN_CREATE,
+                "api_token",
+                row.id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -123,13 +123,13 @@ impl Store {
             audit::record(
                 &tx,
                 now,
-                Entry {
-                    actor_id: Some(actor_id),
-                    territory_id: Some(scope.territory_id()),
-                    action: action::API_TOKEN_REVOKE,
-                    object_type: "api_token",
-                    object_id: id.to_string(),
-                },
+                Entry::territory(
+                    Some(actor_id),
+                    scope.territory_id(),
+                    action::API_TOKEN_REVOKE,
+                    "api_token",
+                    id,
+                ),
             )
             .await?;
         }

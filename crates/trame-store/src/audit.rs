@@ -28,6 +28,41 @@ pub struct Entry {
     pub object_id: String,
 }
 
+impl Entry {
+    /// A change to a territory's data, on that territory's chain.
+    pub fn territory(
+        actor_id: Option<i64>,
+        territory_id: i64,
+        action: &'static str,
+        object_type: &'static str,
+        object_id: impl ToString,
+    ) -> Entry {
+        Entry {
+            actor_id,
+            territory_id: Some(territory_id),
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+        }
+    }
+
+    /// A platform-wide change (accounts, sessions, jobs), on the platform chain.
+    pub fn platform(
+        actor_id: Option<i64>,
+        action: &'static str,
+        object_type: &'static str,
+        object_id: impl ToString,
+    ) -> Entry {
+        Entry {
+            actor_id,
+            territory_id: None,
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+        }
+    }
+}
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }

@@ -147,13 +147,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::INVITATION_CREATE,
-                object_type: "invitation",
-                object_id: row.id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::INVITATION_CREATE,
+                "invitation",
+                row.id,
+            ),
         )
         .await?;
         let for_org = org_name
@@ -307,13 +307,7 @@ impl Store {
                 audit::record(
                     &tx,
                     now,
-                    Entry {
-                        actor_id: Some(p.id),
-                        territory_id: None,
-                        action: action::PERSON_CREATE,
-                        object_type: "person",
-                        object_id: p.id.to_string(),
-                    },
+                    Entry::platform(Some(p.id), action::PERSON_CREATE, "person", p.id),
                 )
                 .await?;
                 p.id
@@ -344,13 +338,13 @@ impl Store {
             audit::record(
                 &tx,
                 now,
-                Entry {
-                    actor_id: Some(person_id),
-                    territory_id: Some(inv.territory_id),
-                    action: action::MEMBERSHIP_CREATE,
-                    object_type: "membership",
-                    object_id: m.id.to_string(),
-                },
+                Entry::territory(
+                    Some(person_id),
+                    inv.territory_id,
+                    action::MEMBERSHIP_CREATE,
+                    "membership",
+                    m.id,
+                ),
             )
             .await?;
         }
@@ -359,13 +353,13 @@ impl Store {
             audit::record(
                 &tx,
                 now,
-                Entry {
-                    actor_id: Some(person_id),
-                    territory_id: Some(inv.territory_id),
-                    action: action::ORGANISATION_MEMBER_ADD,
-                    object_type: "organisation_member",
-                    object_id: id.to_string(),
-                },
+                Entry::territory(
+                    Some(person_id),
+                    inv.territory_id,
+                    action::ORGANISATION_MEMBER_ADD,
+                    "organisation_member",
+                    id,
+                ),
             )
             .await?;
         }
@@ -376,13 +370,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(person_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::INVITATION_ACCEPT,
-                object_type: "invitation",
-                object_id: inv_id.to_string(),
-            },
+            Entry::territory(
+                Some(person_id),
+                scope.territory_id(),
+                action::INVITATION_ACCEPT,
+                "invitation",
+                inv_id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -415,13 +409,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::INVITATION_REVOKE,
-                object_type: "invitation",
-                object_id: id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::INVITATION_REVOKE,
+                "invitation",
+                id,
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -170,13 +170,7 @@ impl Store {
         crate::audit::record(
             &tx,
             now,
-            crate::audit::Entry {
-                actor_id: None,
-                territory_id: None,
-                action: action::JOB_RUN,
-                object_type: "job_run",
-                object_id: run_id.to_string(),
-            },
+            crate::audit::Entry::platform(None, action::JOB_RUN, "job_run", run_id),
         )
         .await?;
         tx.commit().await?;

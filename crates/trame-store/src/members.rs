@@ -73,13 +73,13 @@ impl Store {
                 audit::record(
                     &tx,
                     now,
-                    Entry {
-                        actor_id: Some(actor_id),
-                        territory_id: Some(scope.territory_id()),
-                        action: action::MEMBERSHIP_DELETE,
-                        object_type: "membership",
-                        object_id: m.id.to_string(),
-                    },
+                    Entry::territory(
+                        Some(actor_id),
+                        scope.territory_id(),
+                        action::MEMBERSHIP_DELETE,
+                        "membership",
+                        m.id,
+                    ),
                 )
                 .await?;
             }
@@ -99,13 +99,13 @@ impl Store {
                 audit::record(
                     &tx,
                     now,
-                    Entry {
-                        actor_id: Some(actor_id),
-                        territory_id: Some(scope.territory_id()),
-                        action: action::MEMBERSHIP_CREATE,
-                        object_type: "membership",
-                        object_id: m.id.to_string(),
-                    },
+                    Entry::territory(
+                        Some(actor_id),
+                        scope.territory_id(),
+                        action::MEMBERSHIP_CREATE,
+                        "membership",
+                        m.id,
+                    ),
                 )
                 .await?;
             }
@@ -177,17 +177,17 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: if disable {
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                if disable {
                     action::MEMBERSHIP_DISABLE
                 } else {
                     action::MEMBERSHIP_ENABLE
                 },
-                object_type: "person",
-                object_id: person_id.to_string(),
-            },
+                "person",
+                person_id,
+            ),
         )
         .await?;
         tx.commit().await?;

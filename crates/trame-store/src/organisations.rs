@@ -89,13 +89,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
+            Entry::territory(
                 actor_id,
-                territory_id: Some(scope.territory_id()),
-                action: action::ORGANISATION_CREATE,
-                object_type: "organisation",
-                object_id: row.id.to_string(),
-            },
+                scope.territory_id(),
+                action::ORGANISATION_CREATE,
+                "organisation",
+                row.id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -126,13 +126,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
+            Entry::territory(
                 actor_id,
-                territory_id: Some(scope.territory_id()),
-                action: action::ORGANISATION_UPDATE,
-                object_type: "organisation",
-                object_id: id.to_string(),
-            },
+                scope.territory_id(),
+                action::ORGANISATION_UPDATE,
+                "organisation",
+                id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -220,13 +220,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::ORGANISATION_MEMBER_UPDATE,
-                object_type: "organisation_member",
-                object_id: id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::ORGANISATION_MEMBER_UPDATE,
+                "organisation_member",
+                id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -253,13 +253,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::ORGANISATION_MEMBER_ADD,
-                object_type: "organisation_member",
-                object_id: id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::ORGANISATION_MEMBER_ADD,
+                "organisation_member",
+                id,
+            ),
         )
         .await?;
         tx.commit().await?;

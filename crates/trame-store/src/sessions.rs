@@ -57,13 +57,7 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(person_id),
-                territory_id: None,
-                action: action::SESSION_OPEN,
-                object_type: "person",
-                object_id: person_id.to_string(),
-            },
+            Entry::platform(Some(person_id), action::SESSION_OPEN, "person", person_id),
         )
         .await?;
         tx.commit().await?;
@@ -117,13 +111,13 @@ impl Store {
         audit::record(
             &tx,
             self.now(),
-            Entry {
-                actor_id: Some(person_id),
-                territory_id: Some(territory_id),
-                action: action::SESSION_SWITCH_TERRITORY,
-                object_type: "territory",
-                object_id: territory_id.to_string(),
-            },
+            Entry::territory(
+                Some(person_id),
+                territory_id,
+                action::SESSION_SWITCH_TERRITORY,
+                "territory",
+                territory_id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -146,13 +140,7 @@ impl Store {
         audit::record(
             &tx,
             self.now(),
-            Entry {
-                actor_id: Some(person_id),
-                territory_id: None,
-                action: action::SESSION_CLOSE,
-                object_type: "person",
-                object_id: person_id.to_string(),
-            },
+            Entry::platform(Some(person_id), action::SESSION_CLOSE, "person", person_id),
         )
         .await?;
         tx.commit().await?;

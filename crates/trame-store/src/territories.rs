@@ -96,13 +96,7 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id,
-                territory_id: Some(t.id),
-                action: action::TERRITORY_CREATE,
-                object_type: "territory",
-                object_id: t.id.to_string(),
-            },
+            Entry::territory(actor_id, t.id, action::TERRITORY_CREATE, "territory", t.id),
         )
         .await?;
         if let Some(person_id) = admin {
@@ -119,13 +113,13 @@ impl Store {
             audit::record(
                 &tx,
                 now,
-                Entry {
+                Entry::territory(
                     actor_id,
-                    territory_id: Some(t.id),
-                    action: action::MEMBERSHIP_CREATE,
-                    object_type: "membership",
-                    object_id: m.id.to_string(),
-                },
+                    t.id,
+                    action::MEMBERSHIP_CREATE,
+                    "membership",
+                    m.id,
+                ),
             )
             .await?;
         }
@@ -154,13 +148,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::TERRITORY_UPDATE,
-                object_type: "territory",
-                object_id: t.id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::TERRITORY_UPDATE,
+                "territory",
+                t.id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -199,13 +193,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::COMMUNE_ADD,
-                object_type: "commune",
-                object_id: row.id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::COMMUNE_ADD,
+                "commune",
+                row.id,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -230,13 +224,13 @@ impl Store {
         audit::record(
             &tx,
             now,
-            Entry {
-                actor_id: Some(actor_id),
-                territory_id: Some(scope.territory_id()),
-                action: action::COMMUNE_REMOVE,
-                object_type: "commune",
-                object_id: id.to_string(),
-            },
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::COMMUNE_REMOVE,
+                "commune",
+                id,
+            ),
         )
         .await?;
         tx.commit().await?;

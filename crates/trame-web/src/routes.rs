@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::access::{Access, enforce};
 use crate::middleware;
 use crate::pages::admin::{
-    communes, invitations, journal, members, organisations, outbox, settings,
+    communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
 use crate::pages::{account, auth, home, invitation, space, territories};
 use axum::Router;
@@ -78,8 +78,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), get(organisations::edit_form)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/modifier", TerritoryMember(ADMIN), post(organisations::update)),
         r(Method::POST, "/{territoire}/admin/organisations/{id}/membres/{person}", TerritoryMember(ADMIN), post(organisations::set_member_flags)),
-        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons", TerritoryMember(ADMIN), post(organisations::create_token)),
-        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons/{token}/retirer", TerritoryMember(ADMIN), post(organisations::revoke_token)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons", TerritoryMember(ADMIN), post(tokens::create_token)),
+        r(Method::POST, "/{territoire}/admin/organisations/{id}/jetons/{token}/retirer", TerritoryMember(ADMIN), post(tokens::revoke_token)),
         r(Method::GET, "/{territoire}/admin/courriels", TerritoryMember(ADMIN), get(outbox::list)),
         r(Method::GET, "/{territoire}/admin/courriels/{id}", TerritoryMember(ADMIN), get(outbox::show)),
         r(Method::GET, "/{territoire}/admin/journal", TerritoryMember(ADMIN), get(journal::journal)),

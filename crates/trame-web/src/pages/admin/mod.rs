@@ -8,3 +8,4 @@ pub mod members;
 pub mod organisations;
 pub mod outbox;
 pub mod settings;
+pub mod tokens;
