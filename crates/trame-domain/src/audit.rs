@@ -120,6 +120,9 @@ pub mod action {
     /// Modification d'un rattachement à une organisation.
     pub const ORGANISATION_MEMBER_UPDATE: &str = "organisation_member.update";
 
+    /// Liaison d'une identité ProConnect à un compte.
+    pub const PERSON_LINK_IDENTITY: &str = "person_identity.create";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -149,6 +152,7 @@ pub mod action {
         COMMUNE_ADD,
         COMMUNE_REMOVE,
         ORGANISATION_MEMBER_UPDATE,
+        PERSON_LINK_IDENTITY,
     ];
 }
 
@@ -183,6 +187,7 @@ pub fn action_label(code: &str) -> &str {
         action::COMMUNE_ADD => "Ajout d'une commune",
         action::COMMUNE_REMOVE => "Retrait d'une commune",
         action::ORGANISATION_MEMBER_UPDATE => "Modification d'un rattachement",
+        action::PERSON_LINK_IDENTITY => "Liaison d'une identité ProConnect",
         other => other,
     }
 }

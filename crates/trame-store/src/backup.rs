@@ -83,6 +83,8 @@ impl Store {
         table!(invitation, invitation::Column::Id);
         table!(outbox_email, outbox_email::Column::Id);
         table!(api_token, api_token::Column::Id);
+        table!(person_identity, person_identity::Column::Id);
+        table!(oidc_login, oidc_login::Column::StateHash);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -25,6 +25,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod members;
 pub mod migration;
+pub mod oidc;
 pub mod organisations;
 pub mod outbox;
 pub mod sessions;

@@ -5,6 +5,7 @@
 
 mod client;
 mod db;
+pub mod mock_oidc;
 
 pub use client::{Client, Resp};
 pub use db::TestDb;

@@ -44,8 +44,10 @@ pub struct WebConfig {
     pub rate_window: Duration,
     /// Bits of entropy a new password needs.
     pub min_password_bits: f64,
-    /// Public address of the site, for links in emails.
+    /// Public address of the site, for links in emails and the ProConnect callback.
     pub public_url: String,
+    /// ProConnect login, when configured.
+    pub proconnect: Option<pages::proconnect::ProConnectSettings>,
 }
 
 impl Default for WebConfig {
@@ -58,6 +60,7 @@ impl Default for WebConfig {
             rate_window: Duration::from_secs(600),
             min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            proconnect: None,
         }
     }
 }

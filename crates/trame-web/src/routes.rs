@@ -8,7 +8,7 @@ use crate::middleware;
 use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
-use crate::pages::{account, auth, home, invitation, space, territories};
+use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -43,6 +43,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/static/{file}", Public, get(crate::assets::serve)),
         r(Method::GET, "/connexion", Public, get(auth::login_form)),
         r(Method::POST, "/connexion", Public, post(auth::login_submit)),
+        r(Method::GET, "/connexion/proconnect", Public, get(proconnect::start)),
+        r(Method::GET, "/connexion/proconnect/retour", Public, get(proconnect::callback)),
         r(Method::POST, "/deconnexion", Authenticated, post(auth::logout)),
         r(Method::GET, "/compte", Authenticated, get(account::show)),
         r(Method::POST, "/compte/territoire", Authenticated, post(account::switch)),

@@ -45,6 +45,12 @@ pub struct Config {
     pub smtp_password: String,
     /// Sender of the platform's emails.
     pub smtp_from: String,
+    /// ProConnect issuer URL; empty turns ProConnect login off.
+    pub proconnect_issuer: String,
+    /// ProConnect client id.
+    pub proconnect_client_id: String,
+    /// ProConnect client secret.
+    pub proconnect_client_secret: String,
 }
 
 impl Default for Config {
@@ -67,6 +73,9 @@ impl Default for Config {
             smtp_username: String::new(),
             smtp_password: String::new(),
             smtp_from: "Trame <ne-pas-repondre@localhost>".into(),
+            proconnect_issuer: String::new(),
+            proconnect_client_id: String::new(),
+            proconnect_client_secret: String::new(),
         }
     }
 }
@@ -129,6 +138,9 @@ impl Config {
             "smtp_username" => self.smtp_username = value.into(),
             "smtp_password" => self.smtp_password = value.into(),
             "smtp_from" => self.smtp_from = value.into(),
+            "proconnect_issuer" => self.proconnect_issuer = value.into(),
+            "proconnect_client_id" => self.proconnect_client_id = value.into(),
+            "proconnect_client_secret" => self.proconnect_client_secret = value.into(),
             other => bail!("réglage inconnu « {other} »"),
         }
         Ok(())
@@ -153,6 +165,13 @@ impl Config {
             rate_window: std::time::Duration::from_secs(self.rate_window_seconds),
             min_password_bits: self.min_password_bits,
             public_url: self.public_url.clone(),
+            proconnect: (!self.proconnect_issuer.is_empty()).then(|| {
+                trame_web::pages::proconnect::ProConnectSettings {
+                    issuer: self.proconnect_issuer.clone(),
+                    client_id: self.proconnect_client_id.clone(),
+                    client_secret: self.proconnect_client_secret.clone(),
+                }
+            }),
         }
     }
 

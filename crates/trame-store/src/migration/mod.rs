@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261126_000001_core;
 mod m20261126_000002_territory_admin;
 mod m20261126_000003_api_tokens;
+mod m20261126_000004_proconnect;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_territory_admin::Migration),
             Box::new(m20261126_000003_api_tokens::Migration),
+            Box::new(m20261126_000004_proconnect::Migration),
         ]
     }
 }

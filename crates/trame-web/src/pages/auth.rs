@@ -25,6 +25,7 @@ fn safe_next(next: Option<&str>) -> Option<String> {
 #[template(path = "login.html")]
 struct LoginPage {
     chrome: Chrome,
+    proconnect: bool,
     email: String,
     next: String,
     email_error: Option<String>,
@@ -45,9 +46,14 @@ pub struct LoginQuery {
 }
 
 /// `GET /connexion`.
-pub async fn login_form(chrome: Chrome, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
     render(&LoginPage {
         chrome,
+        proconnect: state.config.proconnect.is_some(),
         email: String::new(),
         next: safe_next(q.suivant.as_deref()).unwrap_or_default(),
         email_error: None,
@@ -83,6 +89,7 @@ pub async fn login_submit(
     }
     let mut page = LoginPage {
         chrome,
+        proconnect: state.config.proconnect.is_some(),
         email: form.email.trim().to_owned(),
         next: safe_next(Some(&form.suivant)).unwrap_or_default(),
         email_error: None,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod invitation;
+pub mod proconnect;
 pub mod space;
 pub mod territories;
 

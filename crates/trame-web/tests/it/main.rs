@@ -13,4 +13,5 @@ mod api;
 mod auth;
 mod matrix;
 mod pages;
+mod proconnect;
 mod security;

@@ -219,9 +219,15 @@ fn classify(resp: &trame_testkit::Resp) -> &'static str {
 
 #[tokio::test]
 async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> {
+    let provider = trame_testkit::mock_oidc::MockProvider::start("trame").await?;
     let generous = trame_web::WebConfig {
         login_attempts_per_window: 10_000,
         posts_per_window: 10_000,
+        proconnect: Some(trame_web::pages::proconnect::ProConnectSettings {
+            issuer: provider.issuer.clone(),
+            client_id: "trame".into(),
+            client_secret: "secret".into(),
+        }),
         ..Default::default()
     };
     let app = TestApp::spawn_with(generous).await?;
