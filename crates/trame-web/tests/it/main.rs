@@ -14,4 +14,5 @@ mod auth;
 mod matrix;
 mod pages;
 mod proconnect;
+mod scenario;
 mod security;
