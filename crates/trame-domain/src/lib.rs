@@ -43,6 +43,7 @@ pub mod clock;
 pub mod email;
 pub mod format;
 pub mod identifiers;
+pub mod image;
 pub mod money;
 pub mod organisation;
 pub mod password;

@@ -85,6 +85,7 @@ impl Store {
         table!(api_token, api_token::Column::Id);
         table!(person_identity, person_identity::Column::Id);
         table!(oidc_login, oidc_login::Column::StateHash);
+        table!(territory_logo, territory_logo::Column::TerritoryId);
         Ok(hex::encode(h.finalize()))
     }
 }

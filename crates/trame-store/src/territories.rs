@@ -237,6 +237,81 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the territory's logo (bytes already checked by `trame_domain::image`).
+    pub async fn set_logo(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        use crate::entities::territory_logo;
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        territory_logo::Entity::delete_by_id(scope.territory_id())
+            .exec(&tx)
+            .await?;
+        territory_logo::ActiveModel {
+            territory_id: Set(scope.territory_id()),
+            mime: Set(mime.to_owned()),
+            bytes: Set(bytes),
+            updated_at: Set(now),
+        }
+        .insert(&tx)
+        .await?;
+        self.mark_logo(&tx, actor_id, scope, Some(mime)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the territory's logo.
+    pub async fn remove_logo(&self, actor_id: i64, scope: Scope) -> Result<(), StoreError> {
+        let tx = self.begin_write().await?;
+        crate::entities::territory_logo::Entity::delete_by_id(scope.territory_id())
+            .exec(&tx)
+            .await?;
+        self.mark_logo(&tx, actor_id, scope, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mark_logo(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        actor_id: i64,
+        scope: Scope,
+        mime: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let t = territory::Entity::find_by_id(scope.territory_id())
+            .one(tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut am = t.into_active_model();
+        am.logo_mime = Set(mime.map(str::to_owned));
+        am.update(tx).await?;
+        audit::record(
+            tx,
+            self.now(),
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::TERRITORY_UPDATE,
+                "territory",
+                scope.territory_id(),
+            ),
+        )
+        .await
+    }
+
+    /// The territory's logo: media type and bytes.
+    pub async fn logo(&self, scope: Scope) -> Result<(String, Vec<u8>), StoreError> {
+        let l = crate::entities::territory_logo::Entity::find_by_id(scope.territory_id())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((l.mime, l.bytes))
+    }
+
     /// Every territory, by name.
     pub async fn territories(&self) -> Result<Vec<Territory>, StoreError> {
         Ok(territory::Entity::find()

@@ -123,6 +123,40 @@ impl Client {
         .await
     }
 
+    /// `POST path` with one file in a multipart form, the anti-forgery token in the query
+    /// string as the pages put it.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<Resp> {
+        if !self.cookies.contains_key("trame_csrf") {
+            self.get("/connexion").await?;
+        }
+        let token = self.cookies.get("trame_csrf").cloned().unwrap_or_default();
+        let boundary = "trame-boundary-7d2f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{path}?_csrf={token}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))?,
+        )
+        .await
+    }
+
     /// Logs in through the form.
     pub async fn login(&mut self, email: &str, password: &str) -> anyhow::Result<Resp> {
         self.post_form("/connexion", &[("email", email), ("password", password)])

@@ -28,6 +28,8 @@ pub struct Chrome {
     pub user_name: Option<String>,
     /// The territory the page belongs to: slug and name.
     pub territory: Option<(String, String)>,
+    /// Whether the territory has a logo to show in the header.
+    pub has_logo: bool,
     /// The territory's navigation, by the viewer's roles.
     pub nav: Vec<NavLink>,
     /// Path of the page.
@@ -85,6 +87,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 .get::<CurrentUser>()
                 .map(|u| u.display_name.clone()),
             territory: ctx.map(|c| (c.territory.slug.clone(), c.territory.name.clone())),
+            has_logo: ctx.is_some_and(|c| c.territory.logo_mime.is_some()),
             nav: ctx
                 .map(|c| nav_for(&c.territory.slug, &c.roles, &path))
                 .unwrap_or_default(),

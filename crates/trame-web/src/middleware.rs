@@ -222,6 +222,29 @@ pub async fn csrf(
                 return Err(AppError::Csrf);
             }
         }
+        // A file upload carries its token in the action's query string: the body stays a
+        // stream for the handler, which bounds its size.
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let sent = parts
+                .uri
+                .query()
+                .and_then(|q| form_urlencoded_field(q.as_bytes(), CSRF_FIELD));
+            let ok = match (&cookie_token, &sent) {
+                (Some(c), Some(s)) => c.as_bytes().ct_eq(s.as_bytes()).into(),
+                _ => false,
+            };
+            if !ok {
+                return Err(AppError::Csrf);
+            }
+            let token = cookie_token.clone().unwrap_or_default();
+            parts.extensions.insert(CsrfToken(token));
+            return Ok(next.run(Request::from_parts(parts, body)).await);
+        }
         let bytes = to_bytes(body, MAX_FORM_BYTES)
             .await
             .map_err(|_| AppError::BadRequest("form too large"))?;

@@ -18,3 +18,4 @@ pub mod person;
 pub mod person_identity;
 pub mod session;
 pub mod territory;
+pub mod territory_logo;

@@ -7,6 +7,7 @@ mod m20261126_000001_core;
 mod m20261126_000002_territory_admin;
 mod m20261126_000003_api_tokens;
 mod m20261126_000004_proconnect;
+mod m20261126_000005_territory_logo;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_territory_admin::Migration),
             Box::new(m20261126_000003_api_tokens::Migration),
             Box::new(m20261126_000004_proconnect::Migration),
+            Box::new(m20261126_000005_territory_logo::Migration),
         ]
     }
 }

@@ -140,3 +140,16 @@ pub async fn theme_css(ctx: TerritoryCtx) -> Response {
     )
         .into_response()
 }
+
+/// `GET /{territoire}/logo`: the territory's logo, 404 when it has none.
+pub async fn logo(State(state): State<AppState>, ctx: TerritoryCtx) -> Result<Response, AppError> {
+    let (mime, bytes) = state.store.logo(ctx.territory.scope()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -640,3 +640,59 @@ async fn a_cae_names_its_hosted_entrepreneurs() -> anyhow::Result<()> {
     ));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_admin_uploads_a_logo_that_shows_in_the_header() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    assert_eq!(admin.get("/gpsea/logo").await?.status, 404);
+    let svg = admin
+        .post_file(
+            "/gpsea/admin/parametres/logo",
+            "logo",
+            "logo.svg",
+            "image/svg+xml",
+            b"<svg onload='alert(1)'/>",
+        )
+        .await?;
+    assert_eq!(svg.status, 422);
+    assert!(
+        svg.body
+            .contains("Le logo doit être une image PNG ou JPEG.")
+    );
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-un-vrai-logo";
+    let ok = admin
+        .post_file(
+            "/gpsea/admin/parametres/logo",
+            "logo",
+            "logo.png",
+            "image/png",
+            png,
+        )
+        .await?;
+    assert_eq!(ok.location(), Some("/gpsea/admin/parametres?enregistre=1"));
+    let served = admin.get("/gpsea/logo").await?;
+    assert_eq!(served.header("content-type"), Some("image/png"));
+    assert_eq!(served.body.len(), String::from_utf8_lossy(png).len());
+    let home = app.client().get("/gpsea").await?;
+    assert!(
+        home.body
+            .contains(r#"<img class="brand-logo" src="/gpsea/logo" alt="">"#)
+    );
+    // Without the token in the query, the upload is refused like any forged form.
+    let forged = admin
+        .send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/gpsea/admin/parametres/logo")
+                .header("content-type", "multipart/form-data; boundary=x")
+                .body(axum::body::Body::from("--x--\r\n"))?,
+        )
+        .await?;
+    assert_eq!(forged.status, 403);
+    admin
+        .post_form("/gpsea/admin/parametres/logo/retirer", &[])
+        .await?;
+    assert_eq!(admin.get("/gpsea/logo").await?.status, 404);
+    Ok(())
+}

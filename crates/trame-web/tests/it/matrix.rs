@@ -82,6 +82,9 @@ async fn objects(
     let api_token = app.store.api_tokens(scope, organisation).await?[0].id;
     let journal = app.store.audit_list(scope, 1).await?[0].id;
     let commune = app.store.communes(scope).await?[0].id;
+    app.store
+        .set_logo(admin, scope, "image/png", b"\x89PNG\r\n\x1a\nlogo".to_vec())
+        .await?;
     Ok(Ids {
         commune,
         api_token,
@@ -232,9 +235,17 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
     };
     let app = TestApp::spawn_with(generous).await?;
     let ids = objects(&app, &app.gpsea).await?;
+    // The territory's admin comes last: its successful POSTs change what the others see
+    // (the logo it removes, the member it deactivates).
     let mut viewers = vec![Viewer::Anonymous];
-    viewers.extend(Role::ALL.iter().map(|r| Viewer::Member(*r)));
+    viewers.extend(
+        Role::ALL
+            .iter()
+            .filter(|r| **r != Role::TerritoryAdmin)
+            .map(|r| Viewer::Member(*r)),
+    );
     viewers.extend(Role::ALL.iter().map(|r| Viewer::Outsider(*r)));
+    viewers.push(Viewer::Member(Role::TerritoryAdmin));
     let mut failures = Vec::new();
     let routes = specs();
     assert!(routes.len() >= 15, "the table lists every route");

@@ -32,6 +32,7 @@ pub struct SettingsForm {
 struct SettingsPage {
     chrome: Chrome,
     slug: String,
+    has_logo: bool,
     form: SettingsForm,
     errors: Errors,
     saved: bool,
@@ -46,6 +47,7 @@ pub async fn show(
     let t = ctx.territory;
     render(&SettingsPage {
         chrome,
+        has_logo: t.logo_mime.is_some(),
         form: SettingsForm {
             name: t.name,
             primary_color: t.primary_color,
@@ -117,9 +119,77 @@ pub async fn save(
     };
     Ok(unprocessable(render(&SettingsPage {
         chrome,
+        has_logo: ctx.territory.logo_mime.is_some(),
         slug: ctx.territory.slug,
         form,
         errors,
         saved: false,
     })?))
+}
+
+/// `POST /{territoire}/admin/parametres/logo` (multipart, field `logo`).
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let mut bytes = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("logo") {
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("upload"))?
+                .to_vec();
+        }
+    }
+    match trame_domain::image::logo_mime(&bytes) {
+        Ok(mime) => {
+            state
+                .store
+                .set_logo(user.person_id, ctx.territory.scope(), mime, bytes)
+                .await?;
+            Ok(Redirect::to(&format!(
+                "/{}/admin/parametres?enregistre=1",
+                ctx.territory.slug
+            ))
+            .into_response())
+        }
+        Err(e) => {
+            let mut errors = Errors::default();
+            errors.add("logo", e.message);
+            let t = ctx.territory;
+            Ok(unprocessable(render(&SettingsPage {
+                chrome,
+                has_logo: t.logo_mime.is_some(),
+                form: SettingsForm {
+                    name: t.name,
+                    primary_color: t.primary_color,
+                    awarding_siret: t.awarding_siret.unwrap_or_default(),
+                },
+                slug: t.slug,
+                errors,
+                saved: false,
+            })?))
+        }
+    }
+}
+
+/// `POST /{territoire}/admin/parametres/logo/retirer`.
+pub async fn remove_logo(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    state
+        .store
+        .remove_logo(user.person_id, ctx.territory.scope())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/{}/admin/parametres?enregistre=1",
+        ctx.territory.slug
+    ))
+    .into_response())
 }
