@@ -17,6 +17,8 @@ pub use crate::entities::commune::Model as Commune;
 pub struct TerritorySettings {
     /// Name shown on every page.
     pub name: String,
+    /// URL prefix.
+    pub slug: TerritorySlug,
     /// Accent colour.
     pub color: trame_domain::brand::BrandColor,
     /// SIRET of the body that awards grants.
@@ -142,9 +144,12 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let mut am = t.into_active_model();
         am.name = Set(settings.name.clone());
+        am.slug = Set(settings.slug.as_str().to_owned());
         am.primary_color = Set(settings.color.as_str().to_owned());
         am.awarding_siret = Set(settings.awarding_siret.as_ref().map(ToString::to_string));
-        let t = am.update(&tx).await?;
+        let t = am.update(&tx).await.map_err(|e| {
+            StoreError::unique_as(e, "slug", "Un territoire porte déjà cet identifiant.")
+        })?;
         audit::record(
             &tx,
             now,

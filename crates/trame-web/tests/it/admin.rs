@@ -24,6 +24,7 @@ async fn the_admin_changes_the_name_and_colour_and_bad_values_are_refused_at_the
             "/gpsea/admin/parametres",
             &[
                 ("name", "GPSEA"),
+                ("slug", "gpsea"),
                 ("primary_color", "#ffbf47"),
                 ("awarding_siret", "123"),
             ],
@@ -50,6 +51,7 @@ async fn the_admin_changes_the_name_and_colour_and_bad_values_are_refused_at_the
             "/gpsea/admin/parametres",
             &[
                 ("name", "Grand Paris Sud Est Avenir (GPSEA)"),
+                ("slug", "gpsea"),
                 ("primary_color", "#0B5A3A"),
                 ("awarding_siret", "200 058 006 00012"),
             ],
@@ -694,5 +696,41 @@ async fn the_admin_uploads_a_logo_that_shows_in_the_header() -> anyhow::Result<(
         .post_form("/gpsea/admin/parametres/logo/retirer", &[])
         .await?;
     assert_eq!(admin.get("/gpsea/logo").await?.status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_admin_changes_the_slug_and_the_addresses_follow() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let form = |slug: &'static str| {
+        vec![
+            ("name", "Grand Paris Sud Est Avenir"),
+            ("slug", slug),
+            ("primary_color", "#1d4f7a"),
+            ("awarding_siret", ""),
+        ]
+    };
+    let taken = admin
+        .post_form("/gpsea/admin/parametres", &form("controle"))
+        .await?;
+    assert!(
+        taken
+            .body
+            .contains("Un territoire porte déjà cet identifiant.")
+    );
+    let reserved = admin
+        .post_form("/gpsea/admin/parametres", &form("admin"))
+        .await?;
+    assert!(reserved.body.contains("réservé"));
+    let ok = admin
+        .post_form("/gpsea/admin/parametres", &form("gpsea-94"))
+        .await?;
+    assert_eq!(
+        ok.location(),
+        Some("/gpsea-94/admin/parametres?enregistre=1")
+    );
+    assert_eq!(admin.get("/gpsea-94").await?.status, 200);
+    assert_eq!(admin.get("/gpsea").await?.status, 404);
     Ok(())
 }

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use trame_domain::brand::BrandColor;
 use trame_domain::identifiers::Siret;
+use trame_domain::territory::TerritorySlug;
 use trame_store::territories::TerritorySettings;
 
 /// The settings form.
@@ -21,6 +22,8 @@ use trame_store::territories::TerritorySettings;
 pub struct SettingsForm {
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    slug: String,
     #[serde(default)]
     primary_color: String,
     #[serde(default)]
@@ -50,6 +53,7 @@ pub async fn show(
         has_logo: t.logo_mime.is_some(),
         form: SettingsForm {
             name: t.name,
+            slug: t.slug.clone(),
             primary_color: t.primary_color,
             awarding_siret: t.awarding_siret.unwrap_or_default(),
         },
@@ -73,6 +77,9 @@ fn parse(form: &SettingsForm) -> Result<TerritorySettings, Errors> {
     } else if name.chars().count() > 120 {
         errors.add("name", "Le nom ne peut pas dépasser 120 caractères.");
     }
+    let slug = TerritorySlug::parse(&form.slug)
+        .map_err(|e| errors.add("slug", e.message))
+        .ok();
     let color = BrandColor::parse(&form.primary_color)
         .map_err(|e| errors.add("primary_color", e.message))
         .ok();
@@ -83,9 +90,10 @@ fn parse(form: &SettingsForm) -> Result<TerritorySettings, Errors> {
             .map_err(|e| errors.add("awarding_siret", e.message))
             .ok()
     };
-    match color {
-        Some(color) if !errors.any() => Ok(TerritorySettings {
+    match (color, slug) {
+        (Some(color), Some(slug)) if !errors.any() => Ok(TerritorySettings {
             name,
+            slug,
             color,
             awarding_siret,
         }),
@@ -166,6 +174,7 @@ pub async fn upload_logo(
                 has_logo: t.logo_mime.is_some(),
                 form: SettingsForm {
                     name: t.name,
+                    slug: t.slug.clone(),
                     primary_color: t.primary_color,
                     awarding_siret: t.awarding_siret.unwrap_or_default(),
                 },
