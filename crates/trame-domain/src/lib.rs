@@ -42,6 +42,7 @@ pub mod brand;
 pub mod clock;
 pub mod email;
 pub mod format;
+pub mod funding;
 pub mod identifiers;
 pub mod image;
 pub mod money;
