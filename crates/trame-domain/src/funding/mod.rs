@@ -1,5 +1,7 @@
 //! Funding schemes: the ESS call for projects (issue 4) and conventions (issue 5).
 //!
-//! Today: the committee's default allocation rule ([`allocation`]).
+//! Today: editions of a call, checked as a whole ([`edition`]), and the committee's
+//! default allocation rule ([`allocation`]).
 
 pub mod allocation;
+pub mod edition;
