@@ -44,6 +44,48 @@ pub struct MembershipView {
     pub roles: Vec<Role>,
 }
 
+/// Gives a role in a territory to a person and journals it, within the caller's write
+/// transaction; a role the person already holds there is a conflict on `role`.
+pub(crate) async fn grant_role<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    now: OffsetDateTime,
+    actor_id: Option<i64>,
+    territory_id: i64,
+    person_id: i64,
+    role_code: &str,
+    disabled_at: Option<OffsetDateTime>,
+) -> Result<(), StoreError> {
+    let m = membership::ActiveModel {
+        territory_id: Set(territory_id),
+        person_id: Set(person_id),
+        role: Set(role_code.to_owned()),
+        created_at: Set(now),
+        disabled_at: Set(disabled_at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(|e| {
+        StoreError::unique_as(
+            e,
+            "role",
+            "Cette personne a déjà ce rôle dans ce territoire.",
+        )
+    })?;
+    audit::record(
+        tx,
+        now,
+        Entry::territory(
+            actor_id,
+            territory_id,
+            action::MEMBERSHIP_CREATE,
+            "membership",
+            m.id,
+        ),
+    )
+    .await
+}
+
 /// A member of a territory as the admin pages show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberView {
@@ -106,32 +148,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        let m = membership::ActiveModel {
-            territory_id: Set(scope.territory_id()),
-            person_id: Set(person_id),
-            role: Set(role.code().to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await
-        .map_err(|e| {
-            StoreError::unique_as(
-                e,
-                "role",
-                "Cette personne a déjà ce rôle dans ce territoire.",
-            )
-        })?;
-        audit::record(
+        grant_role(
             &tx,
             now,
-            Entry::territory(
-                actor_id,
-                scope.territory_id(),
-                action::MEMBERSHIP_CREATE,
-                "membership",
-                m.id,
-            ),
+            actor_id,
+            scope.territory_id(),
+            person_id,
+            role.code(),
+            None,
         )
         .await?;
         tx.commit().await?;

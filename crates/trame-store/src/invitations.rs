@@ -325,26 +325,14 @@ impl Store {
             .one(&tx)
             .await?;
         if already.is_none() {
-            let m = membership::ActiveModel {
-                territory_id: Set(inv.territory_id),
-                person_id: Set(person_id),
-                role: Set(inv.role.clone()),
-                created_at: Set(now),
-                disabled_at: Set(None),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
-            audit::record(
+            crate::accounts::grant_role(
                 &tx,
                 now,
-                Entry::territory(
-                    Some(person_id),
-                    inv.territory_id,
-                    action::MEMBERSHIP_CREATE,
-                    "membership",
-                    m.id,
-                ),
+                Some(person_id),
+                inv.territory_id,
+                person_id,
+                &inv.role,
+                None,
             )
             .await?;
         }

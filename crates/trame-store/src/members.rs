@@ -86,26 +86,14 @@ impl Store {
         }
         for role in roles {
             if !current.iter().any(|m| m.role == role.code()) {
-                let m = membership::ActiveModel {
-                    territory_id: Set(scope.territory_id()),
-                    person_id: Set(person_id),
-                    role: Set(role.code().to_owned()),
-                    created_at: Set(now),
-                    disabled_at: Set(disabled_at),
-                    ..Default::default()
-                }
-                .insert(&tx)
-                .await?;
-                audit::record(
+                crate::accounts::grant_role(
                     &tx,
                     now,
-                    Entry::territory(
-                        Some(actor_id),
-                        scope.territory_id(),
-                        action::MEMBERSHIP_CREATE,
-                        "membership",
-                        m.id,
-                    ),
+                    Some(actor_id),
+                    scope.territory_id(),
+                    person_id,
+                    role.code(),
+                    disabled_at,
                 )
                 .await?;
             }

@@ -102,28 +102,9 @@ impl Store {
         )
         .await?;
         if let Some(person_id) = admin {
-            let m = crate::entities::membership::ActiveModel {
-                territory_id: Set(t.id),
-                person_id: Set(person_id),
-                role: Set(trame_domain::role::Role::TerritoryAdmin.code().to_owned()),
-                created_at: Set(now),
-                disabled_at: Set(None),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
-            audit::record(
-                &tx,
-                now,
-                Entry::territory(
-                    actor_id,
-                    t.id,
-                    action::MEMBERSHIP_CREATE,
-                    "membership",
-                    m.id,
-                ),
-            )
-            .await?;
+            let admin_role = trame_domain::role::Role::TerritoryAdmin.code();
+            crate::accounts::grant_role(&tx, now, actor_id, t.id, person_id, admin_role, None)
+                .await?;
         }
         tx.commit().await?;
         Ok(t)
