@@ -1,9 +1,11 @@
 //! The committee's allocation proposal for 1,000 dossiers, 6 criteria and 3 earmarked
-//! sub-envelopes (issue 4 asks for under 50 ms, median). Run: `cargo bench -p trame-domain`.
+//! sub-envelopes (issue 4 asks for under 50 ms, median), and the optimal scenario on the same
+//! edition. Run: `cargo bench -p trame-domain`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use trame_domain::funding::allocation::{Candidate, Envelopes, Rule, propose, weighted_score};
+use trame_domain::funding::optimal::optimal;
 use trame_domain::money::Euros;
 
 fn edition() -> (Envelopes, Vec<Vec<f64>>, Vec<Candidate>) {
@@ -60,6 +62,18 @@ fn bench(c: &mut Criterion) {
                     c.score = weighted_score(s, &weights);
                 }
                 black_box(propose(&rule, black_box(&envelopes), &ranked))
+            })
+        },
+    );
+    c.bench_function(
+        "optimal scenario, 1000 dossiers, 6 criteria, 3 sub-envelopes",
+        |b| {
+            b.iter(|| {
+                let mut ranked = candidates.clone();
+                for (c, s) in ranked.iter_mut().zip(&scores) {
+                    c.score = weighted_score(s, &weights);
+                }
+                black_box(optimal(&rule, black_box(&envelopes), &ranked))
             })
         },
     );

@@ -84,6 +84,9 @@ pub enum Outcome {
         /// What could have been given.
         possible: Euros,
     },
+    /// Eligible and fundable, but not in the selection (the optimal scenario funds whole
+    /// amounts only).
+    NotSelected,
 }
 
 /// One line of the proposal, in ranking order.
@@ -97,7 +100,7 @@ pub struct Line {
     pub outcome: Outcome,
 }
 
-fn round_down(amount: i64, step: i64) -> i64 {
+pub(crate) fn round_down(amount: i64, step: i64) -> i64 {
     if step <= 0 {
         amount.max(0)
     } else {
@@ -105,13 +108,13 @@ fn round_down(amount: i64, step: i64) -> i64 {
     }
 }
 
-fn percent_of(amount: i64, percent: u8) -> i64 {
+pub(crate) fn percent_of(amount: i64, percent: u8) -> i64 {
     // i128 so that no realistic amount overflows.
     i64::try_from(i128::from(amount) * i128::from(percent) / 100).unwrap_or(i64::MAX)
 }
 
-/// Proposes the allocation of `envelopes` among `candidates` by `rule`.
-pub fn propose(rule: &Rule, envelopes: &Envelopes, candidates: &[Candidate]) -> Vec<Line> {
+/// The ranking: eligible first, then descending score, ties to the earlier submission.
+pub fn ranking(candidates: &[Candidate]) -> Vec<&Candidate> {
     let mut order: Vec<&Candidate> = candidates.iter().collect();
     order.sort_by(|a, b| {
         b.eligible
@@ -120,6 +123,24 @@ pub fn propose(rule: &Rule, envelopes: &Envelopes, candidates: &[Candidate]) -> 
             .then(a.submitted_rank.cmp(&b.submitted_rank))
             .then(a.id.cmp(&b.id))
     });
+    order
+}
+
+/// The most a dossier may get under the rule's ceilings (before envelopes), in cents.
+pub(crate) fn capped(rule: &Rule, c: &Candidate) -> i64 {
+    c.requested
+        .cents()
+        .min(rule.ceiling.cents())
+        .min(percent_of(
+            c.project_budget.cents(),
+            rule.ceiling_share_percent,
+        ))
+        .max(0)
+}
+
+/// Proposes the allocation of `envelopes` among `candidates` by `rule`.
+pub fn propose(rule: &Rule, envelopes: &Envelopes, candidates: &[Candidate]) -> Vec<Line> {
+    let order = ranking(candidates);
     let mut general = envelopes.general.cents().max(0);
     let mut earmarked: BTreeMap<&str, i64> = envelopes
         .earmarked
@@ -134,15 +155,7 @@ pub fn propose(rule: &Rule, envelopes: &Envelopes, candidates: &[Candidate]) -> 
             let outcome = if !c.eligible {
                 Outcome::Ineligible
             } else {
-                let cap = c
-                    .requested
-                    .cents()
-                    .min(rule.ceiling.cents())
-                    .min(percent_of(
-                        c.project_budget.cents(),
-                        rule.ceiling_share_percent,
-                    ))
-                    .max(0);
+                let cap = capped(rule, c);
                 let sub_left = c
                     .earmarked
                     .as_deref()

@@ -3,8 +3,9 @@
 
 use crate::format::paris_offset;
 use crate::money::Euros;
+use crate::organisation::{LegalForm, esus_expiry};
 use std::collections::BTreeMap;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 /// A criterion of the scoring grid and its weight, in percent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +167,48 @@ impl Edition {
     }
 }
 
+/// The ESS legal families a call accepts by default (loi n° 2014-856, art. 1): associations,
+/// cooperatives (SCOP, SCIC, CAE), mutuals, foundations, ESUS companies with a valid
+/// approval, and SIAE.
+pub fn ess_families() -> Vec<LegalForm> {
+    vec![
+        LegalForm::Association,
+        LegalForm::Scop,
+        LegalForm::Scic,
+        LegalForm::Cae,
+        LegalForm::Mutuelle,
+        LegalForm::Fondation,
+        LegalForm::EntrepriseEsus,
+        LegalForm::Insertion,
+    ]
+}
+
+/// Whether an organisation of `form` (ESUS approved on `esus_on`) may apply to a call that
+/// accepts `allowed`, on `today`; the reason in French when not.
+pub fn eligibility(
+    form: LegalForm,
+    esus_on: Option<Date>,
+    allowed: &[LegalForm],
+    today: Date,
+) -> Result<(), String> {
+    if !allowed.contains(&form) {
+        return Err(format!(
+            "Cet appel n'est pas ouvert aux structures de forme « {} ».",
+            form.label()
+        ));
+    }
+    if form == LegalForm::EntrepriseEsus {
+        match esus_on {
+            Some(d) if esus_expiry(d) >= today => {}
+            Some(_) => {
+                return Err("L'agrément ESUS de la structure a expiré : il doit être renouvelé auprès de la DREETS.".into());
+            }
+            None => return Err("La date d'agrément ESUS de la structure n'est pas connue.".into()),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +242,22 @@ mod tests {
         assert_eq!(next.year, 2025);
         assert_eq!(next.total, e.total);
         assert_eq!(next.opens_at.year(), 2025);
+    }
+
+    #[test]
+    fn eligibility_follows_the_ess_families_and_the_esus_approval() {
+        let today = time::macros::date!(2026 - 11 - 26);
+        let ess = ess_families();
+        assert!(eligibility(LegalForm::Association, None, &ess, today).is_ok());
+        assert!(eligibility(LegalForm::Entreprise, None, &ess, today).is_err());
+        let fresh = Some(time::macros::date!(2023 - 01 - 10));
+        let old = Some(time::macros::date!(2020 - 01 - 10));
+        assert!(eligibility(LegalForm::EntrepriseEsus, fresh, &ess, today).is_ok());
+        assert!(
+            eligibility(LegalForm::EntrepriseEsus, old, &ess, today)
+                .unwrap_err()
+                .contains("expiré")
+        );
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! Funding schemes: the ESS call for projects (issue 4) and conventions (issue 5).
 //!
-//! Today: editions of a call, checked as a whole ([`edition`]), and the committee's
-//! default allocation rule ([`allocation`]).
+//! - [`edition`]: an edition of a call checked as a whole, and who may apply;
+//! - [`dossier`]: the application (CERFA 12156), its budget and its states;
+//! - [`allocation`]: the committee's default allocation rule;
+//! - [`optimal`]: the scenario with the greatest total weighted score.
 
 pub mod allocation;
+pub mod dossier;
 pub mod edition;
+pub mod optimal;
