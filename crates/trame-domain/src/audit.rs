@@ -123,6 +123,90 @@ pub mod action {
     /// Liaison d'une identité ProConnect à un compte.
     pub const PERSON_LINK_IDENTITY: &str = "person_identity.create";
 
+    /// Création d'un dispositif.
+    pub const SCHEME_CREATE: &str = "scheme.create";
+
+    /// Création d'une édition d'appel à projets.
+    pub const EDITION_CREATE: &str = "edition.create";
+
+    /// Modification d'une édition d'appel à projets.
+    pub const EDITION_UPDATE: &str = "edition.update";
+
+    /// Publication d'une édition d'appel à projets.
+    pub const EDITION_PUBLISH: &str = "edition.publish";
+
+    /// Ouverture d'un dossier.
+    pub const DOSSIER_CREATE: &str = "dossier.create";
+
+    /// Enregistrement d'un brouillon de dossier.
+    pub const DOSSIER_SAVE: &str = "dossier.save";
+
+    /// Dépôt d'un dossier.
+    pub const DOSSIER_SUBMIT: &str = "dossier.submit";
+
+    /// Passage d'un dossier en instruction.
+    pub const DOSSIER_INSTRUCT: &str = "dossier.instruct";
+
+    /// Demande de correction d'un dossier.
+    pub const DOSSIER_REQUEST_CORRECTION: &str = "dossier.request_correction";
+
+    /// Réponse à une demande de correction.
+    pub const DOSSIER_ANSWER_CORRECTION: &str = "dossier.answer_correction";
+
+    /// Décision : dossier accepté.
+    pub const DOSSIER_ACCEPT: &str = "dossier.accept";
+
+    /// Décision : dossier refusé.
+    pub const DOSSIER_REFUSE: &str = "dossier.refuse";
+
+    /// Dossier classé sans suite.
+    pub const DOSSIER_CLOSE: &str = "dossier.close";
+
+    /// Modification des étiquettes d'un dossier.
+    pub const DOSSIER_LABELS: &str = "dossier.labels";
+
+    /// Contrôle d'éligibilité et de complétude.
+    pub const DOSSIER_CHECKLIST: &str = "dossier.checklist";
+
+    /// Message sur un dossier.
+    pub const DOSSIER_MESSAGE: &str = "dossier_message.create";
+
+    /// Ajout d'une pièce jointe.
+    pub const ATTACHMENT_ADD: &str = "attachment.create";
+
+    /// Retrait d'une pièce jointe.
+    pub const ATTACHMENT_REMOVE: &str = "attachment.delete";
+
+    /// Demande d'avis à une commune.
+    pub const OPINION_REQUEST: &str = "opinion_request.create";
+
+    /// Avis d'une commune.
+    pub const OPINION_ANSWER: &str = "opinion_request.answer";
+
+    /// Relance d'une demande d'avis.
+    pub const OPINION_REMIND: &str = "opinion_request.remind";
+
+    /// Communes d'un référent communal.
+    pub const REFERENT_SET: &str = "commune_referent.update";
+
+    /// Attribution d'un dossier à un évaluateur.
+    pub const REVIEW_ASSIGN: &str = "review.create";
+
+    /// Retrait d'un dossier à un évaluateur.
+    pub const REVIEW_UNASSIGN: &str = "review.delete";
+
+    /// Déclaration d'intérêts d'un évaluateur.
+    pub const REVIEW_DECLARE: &str = "review.declare";
+
+    /// Notation d'un dossier.
+    pub const REVIEW_SCORE: &str = "review.score";
+
+    /// Création d'un scénario de répartition.
+    pub const SCENARIO_CREATE: &str = "scenario.create";
+
+    /// Montant modifié par le comité.
+    pub const SCENARIO_OVERRIDE: &str = "scenario_line.update";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -153,6 +237,34 @@ pub mod action {
         COMMUNE_REMOVE,
         ORGANISATION_MEMBER_UPDATE,
         PERSON_LINK_IDENTITY,
+        SCHEME_CREATE,
+        EDITION_CREATE,
+        EDITION_UPDATE,
+        EDITION_PUBLISH,
+        DOSSIER_CREATE,
+        DOSSIER_SAVE,
+        DOSSIER_SUBMIT,
+        DOSSIER_INSTRUCT,
+        DOSSIER_REQUEST_CORRECTION,
+        DOSSIER_ANSWER_CORRECTION,
+        DOSSIER_ACCEPT,
+        DOSSIER_REFUSE,
+        DOSSIER_CLOSE,
+        DOSSIER_LABELS,
+        DOSSIER_CHECKLIST,
+        DOSSIER_MESSAGE,
+        ATTACHMENT_ADD,
+        ATTACHMENT_REMOVE,
+        OPINION_REQUEST,
+        OPINION_ANSWER,
+        OPINION_REMIND,
+        REFERENT_SET,
+        REVIEW_ASSIGN,
+        REVIEW_UNASSIGN,
+        REVIEW_DECLARE,
+        REVIEW_SCORE,
+        SCENARIO_CREATE,
+        SCENARIO_OVERRIDE,
     ];
 }
 
@@ -188,6 +300,34 @@ pub fn action_label(code: &str) -> &str {
         action::COMMUNE_REMOVE => "Retrait d'une commune",
         action::ORGANISATION_MEMBER_UPDATE => "Modification d'un rattachement",
         action::PERSON_LINK_IDENTITY => "Liaison d'une identité ProConnect",
+        action::SCHEME_CREATE => "Création d'un dispositif",
+        action::EDITION_CREATE => "Création d'une édition d'appel à projets",
+        action::EDITION_UPDATE => "Modification d'une édition d'appel à projets",
+        action::EDITION_PUBLISH => "Publication d'une édition d'appel à projets",
+        action::DOSSIER_CREATE => "Ouverture d'un dossier",
+        action::DOSSIER_SAVE => "Enregistrement d'un brouillon de dossier",
+        action::DOSSIER_SUBMIT => "Dépôt d'un dossier",
+        action::DOSSIER_INSTRUCT => "Passage d'un dossier en instruction",
+        action::DOSSIER_REQUEST_CORRECTION => "Demande de correction d'un dossier",
+        action::DOSSIER_ANSWER_CORRECTION => "Réponse à une demande de correction",
+        action::DOSSIER_ACCEPT => "Décision : dossier accepté",
+        action::DOSSIER_REFUSE => "Décision : dossier refusé",
+        action::DOSSIER_CLOSE => "Dossier classé sans suite",
+        action::DOSSIER_LABELS => "Modification des étiquettes d'un dossier",
+        action::DOSSIER_CHECKLIST => "Contrôle d'éligibilité et de complétude",
+        action::DOSSIER_MESSAGE => "Message sur un dossier",
+        action::ATTACHMENT_ADD => "Ajout d'une pièce jointe",
+        action::ATTACHMENT_REMOVE => "Retrait d'une pièce jointe",
+        action::OPINION_REQUEST => "Demande d'avis à une commune",
+        action::OPINION_ANSWER => "Avis d'une commune",
+        action::OPINION_REMIND => "Relance d'une demande d'avis",
+        action::REFERENT_SET => "Communes d'un référent communal",
+        action::REVIEW_ASSIGN => "Attribution d'un dossier à un évaluateur",
+        action::REVIEW_UNASSIGN => "Retrait d'un dossier à un évaluateur",
+        action::REVIEW_DECLARE => "Déclaration d'intérêts d'un évaluateur",
+        action::REVIEW_SCORE => "Notation d'un dossier",
+        action::SCENARIO_CREATE => "Création d'un scénario de répartition",
+        action::SCENARIO_OVERRIDE => "Montant modifié par le comité",
         other => other,
     }
 }
@@ -205,6 +345,16 @@ pub fn object_label(object_type: &str) -> &str {
         "outbox_email" => "courriel",
         "api_token" => "jeton d'API",
         "commune" => "commune",
+        "scheme" => "dispositif",
+        "edition" => "édition d'appel à projets",
+        "dossier" => "dossier",
+        "dossier_message" => "message",
+        "attachment" => "pièce jointe",
+        "opinion_request" => "demande d'avis",
+        "commune_referent" => "référent communal",
+        "review" => "évaluation",
+        "scenario" => "scénario",
+        "scenario_line" => "ligne de scénario",
         other => other,
     }
 }

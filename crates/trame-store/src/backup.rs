@@ -86,6 +86,21 @@ impl Store {
         table!(person_identity, person_identity::Column::Id);
         table!(oidc_login, oidc_login::Column::StateHash);
         table!(territory_logo, territory_logo::Column::TerritoryId);
+        table!(scheme, scheme::Column::Id);
+        table!(edition, edition::Column::Id);
+        table!(edition_envelope, edition_envelope::Column::Id);
+        table!(edition_criterion, edition_criterion::Column::Id);
+        table!(dossier, dossier::Column::Id);
+        table!(dossier_commune, dossier_commune::Column::Id);
+        table!(attachment, attachment::Column::Id);
+        table!(dossier_message, dossier_message::Column::Id);
+        table!(commune_referent, commune_referent::Column::Id);
+        table!(opinion_request, opinion_request::Column::Id);
+        table!(review, review::Column::Id);
+        table!(review_score, review_score::Column::Id);
+        table!(scenario, scenario::Column::Id);
+        table!(scenario_line, scenario_line::Column::Id);
+        table!(attachment_blob, attachment_blob::Column::AttachmentId);
         Ok(hex::encode(h.finalize()))
     }
 }

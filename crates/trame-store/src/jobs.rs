@@ -20,17 +20,24 @@ pub enum Job {
     PurgeIdleSessions,
     /// Deletes access-log entries older than the retention period.
     PurgeAccessLog,
+    /// Reminds commune referents of opinions due within three days.
+    RemindOpinions,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 2] = [Job::PurgeIdleSessions, Job::PurgeAccessLog];
+    pub const ALL: [Job; 3] = [
+        Job::PurgeIdleSessions,
+        Job::PurgeAccessLog,
+        Job::RemindOpinions,
+    ];
 
     /// Stable name, stored in `job_run`.
     pub const fn name(self) -> &'static str {
         match self {
             Job::PurgeIdleSessions => "purge_idle_sessions",
             Job::PurgeAccessLog => "purge_access_log",
+            Job::RemindOpinions => "remind_opinions",
         }
     }
 
@@ -38,7 +45,7 @@ impl Job {
     pub fn period_key(self, now: OffsetDateTime) -> String {
         let d = now.date();
         match self {
-            Job::PurgeIdleSessions => format!("{d}T{:02}", now.hour()),
+            Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
             Job::PurgeAccessLog => d.to_string(),
         }
     }
@@ -161,11 +168,15 @@ impl Store {
             Job::PurgeAccessLog => {
                 crate::access_log::purge_before(&tx, now - settings.access_log_retention).await?
             }
+            Job::RemindOpinions => crate::funding::instruction::remind_opinions(&tx, now).await?,
         };
         let run_id = run.id;
         let mut am = run.into_active_model();
         am.finished_at = Set(Some(now));
-        am.outcome = Set(Some(format!("{rows} ligne(s) supprimée(s)")));
+        am.outcome = Set(Some(match job {
+            Job::RemindOpinions => format!("{rows} demande(s) d'avis relancée(s)"),
+            _ => format!("{rows} ligne(s) supprimée(s)"),
+        }));
         am.update(&tx).await?;
         crate::audit::record(
             &tx,

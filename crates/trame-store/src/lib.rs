@@ -20,6 +20,7 @@ pub mod backup;
 pub mod cog;
 pub mod demo;
 pub mod entities;
+pub mod funding;
 pub mod hasher;
 pub mod invitations;
 pub mod jobs;

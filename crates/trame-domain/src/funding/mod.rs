@@ -1,11 +1,13 @@
 //! Funding schemes: the ESS call for projects (issue 4) and conventions (issue 5).
 //!
 //! - [`edition`]: an edition of a call checked as a whole, and who may apply;
+//! - [`attachment`]: attachment kinds, size limit and format sniffing;
 //! - [`dossier`]: the application (CERFA 12156), its budget and its states;
 //! - [`allocation`]: the committee's default allocation rule;
 //! - [`optimal`]: the scenario with the greatest total weighted score.
 
 pub mod allocation;
+pub mod attachment;
 pub mod dossier;
 pub mod edition;
 pub mod optimal;

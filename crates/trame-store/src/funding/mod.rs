@@ -1,0 +1,50 @@
+//! Funding I: the call for projects from edition to committee decision.
+//!
+//! - [`editions`]: schemes and editions (calendar, envelopes, grid, rules), copy from last
+//!   year's, publication;
+//! - [`dossiers`]: the applicant's dossier, its draft, submission and attachments;
+//! - [`instruction`]: states, messages and annotations, labels, checklist, commune opinions
+//!   and their reminders, commune referents;
+//! - [`review`]: reviewers, conflict-of-interest declarations, scores;
+//! - [`committee`]: ranking, scenarios (default rule, optimal), overrides, decisions.
+//!
+//! Every change writes its audit entry in its transaction; every read takes a [`Scope`].
+
+pub mod committee;
+pub mod dossiers;
+pub mod editions;
+pub mod instruction;
+pub mod review;
+
+use crate::entities::dossier;
+use crate::{Scope, StoreError};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use trame_domain::funding::dossier::State;
+
+pub use crate::entities::dossier::Model as DossierRow;
+
+/// A dossier of the territory, read inside a transaction; `NotFound` otherwise.
+pub(crate) async fn dossier_in<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+    id: i64,
+) -> Result<DossierRow, StoreError> {
+    dossier::Entity::find_by_id(id)
+        .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The state of a stored dossier.
+pub fn state_of(row: &DossierRow) -> State {
+    State::from_code(&row.state).unwrap_or(State::Draft)
+}
+
+/// A conflict on `field` with a French message.
+pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> StoreError {
+    StoreError::Conflict {
+        field,
+        message: message.into(),
+    }
+}
