@@ -1,6 +1,6 @@
 //! The demonstration territory: GPSEA's 16 communes (reference file copied from the
 //! project's shared material, source: INSEE populations via `@etalab/decoupage-administratif`)
-//! and one account per role.
+//! and one account per role; the funding demo is in [`crate::demo_funding`].
 
 use crate::{Store, StoreError};
 use trame_domain::email::Email;
@@ -75,6 +75,7 @@ impl Store {
         let territory = self
             .create_territory(None, &slug, &gpsea_reference()?)
             .await?;
+        let mut ids = std::collections::BTreeMap::new();
         for (email, name, role) in DEMO_ACCOUNTS {
             let email = Email::parse(email).map_err(|e| StoreError::Internal(e.message))?;
             let person = self
@@ -82,7 +83,19 @@ impl Store {
                 .await?;
             self.add_membership(None, territory.scope(), person.id, role)
                 .await?;
+            ids.insert(role, person.id);
         }
+        let id = |role| ids.get(&role).copied().unwrap_or_default();
+        self.load_demo_funding(
+            territory.scope(),
+            crate::demo_funding::DemoPeople {
+                agent: id(Role::Agent),
+                applicant: id(Role::Applicant),
+                referent: id(Role::CommuneReferent),
+                reviewer: id(Role::CommitteeMember),
+            },
+        )
+        .await?;
         Ok(DemoOutcome::Loaded)
     }
 }

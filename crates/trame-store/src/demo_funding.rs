@@ -1,0 +1,596 @@
+//! The demonstration editions of GPSEA's « Appel à projets Initiatives d'ESS »: 2019
+//! (25,000 €), 2020 (50,000 €, the eight structures the territory's page lists as
+//! supported), 2024 (60,000 € of which 10,000 € for the Projet Alimentaire Territorial),
+//! and an edition open today so that a new user can apply. The amounts per laureate are
+//! illustrative (`demo_amounts`, shown as such); the organisations carry no SIRET or RNA
+//! rather than invented ones.
+
+use crate::audit::{self, Entry};
+use crate::entities::{dossier, dossier_commune, organisation, organisation_member};
+use crate::funding::editions::EditionInput;
+use crate::{Scope, Store, StoreError};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use trame_domain::audit::action;
+use trame_domain::funding::allocation::Rule;
+use trame_domain::funding::dossier::{Budget, DossierContent, State, Transition};
+use trame_domain::funding::edition::{Edition, default_grid, ess_families, paris_to_utc};
+use trame_domain::money::Euros;
+use trame_domain::organisation::LegalForm;
+
+fn eur(e: i64) -> Euros {
+    Euros::from_cents(e * 100)
+}
+
+/// The demo accounts the funding demo involves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DemoPeople {
+    /// The instructor.
+    pub agent: i64,
+    /// The applicant, who acts for La Cour Cyclette.
+    pub applicant: i64,
+    /// The referent of Créteil.
+    pub referent: i64,
+    /// The committee member.
+    pub reviewer: i64,
+}
+
+/// (name, legal form, commune of the address, what they do).
+const ORGANISATIONS: [(&str, LegalForm, &str, &str); 8] = [
+    (
+        "La Cour Cyclette",
+        LegalForm::Association,
+        "94002",
+        "Atelier vélo participatif et solidaire",
+    ),
+    (
+        "Probonolab",
+        LegalForm::Association,
+        "94028",
+        "Mécénat de compétences pour les associations",
+    ),
+    (
+        "Régie de Quartier de Créteil",
+        LegalForm::Association,
+        "94028",
+        "Services de proximité et insertion par l'activité",
+    ),
+    (
+        "Fille et Fils de la République",
+        LegalForm::Association,
+        "94028",
+        "Accompagnement des jeunes vers l'emploi",
+    ),
+    (
+        "Croix-Rouge française – Val-de-Marne",
+        LegalForm::Association,
+        "94028",
+        "Accompagnement mobile dans les quartiers prioritaires",
+    ),
+    (
+        "J'aime le Vert",
+        LegalForm::Association,
+        "94071",
+        "Jardinage solidaire et alimentation durable",
+    ),
+    (
+        "Facilymode",
+        LegalForm::Association,
+        "94011",
+        "Couture et retouche, atelier d'insertion",
+    ),
+    (
+        "Union Sportive d'Alfortville Rugby",
+        LegalForm::Association,
+        "94002",
+        "Rugby et insertion : « Passe à table »",
+    ),
+];
+
+/// (organisation index, project title, communes, requested, granted, PAT envelope).
+type Laureate = (usize, &'static str, &'static [&'static str], i64, i64, bool);
+
+const Y2019: [Laureate; 3] = [
+    (
+        2,
+        "Conciergerie solidaire de quartier",
+        &["94028"],
+        10_000,
+        9_000,
+        false,
+    ),
+    (
+        0,
+        "Atelier vélo itinérant",
+        &["94002", "94028"],
+        9_000,
+        8_000,
+        false,
+    ),
+    (
+        1,
+        "Pro bono pour les associations du territoire",
+        &["94028", "94071"],
+        8_000,
+        7_000,
+        false,
+    ),
+];
+
+const Y2020: [Laureate; 8] = [
+    (
+        0,
+        "Vélo-école et réparation solidaire",
+        &["94002", "94028"],
+        9_000,
+        8_000,
+        false,
+    ),
+    (
+        1,
+        "Programme de mécénat de compétences",
+        &["94028", "94011"],
+        6_000,
+        4_500,
+        false,
+    ),
+    (
+        2,
+        "Régie de services et parcours d'insertion",
+        &["94028"],
+        10_000,
+        8_000,
+        false,
+    ),
+    (
+        3,
+        "Parcours jeunes vers l'emploi",
+        &["94028", "94044"],
+        6_000,
+        5_000,
+        false,
+    ),
+    (
+        4,
+        "Accompagnement mobile en quartiers prioritaires",
+        &["94028", "94004", "94011"],
+        8_000,
+        7_000,
+        false,
+    ),
+    (
+        5,
+        "Jardins partagés et paniers solidaires",
+        &["94071", "94004"],
+        7_000,
+        6_000,
+        false,
+    ),
+    (
+        6,
+        "Atelier couture d'insertion",
+        &["94011"],
+        7_000,
+        6_000,
+        false,
+    ),
+    (
+        7,
+        "« Passe à table » : rugby et alimentation",
+        &["94002"],
+        6_000,
+        5_000,
+        false,
+    ),
+];
+
+const Y2024: [Laureate; 7] = [
+    (
+        5,
+        "Légumerie solidaire du Plateau briard",
+        &["94071", "94075", "94070"],
+        7_000,
+        6_000,
+        true,
+    ),
+    (
+        7,
+        "« Passe à table » : cuisine et santé des jeunes",
+        &["94002"],
+        5_000,
+        4_000,
+        true,
+    ),
+    (
+        2,
+        "Ressourcerie de quartier",
+        &["94028"],
+        14_000,
+        12_000,
+        false,
+    ),
+    (
+        0,
+        "Maison du vélo de Créteil",
+        &["94028", "94002"],
+        12_000,
+        10_000,
+        false,
+    ),
+    (
+        6,
+        "Atelier couture et réemploi textile",
+        &["94011", "94028"],
+        10_000,
+        9_000,
+        false,
+    ),
+    (
+        4,
+        "Bus solidaire en quartiers prioritaires",
+        &["94028", "94044", "94004"],
+        9_000,
+        8_000,
+        false,
+    ),
+    (
+        1,
+        "Mécénat de compétences ESS",
+        &["94028"],
+        8_000,
+        6_000,
+        false,
+    ),
+];
+
+fn edition_input(
+    year: i32,
+    opens: OffsetDateTime,
+    closes: OffsetDateTime,
+    total: i64,
+    pat: Option<i64>,
+    demo_amounts: bool,
+) -> Result<EditionInput, StoreError> {
+    let earmarked = pat
+        .map(|p| ("pat".to_owned(), eur(p)))
+        .into_iter()
+        .collect();
+    let edition = Edition::check(year, opens, closes, eur(total), earmarked, default_grid())
+        .map_err(|e| StoreError::Internal(format!("demo edition {year}: {e:?}")))?;
+    Ok(EditionInput {
+        edition,
+        title: format!("Appel à projets Initiatives d'ESS {year}"),
+        description: "Le territoire soutient les projets d'économie sociale et solidaire qui créent des emplois, répondent à un besoin local et coopèrent avec les acteurs du territoire.".into(),
+        envelope_labels: vec![("pat".into(), "Projet Alimentaire Territorial".into())],
+        rule: Rule {
+            ceiling: eur(15_000),
+            ceiling_share_percent: 80,
+            ..Rule::default()
+        },
+        allowed_forms: ess_families(),
+        opinion_days: 15,
+        deemed_favourable: true,
+        reviewer_cap: 20,
+        demo_amounts,
+    })
+}
+
+fn content(title: &str, communes: &[&str], requested: i64, pat: bool) -> DossierContent {
+    let budget = requested * 3;
+    let mut lines = std::collections::BTreeMap::new();
+    lines.insert(60, eur(budget / 5));
+    lines.insert(64, eur(budget - budget / 5));
+    lines.insert(74, eur(requested * 2));
+    lines.insert(70, eur(budget - requested * 2));
+    DossierContent {
+        title: title.into(),
+        summary: format!("{title} (dossier de démonstration)."),
+        objectives: "Créer des emplois durables et répondre à un besoin du territoire.".into(),
+        actions: "Ateliers, accompagnement individuel, partenariats locaux.".into(),
+        public: "Habitants du territoire éloignés de l'emploi.".into(),
+        communes: communes.iter().map(|c| (*c).to_owned()).collect(),
+        starts_on: time::macros::date!(2020 - 01 - 01),
+        ends_on: time::macros::date!(2020 - 12 - 31),
+        jobs_fte_tenths: 10,
+        requested: eur(requested),
+        envelope: pat.then(|| "pat".to_owned()),
+        entrepreneur: None,
+        budget: Budget { lines },
+        cofunders: Vec::new(),
+    }
+}
+
+impl Store {
+    /// Inserts dossiers as they stand at `at`: accepted with their amount when `decided`,
+    /// else just submitted.
+    #[allow(clippy::too_many_arguments)]
+    async fn demo_dossiers(
+        &self,
+        scope: Scope,
+        edition_id: i64,
+        year: i32,
+        orgs: &[i64],
+        laureates: &[Laureate],
+        at: OffsetDateTime,
+        decided: bool,
+    ) -> Result<Vec<i64>, StoreError> {
+        let decided_at = at;
+        let mut ids = Vec::new();
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        for (i, (org, title, communes, requested, granted, pat)) in laureates.iter().enumerate() {
+            let c = content(title, communes, *requested, *pat);
+            let json =
+                serde_json::to_string(&c).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let i64_i = i64::try_from(i).unwrap_or(0);
+            let submitted = if decided {
+                decided_at - Duration::days(60 - i64_i)
+            } else {
+                at + Duration::hours(i64_i)
+            };
+            let d = dossier::ActiveModel {
+                territory_id: Set(scope.territory_id()),
+                edition_id: Set(edition_id),
+                organisation_id: Set(orgs.get(*org).copied().unwrap_or_default()),
+                reference: Set(format!("AAP-{year}-{:04}", i + 1)),
+                state: Set(if decided {
+                    State::Accepted
+                } else {
+                    State::Submitted
+                }
+                .code()
+                .into()),
+                draft_json: Set("{}".into()),
+                content_json: Set(Some(json)),
+                title: Set((*title).into()),
+                requested_cents: Set(eur(*requested).cents()),
+                budget_cents: Set(c.budget.expenses().cents()),
+                jobs_fte_tenths: Set(10),
+                envelope_code: Set(pat.then(|| "pat".to_owned())),
+                entrepreneur_id: Set(None),
+                submitted_at: Set(Some(submitted)),
+                labels: Set(String::new()),
+                checklist: Set(if decided {
+                    "famille,territoire,budget,pieces"
+                } else {
+                    ""
+                }
+                .into()),
+                decision_cents: Set(decided.then(|| eur(*granted).cents())),
+                deliberation_ref: Set(decided.then(|| {
+                    format!("Délibération du conseil de territoire {year} (démonstration)")
+                })),
+                decided_at: Set(decided.then_some(decided_at)),
+                created_by: Set(None),
+                created_at: Set(submitted),
+                updated_at: Set(decided_at),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            for code in *communes {
+                dossier_commune::ActiveModel {
+                    territory_id: Set(scope.territory_id()),
+                    dossier_id: Set(d.id),
+                    commune_code: Set((*code).into()),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+            }
+            audit::record(
+                &tx,
+                now,
+                Entry::territory(
+                    None,
+                    scope.territory_id(),
+                    if decided {
+                        action::DOSSIER_ACCEPT
+                    } else {
+                        action::DOSSIER_SUBMIT
+                    },
+                    "dossier",
+                    d.id,
+                ),
+            )
+            .await?;
+            ids.push(d.id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Loads the demo editions, organisations and dossiers into the demo territory.
+    /// `applicant`, `referent` and `reviewer` are the demo accounts of those roles.
+    pub(crate) async fn load_demo_funding(
+        &self,
+        scope: Scope,
+        accounts: DemoPeople,
+    ) -> Result<(), StoreError> {
+        let DemoPeople {
+            agent,
+            applicant,
+            referent,
+            reviewer,
+        } = accounts;
+        let now = self.now();
+        let mut orgs = Vec::new();
+        {
+            let tx = self.begin_write().await?;
+            for (name, form, commune, _) in ORGANISATIONS {
+                let o = organisation::ActiveModel {
+                    territory_id: Set(scope.territory_id()),
+                    name: Set(name.into()),
+                    siret: Set(None),
+                    rna: Set(None),
+                    legal_form: Set(form.code().into()),
+                    siae_kind: Set(None),
+                    esus_approved_on: Set(None),
+                    address: Set(String::new()),
+                    commune_code: Set(Some(commune.into())),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                audit::record(
+                    &tx,
+                    now,
+                    Entry::territory(
+                        None,
+                        scope.territory_id(),
+                        action::ORGANISATION_CREATE,
+                        "organisation",
+                        o.id,
+                    ),
+                )
+                .await?;
+                orgs.push(o.id);
+            }
+            // The demo applicant acts for La Cour Cyclette.
+            let m = organisation_member::ActiveModel {
+                territory_id: Set(scope.territory_id()),
+                organisation_id: Set(orgs.first().copied().unwrap_or_default()),
+                person_id: Set(applicant),
+                manager: Set(true),
+                hosted_entrepreneur: Set(false),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            audit::record(
+                &tx,
+                now,
+                Entry::territory(
+                    None,
+                    scope.territory_id(),
+                    action::ORGANISATION_MEMBER_ADD,
+                    "organisation_member",
+                    m.id,
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        self.set_referent_communes(applicant, scope, referent, &["94028".to_owned()])
+            .await?;
+        let scheme = self.call_scheme(None, scope).await?;
+        let past = [
+            (
+                2019,
+                datetime!(2019-03-01 09:00),
+                datetime!(2019-04-30 23:59),
+                25_000,
+                None,
+                &Y2019[..],
+                datetime!(2019-06-27 18:00 UTC),
+            ),
+            (
+                2020,
+                datetime!(2020-02-03 09:00),
+                datetime!(2020-04-30 23:59),
+                50_000,
+                None,
+                &Y2020[..],
+                datetime!(2020-07-09 18:00 UTC),
+            ),
+            (
+                2024,
+                datetime!(2024-03-01 09:00),
+                datetime!(2024-05-31 23:59),
+                60_000,
+                Some(10_000),
+                &Y2024[..],
+                datetime!(2024-07-04 18:00 UTC),
+            ),
+        ];
+        for (year, opens, closes, total, pat, laureates, decided) in past {
+            let input = edition_input(
+                year,
+                paris_to_utc(opens),
+                paris_to_utc(closes),
+                total,
+                pat,
+                true,
+            )?;
+            let e = self.create_edition(None, scope, scheme.id, &input).await?;
+            self.publish_demo(scope, e.id).await?;
+            self.demo_dossiers(scope, e.id, year, &orgs, laureates, decided, true)
+                .await?;
+        }
+        // An edition open today: opened a month ago, closing in two months.
+        let year = now.year();
+        let input = edition_input(
+            year,
+            now - Duration::days(30),
+            now + Duration::days(60),
+            60_000,
+            Some(10_000),
+            false,
+        )?;
+        let current = self.create_edition(None, scope, scheme.id, &input).await?;
+        self.publish_demo(scope, current.id).await?;
+        // Two dossiers already submitted; the first in instruction, with a reviewer.
+        const CURRENT: [Laureate; 2] = [
+            (
+                2,
+                "Recyclerie et emplois de quartier",
+                &["94028", "94011"],
+                12_000,
+                0,
+                false,
+            ),
+            (
+                5,
+                "Cantine solidaire du Plateau briard",
+                &["94071", "94075"],
+                8_000,
+                0,
+                true,
+            ),
+        ];
+        let ids = self
+            .demo_dossiers(
+                scope,
+                current.id,
+                year,
+                &orgs,
+                &CURRENT,
+                now - Duration::days(10),
+                false,
+            )
+            .await?;
+        if let Some(first) = ids.first() {
+            self.instruct(agent, scope, *first, Transition::Instruct, "")
+                .await?;
+            self.assign_reviewer(agent, scope, *first, reviewer).await?;
+        }
+        Ok(())
+    }
+
+    async fn publish_demo(&self, scope: Scope, id: i64) -> Result<(), StoreError> {
+        let tx = self.begin_write().await?;
+        let e = crate::funding::editions::edition_in(&tx, scope, id)
+            .await?
+            .row;
+        let mut am: crate::entities::edition::ActiveModel = e.into();
+        am.published_at = Set(Some(self.now()));
+        am.update(&tx).await?;
+        audit::record(
+            &tx,
+            self.now(),
+            Entry::territory(
+                None,
+                scope.territory_id(),
+                action::EDITION_PUBLISH,
+                "edition",
+                id,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
