@@ -48,7 +48,19 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if !roles.is_empty() {
         links.push((format!("/{slug}/espace"), "Mon espace"));
     }
+    links.push((format!("/{slug}/appels"), "Appels à projets"));
+    if roles.contains(&Role::Applicant) {
+        links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
+    }
+    if roles.contains(&Role::CommuneReferent) {
+        links.push((format!("/{slug}/avis"), "Avis des communes"));
+    }
+    if roles.contains(&Role::CommitteeMember) {
+        links.push((format!("/{slug}/evaluation"), "Mes évaluations"));
+    }
     if roles.iter().any(|r| r.is_staff()) {
+        links.push((format!("/{slug}/instruction"), "Instruction"));
+        links.push((format!("/{slug}/admin/appels"), "Éditions"));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {
@@ -63,7 +75,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         .into_iter()
         .map(|(href, label)| NavLink {
             current: href == path
-                || (href.contains("/admin/") && path.starts_with(&format!("{href}/"))),
+                || (href != format!("/{slug}") && path.starts_with(&format!("{href}/"))),
             href,
             label,
         })

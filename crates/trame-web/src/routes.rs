@@ -8,8 +8,10 @@ use crate::middleware;
 use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
+use crate::pages::funding::{apply, calls, committee, editions, instruction, opinions, review};
 use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 use trame_domain::role::Role;
@@ -28,6 +30,12 @@ pub struct RouteSpec {
 const ADMIN: &[Role] = &[Role::TerritoryAdmin];
 const STAFF: &[Role] = &[Role::TerritoryAdmin, Role::Agent];
 const ANY_ROLE: &[Role] = &[];
+const APPLICANT: &[Role] = &[Role::Applicant];
+const REFERENT: &[Role] = &[Role::CommuneReferent];
+const REVIEWER: &[Role] = &[Role::CommitteeMember];
+
+/// Room for one 10 MB attachment and the form around it.
+const UPLOAD_LIMIT: usize = trame_domain::funding::attachment::MAX_BYTES + 64 * 1024;
 
 // One route per line reads as a table: keep rustfmt from folding it.
 #[rustfmt::skip]
@@ -73,6 +81,48 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/admin/membres/{id}/roles", TerritoryMember(ADMIN), post(members::set_roles)),
         r(Method::POST, "/{territoire}/admin/membres/{id}/desactiver", TerritoryMember(ADMIN), post(members::disable)),
         r(Method::POST, "/{territoire}/admin/membres/{id}/reactiver", TerritoryMember(ADMIN), post(members::enable)),
+        r(Method::GET, "/{territoire}/appels", TerritoryPublic, get(calls::list)),
+        r(Method::GET, "/{territoire}/appels/{id}", TerritoryPublic, get(calls::show)),
+        r(Method::POST, "/{territoire}/appels/{id}/deposer", TerritoryMember(APPLICANT), post(apply::open)),
+        r(Method::GET, "/{territoire}/mes-dossiers", TerritoryMember(APPLICANT), get(apply::list)),
+        r(Method::GET, "/{territoire}/mes-dossiers/{id}", TerritoryMember(APPLICANT), get(apply::show)),
+        r(Method::POST, "/{territoire}/mes-dossiers/{id}", TerritoryMember(APPLICANT), post(apply::save)),
+        r(Method::POST, "/{territoire}/mes-dossiers/{id}/deposer", TerritoryMember(APPLICANT), post(apply::submit)),
+        r(Method::GET, "/{territoire}/mes-dossiers/{id}/recepisse", TerritoryMember(APPLICANT), get(apply::receipt)),
+        r(Method::POST, "/{territoire}/mes-dossiers/{id}/pieces", TerritoryMember(APPLICANT), post(apply::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        r(Method::GET, "/{territoire}/mes-dossiers/{id}/pieces/{piece}", TerritoryMember(APPLICANT), get(apply::attachment)),
+        r(Method::POST, "/{territoire}/mes-dossiers/{id}/pieces/{piece}/retirer", TerritoryMember(APPLICANT), post(apply::remove_attachment)),
+        r(Method::POST, "/{territoire}/mes-dossiers/{id}/messages", TerritoryMember(APPLICANT), post(apply::message)),
+        r(Method::GET, "/{territoire}/instruction", TerritoryMember(STAFF), get(instruction::list)),
+        r(Method::POST, "/{territoire}/instruction/lot", TerritoryMember(STAFF), post(instruction::bulk)),
+        r(Method::GET, "/{territoire}/instruction/{id}", TerritoryMember(STAFF), get(instruction::show)),
+        r(Method::POST, "/{territoire}/instruction/{id}/action", TerritoryMember(STAFF), post(instruction::act)),
+        r(Method::POST, "/{territoire}/instruction/{id}/messages", TerritoryMember(STAFF), post(instruction::message)),
+        r(Method::POST, "/{territoire}/instruction/{id}/etiquettes", TerritoryMember(STAFF), post(instruction::labels)),
+        r(Method::POST, "/{territoire}/instruction/{id}/controle", TerritoryMember(STAFF), post(instruction::checklist)),
+        r(Method::POST, "/{territoire}/instruction/{id}/evaluateurs", TerritoryMember(STAFF), post(instruction::assign)),
+        r(Method::POST, "/{territoire}/instruction/{id}/evaluateurs/{review}/retirer", TerritoryMember(STAFF), post(instruction::unassign)),
+        r(Method::GET, "/{territoire}/instruction/{id}/pieces/{piece}", TerritoryMember(STAFF), get(instruction::attachment)),
+        r(Method::GET, "/{territoire}/avis", TerritoryMember(REFERENT), get(opinions::list)),
+        r(Method::GET, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), get(opinions::show)),
+        r(Method::POST, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), post(opinions::answer)),
+        r(Method::GET, "/{territoire}/evaluation", TerritoryMember(REVIEWER), get(review::list)),
+        r(Method::GET, "/{territoire}/evaluation/{id}", TerritoryMember(REVIEWER), get(review::show)),
+        r(Method::POST, "/{territoire}/evaluation/{id}/declaration", TerritoryMember(REVIEWER), post(review::declare)),
+        r(Method::POST, "/{territoire}/evaluation/{id}/notes", TerritoryMember(REVIEWER), post(review::score)),
+        r(Method::GET, "/{territoire}/evaluation/{id}/pieces/{piece}", TerritoryMember(REVIEWER), get(review::attachment)),
+        r(Method::GET, "/{territoire}/admin/appels", TerritoryMember(STAFF), get(editions::list)),
+        r(Method::GET, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), get(editions::new_form)),
+        r(Method::POST, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), post(editions::create)),
+        r(Method::GET, "/{territoire}/admin/appels/{id}", TerritoryMember(STAFF), get(editions::edit_form)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}", TerritoryMember(STAFF), post(editions::update)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}/publier", TerritoryMember(STAFF), post(editions::publish)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}/copier", TerritoryMember(STAFF), post(editions::copy)),
+        r(Method::GET, "/{territoire}/admin/appels/{id}/comite", TerritoryMember(STAFF), get(committee::show)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}/scenarios", TerritoryMember(STAFF), post(committee::create)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}/scenarios/{scenario}/montant", TerritoryMember(STAFF), post(committee::override_amount)),
+        r(Method::POST, "/{territoire}/admin/appels/{id}/scenarios/{scenario}/decider", TerritoryMember(STAFF), post(committee::decide)),
+        r(Method::POST, "/{territoire}/admin/membres/{id}/communes", TerritoryMember(ADMIN), post(members::set_communes)),
         r(Method::GET, "/{territoire}/admin/invitations", TerritoryMember(ADMIN), get(invitations::list)),
         r(Method::POST, "/{territoire}/admin/invitations", TerritoryMember(ADMIN), post(invitations::create)),
         r(Method::POST, "/{territoire}/admin/invitations/{id}/retirer", TerritoryMember(ADMIN), post(invitations::revoke)),

@@ -172,7 +172,7 @@ impl Store {
     ) -> Result<ScenarioRow, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(conflict("name", "Donnez un nom au scénario."));
+            return Err(conflict("scenario_name", "Donnez un nom au scénario."));
         }
         let ranking = self.ranking(scope, edition_id).await?;
         let ed: EditionFull = self.edition(scope, edition_id).await?;
@@ -195,7 +195,7 @@ impl Store {
             .collect();
         if candidates.is_empty() {
             return Err(conflict(
-                "name",
+                "scenario_name",
                 "Aucun dossier en instruction dans cette édition : rien à répartir.",
             ));
         }

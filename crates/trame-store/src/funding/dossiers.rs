@@ -218,6 +218,21 @@ impl Store {
         Ok(row)
     }
 
+    /// The organisations a person acts for, by name.
+    pub async fn person_organisations(
+        &self,
+        scope: Scope,
+        person_id: i64,
+    ) -> Result<Vec<crate::organisations::OrganisationRow>, StoreError> {
+        let ids = organisations_of(&self.db, scope, person_id).await?;
+        Ok(organisation::Entity::find()
+            .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(organisation::Column::Id.is_in(ids))
+            .order_by_asc(organisation::Column::Name)
+            .all(&self.db)
+            .await?)
+    }
+
     /// A dossier the person may see as an applicant (one of their organisations');
     /// `NotFound` otherwise.
     pub async fn applicant_dossier(

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod funding;
 pub mod home;
 pub mod invitation;
 pub mod proconnect;
@@ -48,5 +49,16 @@ impl<S: Send + Sync> FromRequestParts<S> for TerritoryCtx {
             .ok_or_else(|| {
                 AppError::Internal("route without territory rule reads the territory".into())
             })
+    }
+}
+
+/// The logged-in person, if any, for pages open to everyone.
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<CurrentUser>().cloned()))
     }
 }

@@ -57,11 +57,21 @@ struct MemberPage {
     errors: Errors,
     all_roles: [Role; 8],
     is_self: bool,
+    communes: Vec<trame_store::territories::Commune>,
+    referent_of: Vec<String>,
 }
 
 impl MemberPage {
     fn has(&self, role: &Role) -> bool {
         self.member.roles.contains(role)
+    }
+
+    fn is_referent(&self) -> bool {
+        self.member.roles.contains(&Role::CommuneReferent)
+    }
+
+    fn refers_to(&self, code: &str) -> bool {
+        self.referent_of.iter().any(|c| c == code)
     }
 }
 
@@ -90,8 +100,12 @@ async fn member_page(
             &format!("person:{person_id}"),
         )
         .await?;
+    let communes = state.store.communes(scope).await?;
+    let referent_of = state.store.referent_communes(scope, person_id).await?;
     let failed = errors.any();
     let page = render(&MemberPage {
+        communes,
+        referent_of,
         chrome,
         slug: ctx.territory.slug.clone(),
         member,
@@ -194,4 +208,47 @@ pub async fn enable(
         .enable_member(user.person_id, ctx.territory.scope(), id)
         .await?;
     Ok(Redirect::to(&format!("/{}/admin/membres/{id}", ctx.territory.slug)).into_response())
+}
+
+/// `POST /{territoire}/admin/membres/{id}/communes`: the communes a commune referent
+/// answers for.
+pub async fn set_communes(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    let id = person_id(&id)?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("form"))?;
+    let codes: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "communes")
+        .map(|(_, v)| v)
+        .collect();
+    let scope = ctx.territory.scope();
+    if !state
+        .store
+        .members(scope)
+        .await?
+        .iter()
+        .any(|m| m.person.id == id)
+    {
+        return Err(AppError::NotFound);
+    }
+    match state
+        .store
+        .set_referent_communes(user.person_id, scope, id, &codes)
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/admin/membres/{id}", ctx.territory.slug)).into_response(),
+        ),
+        Err(e) => {
+            let errors = Errors::from_store(e)?;
+            member_page(&state, &ctx, &user, chrome, id, errors).await
+        }
+    }
 }
