@@ -133,15 +133,36 @@ impl Client {
         mime: &str,
         bytes: &[u8],
     ) -> anyhow::Result<Resp> {
+        self.post_multipart(path, &[], field, filename, mime, bytes)
+            .await
+    }
+
+    /// `POST path` as `multipart/form-data`: text fields, then one file; the anti-forgery
+    /// token goes in the query, as the pages' upload forms send it.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        texts: &[(&str, &str)],
+        field: &str,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<Resp> {
         if !self.cookies.contains_key("trame_csrf") {
             self.get("/connexion").await?;
         }
         let token = self.cookies.get("trame_csrf").cloned().unwrap_or_default();
         let boundary = "trame-boundary-7d2f";
-        let mut body = format!(
+        let mut body = Vec::new();
+        for (name, value) in texts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
-        )
-        .into_bytes();
+        ).as_bytes());
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         self.send(

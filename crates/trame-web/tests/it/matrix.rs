@@ -17,6 +17,12 @@ struct Ids {
     token: String,
     api_token: i64,
     commune: i64,
+    edition: i64,
+    dossier: i64,
+    piece: i64,
+    opinion: i64,
+    review: i64,
+    scenario: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -85,7 +91,14 @@ async fn objects(
     app.store
         .set_logo(admin, scope, "image/png", b"\x89PNG\r\n\x1a\nlogo".to_vec())
         .await?;
+    let funding = crate::funding::dossier_in_instruction(app, territory, organisation).await?;
     Ok(Ids {
+        edition: funding.edition,
+        dossier: funding.dossier,
+        piece: funding.piece,
+        opinion: funding.opinion,
+        review: funding.review,
+        scenario: funding.scenario,
         commune,
         api_token,
         journal,
@@ -100,7 +113,15 @@ async fn objects(
 /// Fills in a route's path for the GPSEA territory.
 fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
-    let id = if path.contains("/journal/") {
+    let id = if path.contains("/appels/") {
+        ids.edition
+    } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
+        ids.dossier
+    } else if path.contains("/avis/") {
+        ids.opinion
+    } else if path.contains("/evaluation/") {
+        ids.review
+    } else if path.contains("/journal/") {
         ids.journal
     } else if path.contains("/organisations/") {
         ids.organisation
@@ -115,6 +136,9 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     };
     path = path.replace("{id}", &id.to_string());
     path = path.replace("{person}", &ids.member.to_string());
+    path = path.replace("{piece}", &ids.piece.to_string());
+    path = path.replace("{review}", &ids.review.to_string());
+    path = path.replace("{scenario}", &ids.scenario.to_string());
     if path.contains("/jetons/") {
         path = path.replace("{token}", &ids.api_token.to_string());
     }
