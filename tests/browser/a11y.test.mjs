@@ -150,8 +150,10 @@ for (const email of ACCOUNTS) {
     if (email.startsWith('admin@')) {
       assert.ok(seen.has('/gpsea/admin/journal') && seen.has('/gpsea/admin/membres'), [...seen].join(' '));
     } else {
-      const staffOnly = email.startsWith('agent@') ? ['/gpsea/admin/organisations'] : [];
-      const adminPages = [...seen].filter((p) => p.includes('/admin/') && !staffOnly.includes(p));
+      // The agent instructs: organisations and the call's editions are staff pages.
+      const staffOnly = (p) => email.startsWith('agent@')
+        && (p.startsWith('/gpsea/admin/organisations') || p.startsWith('/gpsea/admin/appels'));
+      const adminPages = [...seen].filter((p) => p.includes('/admin/') && !staffOnly(p));
       assert.deepEqual(adminPages, [], 'no admin page for this role');
       const denied = await page.goto(base + '/gpsea/admin/membres');
       assert.equal(denied.status(), 403);
@@ -207,5 +209,175 @@ test('the API documentation renders under its CSP, from vendored files', async (
   const title = await page.textContent('.swagger-ui .info .title');
   assert.match(title, /Trame — API/);
   assert.deepEqual(errors, [], 'no script error, no CSP violation');
+  await context.close();
+});
+
+/** Today and in 30 days, as a datetime-local value in the browser's (Paris) wall time. */
+function localDateTime(offsetDays) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  const parts = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(d).reduce((a, p) => ({ ...a, [p.type]: p.value }), {});
+  return `${parts.year}-${parts.month}-${parts.day}T00:00`;
+}
+
+/** Clicks what submits a form or follows a link, and waits for the next page. */
+async function submit(page, selector) {
+  // `text=…` names a button or a link, never the hint that quotes it.
+  const target = selector.startsWith('text=')
+    ? `main :is(button, a):has-text(${JSON.stringify(selector.slice(5))})`
+    : selector;
+  await Promise.all([page.waitForNavigation(), page.locator(target).first().click()]);
+}
+
+async function as(email, steps) {
+  const { context, page, errors } = await newPage();
+  await login(page, email, PASSWORD);
+  await steps(page);
+  assert.deepEqual(errors, [], `${email}: no script error, no CSP violation`);
+  await context.close();
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+test('the call for projects, from publication to decision, in the browser', async () => {
+  let edition, dossier;
+  // The staff publish a new edition, open from today.
+  await as('admin@demo.trame.test', async (page) => {
+    await page.goto(base + '/gpsea/admin/appels/nouvelle');
+    await axe(page, 'nouvelle édition');
+    await page.fill('#total', '40 000');
+    await page.fill('#opens_at', localDateTime(0));
+    await page.fill('#closes_at', localDateTime(30));
+    await page.fill('#env_0_code', 'pat');
+    await page.fill('#env_0_label', 'Projet Alimentaire Territorial');
+    await page.fill('#env_0_amount', '50 000');
+    await submit(page, 'main form[action$="/nouvelle"] button[type=submit]');
+    assert.equal(await page.locator('.error-summary').count(), 1, 'a sub-envelope larger than the total is refused');
+    await axe(page, 'édition invalide');
+    await page.fill('#env_0_amount', '5 000');
+    await submit(page, 'main form[action$="/nouvelle"] button[type=submit]');
+    edition = new URL(page.url()).pathname.split('/').pop();
+    assert.match(edition, /^\d+$/);
+    await submit(page, 'text=Publier l\'édition');
+    assert.ok(await page.locator('text=Publiée').count());
+    await axe(page, 'édition publiée');
+  });
+  // The association applies: the draft saves itself as the applicant types.
+  await as('porteur@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/appels/${edition}`);
+    await axe(page, 'page de l\'appel');
+    await submit(page, 'text=Commencer un dossier');
+    dossier = new URL(page.url()).pathname.split('/').pop();
+    await page.fill('#title', 'Vélo-école pour les femmes des quartiers');
+    await page.waitForSelector('#autosave-status:has-text("Brouillon enregistré")', { timeout: 10_000 });
+    await page.fill('#summary', 'Apprendre le vélo pour aller travailler.');
+    await page.fill('#objectives', 'Former 60 femmes par an.');
+    await page.fill('#actions', 'Séances hebdomadaires, prêt de vélos.');
+    await page.fill('#public', 'Femmes des quartiers prioritaires de Créteil.');
+    await page.check('#commune-94028');
+    await page.fill('#starts_on', '2027-02-01');
+    await page.fill('#ends_on', '2027-12-31');
+    await page.fill('#jobs_fte', '1,5');
+    await page.fill('#b64', '20 000');
+    await page.fill('#b74', '12 000');
+    await page.fill('#b70', '7 000');
+    await page.fill('#requested', '10 000');
+    await submit(page, 'text=Enregistrer le brouillon');
+    assert.ok(await page.locator('text=Brouillon enregistré.').count());
+    await submit(page, 'text=Déposer le dossier');
+    assert.equal(await page.locator('.error-summary').count(), 1);
+    assert.ok(await page.locator('.error-summary >> text=équilibré').count(), 'the unbalanced budget is reported');
+    assert.equal(await page.inputValue('#title'), 'Vélo-école pour les femmes des quartiers', 'nothing typed is lost');
+    await axe(page, 'dossier en erreur');
+    await page.fill('#b70', '8 000');
+    for (const kind of ['statuts', 'rib']) {
+      await page.selectOption('#kind', kind);
+      await page.setInputFiles('#file', { name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: PDF });
+      await submit(page, 'text=Joindre la pièce');
+    }
+    assert.equal(await page.locator('#pieces li').count(), 2);
+    await submit(page, 'text=Déposer le dossier');
+    assert.match(new URL(page.url()).pathname, /\/recepisse$/);
+    assert.ok(await page.locator('text=a été déposé').count());
+    await axe(page, 'récépissé');
+  });
+  // The agent instructs and asks for a correction.
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(base + '/gpsea/instruction');
+    await axe(page, 'liste d\'instruction');
+    await submit(page, 'text=Vélo-école pour les femmes des quartiers');
+    await axe(page, 'dossier à instruire');
+    await page.check('#a-instruire');
+    await submit(page, 'text=Valider l\'action');
+    await page.check('#a-corriger');
+    await page.fill('#message', 'Joignez le planning des séances.');
+    await submit(page, 'text=Valider l\'action');
+    assert.ok(await page.locator('text=Correction demandée').count());
+  });
+  // The applicant answers the correction.
+  await as('porteur@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/mes-dossiers/${dossier}`);
+    assert.ok(await page.locator('text=Joignez le planning des séances.').count());
+    await page.fill('#answer', 'Le planning est ajouté au résumé : mardi et jeudi matin.');
+    await submit(page, 'text=Déposer le dossier corrigé');
+    assert.match(new URL(page.url()).pathname, /\/recepisse$/);
+  });
+  // Créteil gives its opinion.
+  await as('referent@demo.trame.test', async (page) => {
+    await page.goto(base + '/gpsea/avis');
+    await axe(page, 'demandes d\'avis');
+    await submit(page, 'text=Vélo-école pour les femmes des quartiers');
+    await page.check('#answer-favorable');
+    await submit(page, 'text=Transmettre l\'avis');
+    assert.ok(await page.locator('text=Avis : Favorable').count());
+    await axe(page, 'avis donné');
+  });
+  // The agent checks eligibility and assigns the committee member.
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/instruction/${dossier}`);
+    for (const item of ['famille', 'territoire', 'budget', 'pieces']) await page.check(`#item-${item}`);
+    await submit(page, 'text=Enregistrer le contrôle');
+    await page.selectOption('#reviewer', { label: 'Chloé Comité' });
+    await submit(page, 'text=Attribuer');
+    assert.ok(await page.locator('#evaluateurs >> text=Déclaration d\'intérêts à faire').count());
+  });
+  // The committee member declares a conflict on the demo dossier, scores the new one.
+  await as('comite@demo.trame.test', async (page) => {
+    await page.goto(base + '/gpsea/evaluation');
+    await axe(page, 'mes évaluations');
+    await submit(page, 'text=Recyclerie et emplois de quartier');
+    await page.check('#conflict-oui');
+    await submit(page, 'text=Enregistrer la déclaration');
+    assert.ok(await page.locator('text=Vous vous êtes récusé').count());
+    await page.goto(base + '/gpsea/evaluation');
+    await submit(page, 'text=Vélo-école pour les femmes des quartiers');
+    await page.check('#conflict-non');
+    await submit(page, 'text=Enregistrer la déclaration');
+    for (const code of ['emploi', 'ancrage', 'utilite', 'viabilite', 'cooperation', 'innovation']) {
+      await page.fill(`#score_${code}`, '15');
+    }
+    await axe(page, 'notation');
+    await submit(page, 'text=Enregistrer mes notes');
+    assert.ok(await page.locator('text=Noté').count());
+  });
+  // The committee compares two scenarios and decides.
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/admin/appels/${edition}/comite`);
+    for (const [name, kind] of [['Règle du territoire', 'regle'], ['Meilleur score', 'optimal']]) {
+      await page.fill('#scenario_name', name);
+      await page.check(`#kind-${kind}`);
+      await submit(page, 'text=Calculer le scénario');
+    }
+    assert.equal(await page.locator('#scenarios thead th:has-text("Règle du territoire")').count(), 1);
+    assert.equal(await page.locator('#scenarios thead th:has-text("Meilleur score")').count(), 1);
+    await axe(page, 'comité');
+    await page.locator('input[name=deliberation_ref]').first().fill('Bureau communautaire du 17 décembre, n° 2026-112');
+    await Promise.all([page.waitForNavigation(), page.locator('text=Enregistrer les décisions').first().click()]);
+    assert.ok(await page.locator('text=décision(s) enregistrée(s)').count());
+  });
+  const { context, page } = await newPage();
+  await page.goto(`${base}/gpsea/appels/${edition}`);
+  assert.ok(await page.locator('text=Vélo-école pour les femmes des quartiers').count(), 'the laureate is public');
+  await axe(page, 'lauréats');
   await context.close();
 });

@@ -593,4 +593,117 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Adds `n` submitted dossiers to the open edition of the demo territory, spread over
+    /// its organisations, communes and states (for the instructors' list benchmark). One
+    /// transaction; each dossier is journaled.
+    pub async fn seed_volume(&self, n: u32) -> Result<u32, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+        let territory = self.territory_by_slug("gpsea").await?;
+        let scope = territory.scope();
+        let edition = crate::entities::edition::Entity::find()
+            .filter(crate::entities::edition::Column::TerritoryId.eq(scope.territory_id()))
+            .order_by_desc(crate::entities::edition::Column::Year)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let orgs: Vec<i64> = self
+            .organisations(scope)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        let communes: Vec<String> = self
+            .communes(scope)
+            .await?
+            .into_iter()
+            .map(|c| c.code_insee)
+            .collect();
+        if orgs.is_empty() || communes.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        let start = crate::entities::dossier::Entity::find()
+            .filter(crate::entities::dossier::Column::EditionId.eq(edition.id))
+            .count(&self.db)
+            .await?;
+        let states = [
+            State::Submitted,
+            State::InReview,
+            State::InReview,
+            State::CorrectionRequested,
+        ];
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        for i in 0..n {
+            let k = usize::try_from(i).unwrap_or(0);
+            let seq = start + u64::from(i) + 1;
+            let commune = communes
+                .get(k % communes.len())
+                .cloned()
+                .unwrap_or_default();
+            let title = format!("Projet d'économie sociale et solidaire n° {seq}");
+            let requested = 2_000 + i64::from(i % 13) * 1_000;
+            let c = content(&title, &[commune.as_str()], requested, i % 5 == 0);
+            let json =
+                serde_json::to_string(&c).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let d = dossier::ActiveModel {
+                territory_id: Set(scope.territory_id()),
+                edition_id: Set(edition.id),
+                organisation_id: Set(orgs.get(k % orgs.len()).copied().unwrap_or_default()),
+                reference: Set(format!("AAP-{}-{seq:05}", edition.year)),
+                state: Set(states
+                    .get(k % states.len())
+                    .copied()
+                    .unwrap_or(State::Submitted)
+                    .code()
+                    .into()),
+                draft_json: Set("{}".into()),
+                content_json: Set(Some(json)),
+                title: Set(title),
+                requested_cents: Set(eur(requested).cents()),
+                budget_cents: Set(c.budget.expenses().cents()),
+                jobs_fte_tenths: Set(10),
+                envelope_code: Set(c.envelope.clone()),
+                entrepreneur_id: Set(None),
+                submitted_at: Set(Some(now - Duration::minutes(i64::from(i)))),
+                labels: Set(if i % 7 == 0 {
+                    "|prioritaire|".into()
+                } else {
+                    String::new()
+                }),
+                checklist: Set(String::new()),
+                decision_cents: Set(None),
+                deliberation_ref: Set(None),
+                decided_at: Set(None),
+                created_by: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            dossier_commune::ActiveModel {
+                territory_id: Set(scope.territory_id()),
+                dossier_id: Set(d.id),
+                commune_code: Set(commune),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            audit::record(
+                &tx,
+                now,
+                Entry::territory(
+                    None,
+                    scope.territory_id(),
+                    action::DOSSIER_SUBMIT,
+                    "dossier",
+                    d.id,
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
 }

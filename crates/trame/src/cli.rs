@@ -80,6 +80,12 @@ enum DemoAction {
         #[arg(long)]
         yes: bool,
     },
+    /// Add submitted dossiers to the demo territory's open edition, for benchmarks.
+    Volume {
+        /// How many dossiers.
+        #[arg(long, default_value_t = 5000)]
+        dossiers: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +189,14 @@ async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
     }
     let store = open_store(cfg).await?;
     store.migrate().await?;
+    if let DemoAction::Volume { dossiers } = action {
+        store.load_demo().await?;
+        let n = store.seed_volume(dossiers).await?;
+        println!(
+            "{n} dossiers déposés ajoutés à l'édition ouverte du territoire de démonstration."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     match store.load_demo().await? {
         trame_store::demo::DemoOutcome::Loaded => {
             println!("Territoire de démonstration chargé.");

@@ -234,7 +234,6 @@ async fn from_publication_to_decision_through_the_pages() -> anyhow::Result<()> 
     let mut applicant = app.client_as(&app.gpsea, Role::Applicant).await?;
     let mut referent = app.client_as(&app.gpsea, Role::CommuneReferent).await?;
 
-
     // The staff publish an edition: a bad grid first, then a good one.
     let mut edition_form: Vec<(&str, &str)> = vec![
         ("year", "2026"),
