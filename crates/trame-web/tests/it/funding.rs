@@ -860,3 +860,71 @@ async fn attachments_are_kept_by_a_backup_with_their_records() -> anyhow::Result
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn referents_are_reminded_once_and_silence_reads_as_favourable() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let org = trame_domain::organisation::Organisation::parse(
+        &trame_domain::organisation::OrganisationInput {
+            name: "Jardins partagés".into(),
+            rna: "W941000126".into(),
+            legal_form: "association".into(),
+            ..Default::default()
+        },
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let org = app
+        .store
+        .create_organisation(Some(admin), scope, &org)
+        .await?;
+    let ids = dossier_in_instruction(&app, &app.gpsea, org.id).await?;
+    let settings = trame_store::jobs::JobSettings {
+        session_idle: Duration::hours(1),
+        access_log_retention: Duration::days(365),
+    };
+    let reminders = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            Ok::<usize, anyhow::Error>(
+                store
+                    .outbox(scope, 100)
+                    .await?
+                    .iter()
+                    .filter(|m| m.subject.starts_with("Rappel : avis attendu"))
+                    .count(),
+            )
+        }
+    };
+    // Due in 15 days: no reminder yet.
+    app.store.run_due_jobs(app.store.now(), settings).await?;
+    assert_eq!(reminders(&app).await?, 0);
+    // Two days before the deadline: one reminder, and only one.
+    for hours in [13 * 24, 13 * 24 + 1, 13 * 24 + 2] {
+        let at = trame_testkit::start_instant() + Duration::hours(hours);
+        app.clock.set(at);
+        app.store.run_due_jobs(at, settings).await?;
+    }
+    assert_eq!(reminders(&app).await?, 1);
+    // Past the deadline, the silent commune counts as favourable.
+    app.clock
+        .set(trame_testkit::start_instant() + Duration::days(16));
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let page = agent
+        .get(&format!("/gpsea/instruction/{}", ids.dossier))
+        .await?;
+    assert!(page.body.contains("Réputé favorable"), "{}", page.body);
+    // And the referent can no longer answer.
+    let mut referent = app.client_as(&app.gpsea, Role::CommuneReferent).await?;
+    let r = referent
+        .post_form(
+            &format!("/gpsea/avis/{}", ids.opinion),
+            &[("answer", "favorable")],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Le délai de réponse est passé"));
+    Ok(())
+}
