@@ -2,8 +2,7 @@
 //! a correction request), attachments; and the lists the instructors filter.
 
 use super::editions::edition_in;
-use super::{DossierRow, conflict, dossier_in, state_of};
-use crate::audit::{self, Entry};
+use super::{DossierRow, conflict, dossier_in, journal, state_of};
 use crate::entities::{
     attachment, attachment_blob, dossier, dossier_commune, dossier_message, organisation,
     organisation_member,
@@ -37,21 +36,23 @@ pub(crate) async fn organisations_of<C: ConnectionTrait>(
         .collect())
 }
 
-async fn journal<C: ConnectionTrait>(
+/// A dossier of one of the person's organisations, inside a transaction; `NotFound` for
+/// anyone else's.
+async fn applicant_dossier_in<C: ConnectionTrait>(
     tx: &C,
-    now: time::OffsetDateTime,
-    actor_id: Option<i64>,
     scope: Scope,
-    act: &'static str,
-    object_type: &'static str,
+    person_id: i64,
     id: i64,
-) -> Result<(), StoreError> {
-    audit::record(
-        tx,
-        now,
-        Entry::territory(actor_id, scope.territory_id(), act, object_type, id),
-    )
-    .await
+) -> Result<DossierRow, StoreError> {
+    let row = dossier_in(tx, scope, id).await?;
+    if organisations_of(tx, scope, person_id)
+        .await?
+        .contains(&row.organisation_id)
+    {
+        Ok(row)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// Filters of the instructors' list.
@@ -241,15 +242,7 @@ impl Store {
         person_id: i64,
         id: i64,
     ) -> Result<DossierRow, StoreError> {
-        let row = dossier_in(&self.db, scope, id).await?;
-        if organisations_of(&self.db, scope, person_id)
-            .await?
-            .contains(&row.organisation_id)
-        {
-            Ok(row)
-        } else {
-            Err(StoreError::NotFound)
-        }
+        applicant_dossier_in(&self.db, scope, person_id, id).await
     }
 
     /// The dossiers of the organisations a person acts for, latest first.
@@ -285,13 +278,7 @@ impl Store {
     ) -> Result<DossierRow, StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        let row = dossier_in(&tx, scope, id).await?;
-        if !organisations_of(&tx, scope, person_id)
-            .await?
-            .contains(&row.organisation_id)
-        {
-            return Err(StoreError::NotFound);
-        }
+        let row = applicant_dossier_in(&tx, scope, person_id, id).await?;
         if !state_of(&row).editable_by_applicant() {
             return Err(conflict(
                 "state",
@@ -334,13 +321,7 @@ impl Store {
     ) -> Result<DossierRow, StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        let row = dossier_in(&tx, scope, id).await?;
-        if !organisations_of(&tx, scope, person_id)
-            .await?
-            .contains(&row.organisation_id)
-        {
-            return Err(StoreError::NotFound);
-        }
+        let row = applicant_dossier_in(&tx, scope, person_id, id).await?;
         let state = state_of(&row);
         let transition = match state {
             State::Draft => Transition::Submit,
@@ -539,13 +520,7 @@ impl Store {
         }
         let now = self.now();
         let tx = self.begin_write().await?;
-        let row = dossier_in(&tx, scope, dossier_id).await?;
-        if !organisations_of(&tx, scope, person_id)
-            .await?
-            .contains(&row.organisation_id)
-        {
-            return Err(StoreError::NotFound);
-        }
+        let row = applicant_dossier_in(&tx, scope, person_id, dossier_id).await?;
         if !state_of(&row).editable_by_applicant() {
             return Err(conflict(
                 "file",
@@ -597,13 +572,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        let row = dossier_in(&tx, scope, dossier_id).await?;
-        if !organisations_of(&tx, scope, person_id)
-            .await?
-            .contains(&row.organisation_id)
-        {
-            return Err(StoreError::NotFound);
-        }
+        let row = applicant_dossier_in(&tx, scope, person_id, dossier_id).await?;
         if !state_of(&row).editable_by_applicant() {
             return Err(conflict(
                 "file",

@@ -2,8 +2,7 @@
 //! (requests, answers, reminders) and the communes each referent answers for.
 
 use super::editions::edition_in;
-use super::{DossierRow, conflict, dossier_in, state_of};
-use crate::audit::{self, Entry};
+use super::{DossierRow, conflict, dossier_in, journal, state_of};
 use crate::entities::{
     commune_referent, dossier, dossier_commune, dossier_message, opinion_request,
     organisation_member, person, territory,
@@ -60,23 +59,6 @@ pub fn opinion_status(o: &OpinionRow, deemed_favourable: bool, now: OffsetDateTi
         None if now > o.due_at => "Sans avis (délai dépassé)".into(),
         None => format!("En attente (jusqu'au {})", paris_datetime(o.due_at)),
     }
-}
-
-async fn journal<C: ConnectionTrait>(
-    tx: &C,
-    now: OffsetDateTime,
-    actor_id: Option<i64>,
-    scope: Scope,
-    act: &'static str,
-    object_type: &'static str,
-    id: i64,
-) -> Result<(), StoreError> {
-    audit::record(
-        tx,
-        now,
-        Entry::territory(actor_id, scope.territory_id(), act, object_type, id),
-    )
-    .await
 }
 
 async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, StoreError> {

@@ -3,16 +3,14 @@
 //! each criterion of the grid from 0 to 20 with a comment.
 
 use super::editions::edition_in;
-use super::{DossierRow, conflict, dossier_in};
-use crate::audit::{self, Entry};
+use super::{DossierRow, conflict, dossier_in, journal};
 use crate::entities::{dossier, membership, person, review, review_score};
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 use std::collections::BTreeMap;
-use time::OffsetDateTime;
 use trame_domain::audit::action;
 use trame_domain::funding::allocation::weighted_score;
 use trame_domain::role::Role;
@@ -66,22 +64,6 @@ pub struct ReviewView {
     pub reviewer: String,
     /// Scores by criterion code.
     pub scores: BTreeMap<String, i32>,
-}
-
-async fn journal<C: ConnectionTrait>(
-    tx: &C,
-    now: OffsetDateTime,
-    actor_id: i64,
-    scope: Scope,
-    act: &'static str,
-    id: i64,
-) -> Result<(), StoreError> {
-    audit::record(
-        tx,
-        now,
-        Entry::territory(Some(actor_id), scope.territory_id(), act, "review", id),
-    )
-    .await
 }
 
 /// The weighted score of a dossier from its scored, non-recused reviews: the mean score
@@ -176,7 +158,16 @@ impl Store {
         .insert(&tx)
         .await
         .map_err(|e| StoreError::unique_as(e, "reviewer", "Ce membre évalue déjà ce dossier."))?;
-        journal(&tx, now, actor_id, scope, action::REVIEW_ASSIGN, r.id).await?;
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::REVIEW_ASSIGN,
+            "review",
+            r.id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -205,9 +196,10 @@ impl Store {
         journal(
             &tx,
             now,
-            actor_id,
+            Some(actor_id),
             scope,
             action::REVIEW_UNASSIGN,
+            "review",
             review_id,
         )
         .await?;
@@ -344,9 +336,10 @@ impl Store {
         journal(
             &tx,
             now,
-            reviewer_id,
+            Some(reviewer_id),
             scope,
             action::REVIEW_DECLARE,
+            "review",
             review_id,
         )
         .await?;
@@ -427,9 +420,10 @@ impl Store {
         journal(
             &tx,
             now,
-            reviewer_id,
+            Some(reviewer_id),
             scope,
             action::REVIEW_SCORE,
+            "review",
             review_id,
         )
         .await?;

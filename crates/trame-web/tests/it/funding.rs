@@ -194,6 +194,29 @@ pub fn good_dossier(commune: &str) -> Vec<(String, String)> {
     .collect()
 }
 
+/// An association of the GPSEA territory, created by its admin.
+async fn association(
+    app: &TestApp,
+    name: &str,
+    rna: &str,
+) -> anyhow::Result<trame_store::organisations::OrganisationRow> {
+    let org = trame_domain::organisation::Organisation::parse(
+        &trame_domain::organisation::OrganisationInput {
+            name: name.into(),
+            rna: rna.into(),
+            legal_form: "association".into(),
+            ..Default::default()
+        },
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    Ok(app
+        .store
+        .create_organisation(Some(admin), app.gpsea.scope(), &org)
+        .await?)
+}
+
 fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
@@ -318,21 +341,8 @@ async fn from_publication_to_decision_through_the_pages() -> anyhow::Result<()> 
     );
 
     // An association, its member, and the referent of Créteil.
-    let org = trame_domain::organisation::Organisation::parse(
-        &trame_domain::organisation::OrganisationInput {
-            name: "Recyclerie du Mont-Mesly".into(),
-            rna: "W941000123".into(),
-            legal_form: "association".into(),
-            ..Default::default()
-        },
-        app.store.now().date(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let org = association(&app, "Recyclerie du Mont-Mesly", "W941000123").await?;
     let admin_id = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let org = app
-        .store
-        .create_organisation(Some(admin_id), scope, &org)
-        .await?;
     app.store
         .add_organisation_member(
             admin_id,
@@ -711,20 +721,7 @@ async fn each_party_sees_only_its_dossiers() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let scope = app.gpsea.scope();
     let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let org = trame_domain::organisation::Organisation::parse(
-        &trame_domain::organisation::OrganisationInput {
-            name: "Atelier vélo".into(),
-            rna: "W941000124".into(),
-            legal_form: "association".into(),
-            ..Default::default()
-        },
-        app.store.now().date(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let org = app
-        .store
-        .create_organisation(Some(admin), scope, &org)
-        .await?;
+    let org = association(&app, "Atelier vélo", "W941000124").await?;
     let ids = dossier_in_instruction(&app, &app.gpsea, org.id).await?;
     // Another applicant of the territory, member of no organisation.
     let email = "autre-porteur@gpsea.test";
@@ -825,21 +822,7 @@ async fn attachments_are_kept_by_a_backup_with_their_records() -> anyhow::Result
         return Ok(());
     }
     let scope = app.gpsea.scope();
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let org = trame_domain::organisation::Organisation::parse(
-        &trame_domain::organisation::OrganisationInput {
-            name: "Atelier couture".into(),
-            rna: "W941000125".into(),
-            legal_form: "association".into(),
-            ..Default::default()
-        },
-        app.store.now().date(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let org = app
-        .store
-        .create_organisation(Some(admin), scope, &org)
-        .await?;
+    let org = association(&app, "Atelier couture", "W941000125").await?;
     let ids = dossier_in_instruction(&app, &app.gpsea, org.id).await?;
     let dir = tempfile::tempdir()?;
     let copy = dir.path().join("copie.db");
@@ -865,21 +848,7 @@ async fn attachments_are_kept_by_a_backup_with_their_records() -> anyhow::Result
 async fn referents_are_reminded_once_and_silence_reads_as_favourable() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let scope = app.gpsea.scope();
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let org = trame_domain::organisation::Organisation::parse(
-        &trame_domain::organisation::OrganisationInput {
-            name: "Jardins partagés".into(),
-            rna: "W941000126".into(),
-            legal_form: "association".into(),
-            ..Default::default()
-        },
-        app.store.now().date(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let org = app
-        .store
-        .create_organisation(Some(admin), scope, &org)
-        .await?;
+    let org = association(&app, "Jardins partagés", "W941000126").await?;
     let ids = dossier_in_instruction(&app, &app.gpsea, org.id).await?;
     let settings = trame_store::jobs::JobSettings {
         session_idle: Duration::hours(1),
