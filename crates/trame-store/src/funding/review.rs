@@ -106,6 +106,13 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let d = dossier_in(&tx, scope, dossier_id).await?;
+        let state = super::state_of(&d);
+        if state == trame_domain::funding::dossier::State::Draft || state.is_final() {
+            return Err(conflict(
+                "reviewer",
+                "Seul un dossier déposé et non décidé peut être confié à un évaluateur.",
+            ));
+        }
         let is_member = membership::Entity::find()
             .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
             .filter(membership::Column::PersonId.eq(reviewer_id))

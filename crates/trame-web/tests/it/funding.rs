@@ -33,12 +33,17 @@ fn eur(e: i64) -> Euros {
 
 /// An edition of the territory open now, published.
 pub async fn open_edition(app: &TestApp, t: &Territory) -> anyhow::Result<i64> {
+    open_edition_of(app, t, app.store.now().year()).await
+}
+
+/// An edition for `year` of the territory, open now, published.
+pub async fn open_edition_of(app: &TestApp, t: &Territory, year: i32) -> anyhow::Result<i64> {
     let scope = t.scope();
     let admin = app.person_id(t, Role::TerritoryAdmin);
     let now = app.store.now();
     let scheme = app.store.call_scheme(Some(admin), scope).await?;
     let edition = Edition::check(
-        now.year(),
+        year,
         now - Duration::days(1),
         now + Duration::days(30),
         eur(60_000),
@@ -48,7 +53,7 @@ pub async fn open_edition(app: &TestApp, t: &Territory) -> anyhow::Result<i64> {
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let input = EditionInput {
         edition,
-        title: format!("Appel à projets {}", now.year()),
+        title: format!("Appel à projets {year}"),
         description: String::new(),
         envelope_labels: vec![("pat".into(), "Projet Alimentaire Territorial".into())],
         rule: trame_domain::funding::allocation::Rule {
@@ -87,6 +92,55 @@ pub async fn dossier_in_instruction(
     app.store
         .add_organisation_member(admin, scope, organisation, applicant)
         .await?;
+    let (d, piece, commune) = submitted_dossier(app, t, edition, organisation).await?;
+    app.store
+        .set_referent_communes(admin, scope, referent, &[commune])
+        .await?;
+    app.store
+        .instruct(agent, scope, d, Transition::Instruct, "")
+        .await?;
+    let opinion = app.store.dossier_opinions(scope, d).await?[0].id;
+    app.store.assign_reviewer(agent, scope, d, reviewer).await?;
+    let review = app.store.dossier_reviews(scope, d).await?[0].row.id;
+    app.store
+        .declare_interests(reviewer, scope, review, false, "")
+        .await?;
+    let scores = default_grid().into_iter().map(|c| (c.code, 14)).collect();
+    app.store
+        .score_dossier(reviewer, scope, review, &scores, "Solide.")
+        .await?;
+    let scenario = app
+        .store
+        .create_scenario(
+            agent,
+            scope,
+            edition,
+            "Règle",
+            ScenarioKind::Rule,
+            app.store.edition(scope, edition).await?.rule(),
+        )
+        .await?
+        .id;
+    Ok(FundingIds {
+        edition,
+        dossier: d,
+        piece,
+        opinion,
+        review,
+        scenario,
+    })
+}
+
+/// A complete dossier of `organisation` (whose member the applicant account is) submitted
+/// to `edition`: its id, its statutes' attachment id and the commune it concerns.
+pub async fn submitted_dossier(
+    app: &TestApp,
+    t: &Territory,
+    edition: i64,
+    organisation: i64,
+) -> anyhow::Result<(i64, i64, String)> {
+    let scope = t.scope();
+    let applicant = app.person_id(t, Role::Applicant);
     let d = app
         .store
         .open_dossier(applicant, scope, edition, organisation)
@@ -129,37 +183,7 @@ pub async fn dossier_in_instruction(
     app.store
         .submit_dossier(applicant, scope, d.id, &form, &content, "")
         .await?;
-    app.store
-        .set_referent_communes(admin, scope, referent, &[commune])
-        .await?;
-    app.store
-        .instruct(agent, scope, d.id, Transition::Instruct, "")
-        .await?;
-    let opinion = app.store.dossier_opinions(scope, d.id).await?[0].id;
-    app.store
-        .assign_reviewer(agent, scope, d.id, reviewer)
-        .await?;
-    let review = app.store.dossier_reviews(scope, d.id).await?[0].row.id;
-    app.store
-        .declare_interests(reviewer, scope, review, false, "")
-        .await?;
-    let scores = default_grid().into_iter().map(|c| (c.code, 14)).collect();
-    app.store
-        .score_dossier(reviewer, scope, review, &scores, "Solide.")
-        .await?;
-    let scenario = app
-        .store
-        .create_scenario(agent, scope, edition, "Règle", ScenarioKind::Rule, e.rule())
-        .await?
-        .id;
-    Ok(FundingIds {
-        edition,
-        dossier: d.id,
-        piece,
-        opinion,
-        review,
-        scenario,
-    })
+    Ok((d.id, piece, commune))
 }
 
 /// The fields of a complete, balanced dossier concerning `commune`.
@@ -895,5 +919,156 @@ async fn referents_are_reminded_once_and_silence_reads_as_favourable() -> anyhow
         .await?;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Le délai de réponse est passé"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn next_year_the_statutes_come_back_and_the_staff_act_on_selections() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = association(&app, "Ressourcerie", "W941000127").await?;
+    let first = dossier_in_instruction(&app, &app.gpsea, org.id).await?;
+    // Next year's dossier starts with the statutes and the bank details, not the budget.
+    let next = open_edition_of(&app, &app.gpsea, app.store.now().year() + 1).await?;
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    let d = app
+        .store
+        .open_dossier(applicant, scope, next, org.id)
+        .await?;
+    let kinds: Vec<String> = app
+        .store
+        .attachments(scope, d.id)
+        .await?
+        .into_iter()
+        .map(|a| a.kind)
+        .collect();
+    assert_eq!(kinds, vec!["statuts".to_owned(), "rib".to_owned()]);
+    // A bulk action is all or nothing: a draft in the selection refuses it for all.
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let r = agent
+        .post_form(
+            "/gpsea/instruction/lot",
+            &[
+                ("dossiers", &first.dossier.to_string()),
+                ("dossiers", &d.id.to_string()),
+                ("action", "classer"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        app.store.dossier(scope, first.dossier).await?.state,
+        "en_instruction"
+    );
+    let r = agent
+        .post_form(
+            "/gpsea/instruction/lot",
+            &[
+                ("dossiers", &first.dossier.to_string()),
+                ("action", "classer"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.store.dossier(scope, first.dossier).await?.state,
+        "classe_sans_suite"
+    );
+    // A reviewer gets no more dossiers than the edition's cap.
+    let reviewer = app.person_id(&app.gpsea, Role::CommitteeMember);
+    let e = app.store.edition(scope, first.edition).await?;
+    let mut input = trame_store::funding::editions::EditionInput {
+        edition: Edition {
+            year: e.row.year,
+            opens_at: e.row.opens_at,
+            closes_at: e.row.closes_at,
+            total: Euros::from_cents(e.row.total_cents),
+            earmarked: e.envelopes().earmarked,
+            grid: e.grid(),
+        },
+        title: e.row.title.clone(),
+        description: String::new(),
+        envelope_labels: Vec::new(),
+        rule: e.rule(),
+        allowed_forms: e.allowed_forms(),
+        opinion_days: 15,
+        deemed_favourable: true,
+        reviewer_cap: 1,
+        demo_amounts: false,
+    };
+    app.store
+        .update_edition(
+            app.person_id(&app.gpsea, Role::TerritoryAdmin),
+            scope,
+            first.edition,
+            &input,
+        )
+        .await?;
+    let other = association(&app, "Atelier bois", "W941000128").await?;
+    app.store
+        .add_organisation_member(
+            app.person_id(&app.gpsea, Role::TerritoryAdmin),
+            scope,
+            other.id,
+            applicant,
+        )
+        .await?;
+    let (second, _, _) = submitted_dossier(&app, &app.gpsea, first.edition, other.id).await?;
+    let refused = app
+        .store
+        .assign_reviewer(
+            app.person_id(&app.gpsea, Role::Agent),
+            scope,
+            second,
+            reviewer,
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(trame_store::StoreError::Conflict {
+                field: "reviewer",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    input.reviewer_cap = 2;
+    app.store
+        .update_edition(
+            app.person_id(&app.gpsea, Role::TerritoryAdmin),
+            scope,
+            first.edition,
+            &input,
+        )
+        .await?;
+    app.store
+        .assign_reviewer(
+            app.person_id(&app.gpsea, Role::Agent),
+            scope,
+            second,
+            reviewer,
+        )
+        .await?;
+    // Drafts are not reviewed.
+    let refused = app
+        .store
+        .assign_reviewer(
+            app.person_id(&app.gpsea, Role::Agent),
+            scope,
+            d.id,
+            reviewer,
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(trame_store::StoreError::Conflict {
+                field: "reviewer",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
     Ok(())
 }
