@@ -522,10 +522,17 @@ impl Store {
         }
         // An edition open today: opened a month ago, closing in two months.
         let year = now.year();
+        let paris_day = |days: i64, at: time::Time| {
+            let local = now.to_offset(trame_domain::format::paris_offset(now));
+            paris_to_utc(time::PrimitiveDateTime::new(
+                local.date() + Duration::days(days),
+                at,
+            ))
+        };
         let input = edition_input(
             year,
-            now - Duration::days(30),
-            now + Duration::days(60),
+            paris_day(-30, time::macros::time!(09:00)),
+            paris_day(60, time::macros::time!(23:59)),
             60_000,
             Some(10_000),
             false,
