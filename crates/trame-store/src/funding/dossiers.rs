@@ -10,7 +10,7 @@ use crate::entities::{
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 use sha2::{Digest, Sha256};
 use trame_domain::audit::action;
@@ -74,13 +74,64 @@ pub struct DossierFilter {
     pub per_page: u64,
 }
 
+/// What a list shows of a dossier: never its content, so that sorting and paging a long
+/// list moves small rows.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct DossierSummary {
+    /// Id.
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// Title.
+    pub title: String,
+    /// State code.
+    pub state: String,
+    /// Amount requested, cents.
+    pub requested_cents: i64,
+    /// Submitted at.
+    pub submitted_at: Option<time::OffsetDateTime>,
+    /// Labels, `|a|b|`.
+    pub labels: String,
+    /// Organisation's name.
+    pub organisation: String,
+}
+
 /// A line of a dossier list.
 #[derive(Debug, Clone)]
 pub struct DossierLine {
     /// The dossier.
-    pub row: DossierRow,
+    pub row: DossierSummary,
     /// Its organisation's name.
     pub organisation: String,
+}
+
+/// The list's columns, with the organisation's name.
+fn summary_columns(q: sea_orm::Select<dossier::Entity>) -> sea_orm::Select<dossier::Entity> {
+    use sea_orm::QuerySelect;
+    q.select_only()
+        .columns([
+            dossier::Column::Id,
+            dossier::Column::Reference,
+            dossier::Column::Title,
+            dossier::Column::State,
+            dossier::Column::RequestedCents,
+            dossier::Column::SubmittedAt,
+            dossier::Column::Labels,
+        ])
+        .column_as(organisation::Column::Name, "organisation")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            dossier::Relation::Organisation.def(),
+        )
+}
+
+fn lines(rows: Vec<DossierSummary>) -> Vec<DossierLine> {
+    rows.into_iter()
+        .map(|row| DossierLine {
+            organisation: row.organisation.clone(),
+            row,
+        })
+        .collect()
 }
 
 /// A page of dossiers and the count of all that match.
@@ -252,20 +303,16 @@ impl Store {
         person_id: i64,
     ) -> Result<Vec<DossierLine>, StoreError> {
         let orgs = organisations_of(&self.db, scope, person_id).await?;
-        let rows = dossier::Entity::find()
-            .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(dossier::Column::OrganisationId.is_in(orgs))
-            .order_by_desc(dossier::Column::Id)
-            .find_also_related(organisation::Entity)
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, o)| DossierLine {
-                row,
-                organisation: o.map(|o| o.name).unwrap_or_default(),
-            })
-            .collect())
+        let rows = summary_columns(
+            dossier::Entity::find()
+                .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
+                .filter(dossier::Column::OrganisationId.is_in(orgs)),
+        )
+        .order_by_desc(dossier::Column::Id)
+        .into_model::<DossierSummary>()
+        .all(&self.db)
+        .await?;
+        Ok(lines(rows))
     }
 
     /// Saves the form as typed, while the applicant may edit the dossier.
@@ -482,22 +529,16 @@ impl Store {
         let total = q.clone().count(&self.db).await?;
         let per_page = filter.per_page.clamp(1, 200);
         let page = filter.page.max(1);
-        let rows = q
+        let rows = summary_columns(q)
             .order_by_desc(dossier::Column::SubmittedAt)
             .order_by_desc(dossier::Column::Id)
             .limit(per_page)
             .offset((page - 1) * per_page)
-            .find_also_related(organisation::Entity)
+            .into_model::<DossierSummary>()
             .all(&self.db)
             .await?;
         Ok(DossierPage {
-            lines: rows
-                .into_iter()
-                .map(|(row, o)| DossierLine {
-                    row,
-                    organisation: o.map(|o| o.name).unwrap_or_default(),
-                })
-                .collect(),
+            lines: lines(rows),
             total,
         })
     }

@@ -9,6 +9,7 @@ mod m20261126_000003_api_tokens;
 mod m20261126_000004_proconnect;
 mod m20261126_000005_territory_logo;
 mod m20261126_000006_funding;
+mod m20261126_000007_dossier_list_index;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_proconnect::Migration),
             Box::new(m20261126_000005_territory_logo::Migration),
             Box::new(m20261126_000006_funding::Migration),
+            Box::new(m20261126_000007_dossier_list_index::Migration),
         ]
     }
 }
