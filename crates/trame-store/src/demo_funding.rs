@@ -633,8 +633,10 @@ impl Store {
             .filter(crate::entities::dossier::Column::EditionId.eq(edition.id))
             .count(&self.db)
             .await?;
+        // Five states against sixteen communes: every state meets every commune.
         let states = [
             State::Submitted,
+            State::InReview,
             State::InReview,
             State::InReview,
             State::CorrectionRequested,
@@ -711,6 +713,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.optimize().await?;
         Ok(n)
     }
 }

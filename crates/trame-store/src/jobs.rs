@@ -22,14 +22,17 @@ pub enum Job {
     PurgeAccessLog,
     /// Reminds commune referents of opinions due within three days.
     RemindOpinions,
+    /// Refreshes the query planner's statistics (SQLite).
+    Optimize,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 3] = [
+    pub const ALL: [Job; 4] = [
         Job::PurgeIdleSessions,
         Job::PurgeAccessLog,
         Job::RemindOpinions,
+        Job::Optimize,
     ];
 
     /// Stable name, stored in `job_run`.
@@ -38,6 +41,7 @@ impl Job {
             Job::PurgeIdleSessions => "purge_idle_sessions",
             Job::PurgeAccessLog => "purge_access_log",
             Job::RemindOpinions => "remind_opinions",
+            Job::Optimize => "optimize",
         }
     }
 
@@ -46,7 +50,7 @@ impl Job {
         let d = now.date();
         match self {
             Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
-            Job::PurgeAccessLog => d.to_string(),
+            Job::PurgeAccessLog | Job::Optimize => d.to_string(),
         }
     }
 }
@@ -169,12 +173,14 @@ impl Store {
                 crate::access_log::purge_before(&tx, now - settings.access_log_retention).await?
             }
             Job::RemindOpinions => crate::funding::instruction::remind_opinions(&tx, now).await?,
+            Job::Optimize => 0,
         };
         let run_id = run.id;
         let mut am = run.into_active_model();
         am.finished_at = Set(Some(now));
         am.outcome = Set(Some(match job {
             Job::RemindOpinions => format!("{rows} demande(s) d'avis relancée(s)"),
+            Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),
         }));
         am.update(&tx).await?;
@@ -185,6 +191,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        if job == Job::Optimize {
+            // Outside the transaction: SQLite refreshes its statistics on its own lock.
+            self.optimize().await?;
+        }
         Ok(Some(rows))
     }
 }

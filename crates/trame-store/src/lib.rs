@@ -132,6 +132,20 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics where they went stale (SQLite's
+    /// `PRAGMA optimize`; PostgreSQL's autovacuum does it by itself). Run at start-up,
+    /// daily by the job runner, and after bulk loads: without statistics SQLite may walk
+    /// the wrong index of a long list.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            use sea_orm::ConnectionTrait;
+            self.db
+                .execute_unprepared("PRAGMA optimize=0x10002")
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Whether the database answers; for `/readyz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await?;

@@ -40,6 +40,10 @@ pub async fn serve(cfg: Config) -> Result<()> {
     if cfg.demo && store.load_demo().await? == trame_store::demo::DemoOutcome::Loaded {
         println!("Base vide : territoire de démonstration GPSEA chargé.");
     }
+    store
+        .optimize()
+        .await
+        .context("statistiques du planificateur")?;
     let listener = tokio::net::TcpListener::bind(&cfg.addr)
         .await
         .with_context(|| format!("écoute sur {}", cfg.addr))?;
