@@ -101,6 +101,7 @@ impl Store {
         table!(scenario, scenario::Column::Id);
         table!(scenario_line, scenario_line::Column::Id);
         table!(attachment_blob, attachment_blob::Column::AttachmentId);
+        table!(dossier_text, dossier_text::Column::DossierId);
         Ok(hex::encode(h.finalize()))
     }
 }

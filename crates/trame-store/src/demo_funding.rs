@@ -341,8 +341,6 @@ impl Store {
                 }
                 .code()
                 .into()),
-                draft_json: Set("{}".into()),
-                content_json: Set(Some(json)),
                 title: Set((*title).into()),
                 requested_cents: Set(eur(*requested).cents()),
                 budget_cents: Set(c.budget.expenses().cents()),
@@ -369,6 +367,7 @@ impl Store {
             }
             .insert(&tx)
             .await?;
+            crate::funding::write_texts(&tx, d.id, "{}".into(), Some(json)).await?;
             for code in *communes {
                 dossier_commune::ActiveModel {
                     territory_id: Set(scope.territory_id()),
@@ -666,8 +665,6 @@ impl Store {
                     .unwrap_or(State::Submitted)
                     .code()
                     .into()),
-                draft_json: Set("{}".into()),
-                content_json: Set(Some(json)),
                 title: Set(title),
                 requested_cents: Set(eur(requested).cents()),
                 budget_cents: Set(c.budget.expenses().cents()),
@@ -691,6 +688,7 @@ impl Store {
             }
             .insert(&tx)
             .await?;
+            crate::funding::write_texts(&tx, d.id, "{}".into(), Some(json)).await?;
             dossier_commune::ActiveModel {
                 territory_id: Set(scope.territory_id()),
                 dossier_id: Set(d.id),

@@ -1,4 +1,4 @@
-//! An application to an edition. `draft_json` keeps the form as typed; `content_json` the checked content at submission.
+//! An application to an edition; its texts are in `dossier_text`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +11,6 @@ pub struct Model {
     pub organisation_id: i64,
     pub reference: String,
     pub state: String,
-    pub draft_json: String,
-    pub content_json: Option<String>,
     pub title: String,
     pub requested_cents: i64,
     pub budget_cents: i64,

@@ -12,6 +12,7 @@ pub mod commune_referent;
 pub mod dossier;
 pub mod dossier_commune;
 pub mod dossier_message;
+pub mod dossier_text;
 pub mod edition;
 pub mod edition_criterion;
 pub mod edition_envelope;

@@ -184,8 +184,6 @@ impl Store {
             organisation_id: Set(organisation_id),
             reference: Set(reference),
             state: Set(State::Draft.code().into()),
-            draft_json: Set("{}".into()),
-            content_json: Set(None),
             title: Set(String::new()),
             requested_cents: Set(0),
             budget_cents: Set(0),
@@ -208,6 +206,7 @@ impl Store {
         .map_err(|e| {
             StoreError::unique_as(e, "edition", "Réessayez : un autre dépôt était en cours.")
         })?;
+        super::write_texts(&tx, row.id, "{}".into(), None).await?;
         journal(
             &tx,
             now,
@@ -334,7 +333,7 @@ impl Store {
         }
         let json = serde_json::to_string(form).map_err(|e| StoreError::Internal(e.to_string()))?;
         let mut am = row.into_active_model();
-        am.draft_json = Set(json);
+        super::write_texts(&tx, id, json, None).await?;
         if state_of_am(&am) == State::Draft {
             am.title = Set(form.title.trim().chars().take(200).collect());
         }
@@ -397,8 +396,6 @@ impl Store {
         let first_submission = row.submitted_at.is_none();
         let mut am = row.into_active_model();
         am.state = Set(next.code().into());
-        am.draft_json = Set(draft_json);
-        am.content_json = Set(Some(content_json));
         am.title = Set(content.title.clone());
         am.requested_cents = Set(content.requested.cents());
         am.budget_cents = Set(content.budget.expenses().cents());
@@ -410,6 +407,7 @@ impl Store {
         }
         am.updated_at = Set(now);
         let row = am.update(&tx).await?;
+        super::write_texts(&tx, id, draft_json, Some(content_json)).await?;
         dossier_commune::Entity::delete_many()
             .filter(dossier_commune::Column::DossierId.eq(id))
             .exec(&tx)
@@ -462,6 +460,27 @@ impl Store {
         journal(&tx, now, Some(person_id), scope, act, "dossier", id).await?;
         tx.commit().await?;
         Ok(row)
+    }
+
+    /// A dossier's draft as typed, and its checked content once submitted.
+    pub async fn dossier_texts(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> Result<(DossierForm, Option<DossierContent>), StoreError> {
+        dossier_in(&self.db, scope, id).await?;
+        let t = crate::entities::dossier_text::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?;
+        Ok(match t {
+            Some(t) => (
+                serde_json::from_str(&t.draft_json).unwrap_or_default(),
+                t.content_json
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str(j).ok()),
+            ),
+            None => (DossierForm::default(), None),
+        })
     }
 
     /// A dossier of the territory (for the staff and the pages that checked access).

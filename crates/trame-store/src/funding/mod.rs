@@ -36,6 +36,31 @@ pub(crate) async fn dossier_in<C: ConnectionTrait>(
         .ok_or(StoreError::NotFound)
 }
 
+/// Writes a dossier's texts (insert or replace), inside the caller's transaction.
+pub(crate) async fn write_texts<C: ConnectionTrait>(
+    tx: &C,
+    dossier_id: i64,
+    draft_json: String,
+    content_json: Option<String>,
+) -> Result<(), StoreError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let am = crate::entities::dossier_text::ActiveModel {
+        dossier_id: Set(dossier_id),
+        draft_json: Set(draft_json),
+        content_json: Set(content_json),
+    };
+    if crate::entities::dossier_text::Entity::find_by_id(dossier_id)
+        .one(tx)
+        .await?
+        .is_some()
+    {
+        am.update(tx).await?;
+    } else {
+        am.insert(tx).await?;
+    }
+    Ok(())
+}
+
 /// The state of a stored dossier.
 pub fn state_of(row: &DossierRow) -> State {
     State::from_code(&row.state).unwrap_or(State::Draft)

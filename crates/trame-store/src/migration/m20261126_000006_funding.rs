@@ -1,4 +1,5 @@
-//! Funding I: schemes and editions of a call for projects, dossiers with their communes,
+//! Funding I: schemes and editions of a call for projects, dossiers (their texts apart)
+//! with their communes,
 //! attachments and messages, commune opinions, commune referents, reviews and scores, and
 //! the committee's scenarios.
 
@@ -138,8 +139,6 @@ impl MigrationTrait for Migration {
                 big_integer(a("organisation_id")),
                 string_len(a("reference"), 40),
                 string_len(a("state"), 30),
-                text(a("draft_json")),
-                text_null(a("content_json")),
                 string_len(a("title"), 200),
                 big_integer(a("requested_cents")).default(0).to_owned(),
                 big_integer(a("budget_cents")).default(0).to_owned(),
@@ -172,6 +171,23 @@ impl MigrationTrait for Migration {
         .await?;
         index(m, "dossier", &["edition_id", "state"], false).await?;
         index(m, "dossier", &["organisation_id"], false).await?;
+        // The texts apart, so that lists and lookups read small rows.
+        m.create_table(
+            Table::create()
+                .table(a("dossier_text"))
+                .col(big_integer(a("dossier_id")).primary_key())
+                .col(text(a("draft_json")))
+                .col(text_null(a("content_json")))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_dossier_text_dossier_id")
+                        .from(a("dossier_text"), a("dossier_id"))
+                        .to(a("dossier"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
         owned(
             m,
             "dossier_commune",

@@ -299,7 +299,7 @@ async fn form_page(
     let scope = ctx.territory.scope();
     let form = match form {
         Some(f) => f,
-        None => serde_json::from_str(&d.draft_json).unwrap_or_default(),
+        None => state.store.dossier_texts(scope, d.id).await?.0,
     };
     let ed: EditionFull = state.store.edition(scope, d.edition_id).await?;
     let org = state.store.organisation(scope, d.organisation_id).await?;

@@ -152,10 +152,7 @@ pub(crate) async fn dossier_view(
         .iter()
         .map(AttachmentView::of)
         .collect();
-    let content: Option<DossierContent> = row
-        .content_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok());
+    let (_, content) = state.store.dossier_texts(scope, row.id).await?;
     let lines = |accounts: &[(u8, &'static str)]| -> Vec<BudgetRow> {
         accounts
             .iter()
