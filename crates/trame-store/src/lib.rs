@@ -104,7 +104,8 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10));
         match backend {
             Backend::Sqlite => {
-                opts.max_connections(8).min_connections(1);
+                // Few connections: each is a thread, and writers queue anyway.
+                opts.max_connections(4).min_connections(1);
                 // A read-only file (a backup being checked) cannot switch journal mode.
                 let read_only = url.contains("mode=ro");
                 opts.map_sqlx_sqlite_opts(move |o| {

@@ -94,6 +94,8 @@ pub struct DossierSummary {
     pub labels: String,
     /// Organisation's name.
     pub organisation: String,
+    /// How many rows the whole query matches (window count, read with the page).
+    pub total: i64,
 }
 
 /// A line of a dossier list.
@@ -119,6 +121,7 @@ fn summary_columns(q: sea_orm::Select<dossier::Entity>) -> sea_orm::Select<dossi
             dossier::Column::Labels,
         ])
         .column_as(organisation::Column::Name, "organisation")
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*) OVER ()"), "total")
         .join(
             sea_orm::JoinType::InnerJoin,
             dossier::Relation::Organisation.def(),
@@ -545,10 +548,9 @@ impl Store {
             q = q
                 .filter(dossier::Column::Labels.like(format!("%|{}|%", l.replace(['%', '_'], ""))));
         }
-        let total = q.clone().count(&self.db).await?;
         let per_page = filter.per_page.clamp(1, 200);
         let page = filter.page.max(1);
-        let rows = summary_columns(q)
+        let rows = summary_columns(q.clone())
             .order_by_desc(dossier::Column::SubmittedAt)
             .order_by_desc(dossier::Column::Id)
             .limit(per_page)
@@ -556,6 +558,12 @@ impl Store {
             .into_model::<DossierSummary>()
             .all(&self.db)
             .await?;
+        // The count comes with the page; past the last page, it is asked for.
+        let total = match rows.first() {
+            Some(r) => u64::try_from(r.total).unwrap_or(0),
+            None if page > 1 => q.count(&self.db).await?,
+            None => 0,
+        };
         Ok(DossierPage {
             lines: lines(rows),
             total,
