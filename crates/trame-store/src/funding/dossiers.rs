@@ -55,6 +55,57 @@ async fn applicant_dossier_in<C: ConnectionTrait>(
     }
 }
 
+/// What describes an attachment besides its bytes.
+struct NewAttachment<'a> {
+    kind: &'a str,
+    filename: &'a str,
+    mime: &'a str,
+}
+
+/// Writes an attachment's record, its bytes and its journal entry, inside the caller's
+/// transaction: no file without its record.
+async fn insert_attachment<C: ConnectionTrait>(
+    tx: &C,
+    now: time::OffsetDateTime,
+    person_id: i64,
+    scope: Scope,
+    dossier_id: i64,
+    meta: NewAttachment<'_>,
+    bytes: Vec<u8>,
+) -> Result<AttachmentRow, StoreError> {
+    let a = attachment::ActiveModel {
+        territory_id: Set(scope.territory_id()),
+        dossier_id: Set(dossier_id),
+        kind: Set(meta.kind.to_owned()),
+        filename: Set(meta.filename.to_owned()),
+        mime: Set(meta.mime.to_owned()),
+        size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+        sha256: Set(hex::encode(Sha256::digest(&bytes))),
+        uploaded_by: Set(Some(person_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    attachment_blob::ActiveModel {
+        attachment_id: Set(a.id),
+        bytes: Set(bytes),
+    }
+    .insert(tx)
+    .await?;
+    journal(
+        tx,
+        now,
+        Some(person_id),
+        scope,
+        action::ATTACHMENT_ADD,
+        "attachment",
+        a.id,
+    )
+    .await?;
+    Ok(a)
+}
+
 /// Filters of the instructors' list.
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
@@ -236,36 +287,12 @@ impl Store {
                 .await?;
             for (a, blob) in lasting {
                 let Some(blob) = blob else { continue };
-                let copy = attachment::ActiveModel {
-                    territory_id: Set(scope.territory_id()),
-                    dossier_id: Set(row.id),
-                    kind: Set(a.kind),
-                    filename: Set(a.filename),
-                    mime: Set(a.mime),
-                    size_bytes: Set(a.size_bytes),
-                    sha256: Set(a.sha256),
-                    uploaded_by: Set(Some(person_id)),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&tx)
-                .await?;
-                attachment_blob::ActiveModel {
-                    attachment_id: Set(copy.id),
-                    bytes: Set(blob.bytes),
-                }
-                .insert(&tx)
-                .await?;
-                journal(
-                    &tx,
-                    now,
-                    Some(person_id),
-                    scope,
-                    action::ATTACHMENT_ADD,
-                    "attachment",
-                    copy.id,
-                )
-                .await?;
+                let meta = NewAttachment {
+                    kind: &a.kind,
+                    filename: &a.filename,
+                    mime: &a.mime,
+                };
+                insert_attachment(&tx, now, person_id, scope, row.id, meta, blob.bytes).await?;
             }
         }
         tx.commit().await?;
@@ -595,37 +622,12 @@ impl Store {
                 "Ce dossier est déposé : ses pièces ne peuvent plus changer.",
             ));
         }
-        let sha = hex::encode(Sha256::digest(&bytes));
-        let a = attachment::ActiveModel {
-            territory_id: Set(scope.territory_id()),
-            dossier_id: Set(dossier_id),
-            kind: Set(kind.to_owned()),
-            filename: Set(filename.to_owned()),
-            mime: Set(mime.to_owned()),
-            size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
-            sha256: Set(sha),
-            uploaded_by: Set(Some(person_id)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        attachment_blob::ActiveModel {
-            attachment_id: Set(a.id),
-            bytes: Set(bytes),
-        }
-        .insert(&tx)
-        .await?;
-        journal(
-            &tx,
-            now,
-            Some(person_id),
-            scope,
-            action::ATTACHMENT_ADD,
-            "attachment",
-            a.id,
-        )
-        .await?;
+        let meta = NewAttachment {
+            kind,
+            filename,
+            mime,
+        };
+        let a = insert_attachment(&tx, now, person_id, scope, dossier_id, meta, bytes).await?;
         tx.commit().await?;
         Ok(a)
     }
