@@ -4,6 +4,7 @@
 use crate::audit::{self, Entry};
 use crate::entities::{membership, person, territory};
 use crate::hasher::{hash_password, verify_password};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -165,7 +166,7 @@ impl Store {
     /// The person with this id.
     pub async fn person(&self, id: i64) -> Result<Person, StoreError> {
         person::Entity::find_by_id(id)
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -174,7 +175,7 @@ impl Store {
     pub async fn person_by_email(&self, email: &Email) -> Result<Person, StoreError> {
         person::Entity::find()
             .filter(person::Column::Email.eq(email.as_str()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -282,7 +283,7 @@ impl Store {
         let tx = self.begin_write().await?;
         // Re-read inside the write transaction: a concurrent failure may have counted.
         let current = person::Entity::find_by_id(p.id)
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let failed = current.failed_logins;

@@ -3,6 +3,7 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::{api_token, organisation};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -52,7 +53,7 @@ impl Store {
         let tx = self.begin_write().await?;
         organisation::Entity::find_by_id(organisation_id)
             .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let token = format!("{TOKEN_PREFIX}{}", hex::encode(rand::random::<[u8; 20]>()));
@@ -113,7 +114,7 @@ impl Store {
         let t = api_token::Entity::find_by_id(id)
             .filter(api_token::Column::TerritoryId.eq(scope.territory_id()))
             .filter(api_token::Column::OrganisationId.eq(organisation_id))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if t.revoked_at.is_none() {
@@ -145,7 +146,7 @@ impl Store {
         }
         let Some(t) = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(token_hash(token)))
-            .one(&self.db)
+            .first(&self.db)
             .await?
         else {
             return Ok(None);

@@ -4,6 +4,7 @@
 //! updates and deletes of entries (triggers in the core migration).
 
 use crate::entities::{audit_chain_head, audit_event};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -82,7 +83,7 @@ pub async fn record<C: ConnectionTrait>(
         q = q.lock_exclusive();
     }
     let head = q
-        .one(tx)
+        .first(tx)
         .await?
         .ok_or_else(|| StoreError::Internal(format!("audit chain {chain} has no head")))?;
     let seq = head.seq + 1;
@@ -170,7 +171,7 @@ impl Store {
     pub async fn audit_get(&self, scope: Scope, id: i64) -> Result<audit_event::Model, StoreError> {
         audit_event::Entity::find_by_id(id)
             .filter(audit_event::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }

@@ -8,6 +8,7 @@
 use crate::audit::{self, Entry};
 use crate::entities::{dossier, dossier_commune, organisation, organisation_member};
 use crate::funding::editions::EditionInput;
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use time::macros::datetime;
@@ -373,6 +374,8 @@ impl Store {
                     territory_id: Set(scope.territory_id()),
                     dossier_id: Set(d.id),
                     commune_code: Set((*code).into()),
+                    state: Set(d.state.clone()),
+                    submitted_at: Set(d.submitted_at),
                     ..Default::default()
                 }
                 .insert(&tx)
@@ -597,6 +600,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(())
     }
 
@@ -610,7 +614,7 @@ impl Store {
         let edition = crate::entities::edition::Entity::find()
             .filter(crate::entities::edition::Column::TerritoryId.eq(scope.territory_id()))
             .order_by_desc(crate::entities::edition::Column::Year)
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
         let orgs: Vec<i64> = self
@@ -693,6 +697,8 @@ impl Store {
                 territory_id: Set(scope.territory_id()),
                 dossier_id: Set(d.id),
                 commune_code: Set(commune),
+                state: Set(d.state.clone()),
+                submitted_at: Set(d.submitted_at),
                 ..Default::default()
             }
             .insert(&tx)

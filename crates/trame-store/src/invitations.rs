@@ -5,6 +5,7 @@
 use crate::audit::{self, Entry};
 use crate::entities::{invitation, membership, organisation, person};
 use crate::outbox::{self, NewEmail};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -77,14 +78,14 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let territory = crate::entities::territory::Entity::find_by_id(scope.territory_id())
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let org_name = match new.organisation_id {
             Some(id) => Some(
                 organisation::Entity::find_by_id(id)
                     .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-                    .one(&tx)
+                    .first(&tx)
                     .await?
                     .ok_or(StoreError::Conflict {
                         field: "organisation",
@@ -96,14 +97,14 @@ impl Store {
         };
         if let Some(p) = person::Entity::find()
             .filter(person::Column::Email.eq(new.email.as_str()))
-            .one(&tx)
+            .first(&tx)
             .await?
         {
             let has = membership::Entity::find()
                 .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
                 .filter(membership::Column::PersonId.eq(p.id))
                 .filter(membership::Column::Role.eq(new.role.code()))
-                .one(&tx)
+                .first(&tx)
                 .await?;
             if has.is_some() && new.organisation_id.is_none() {
                 return Err(StoreError::Conflict {
@@ -119,7 +120,7 @@ impl Store {
             .filter(invitation::Column::AcceptedAt.is_null())
             .filter(invitation::Column::RevokedAt.is_null())
             .filter(invitation::Column::ExpiresAt.gt(now))
-            .one(&tx)
+            .first(&tx)
             .await?;
         if pending.is_some() {
             return Err(StoreError::Conflict {
@@ -202,13 +203,13 @@ impl Store {
     pub async fn invitation_by_token(&self, token: &str) -> Result<InvitationView, StoreError> {
         let inv = invitation::Entity::find()
             .filter(invitation::Column::TokenHash.eq(token_hash(token)))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
         let t = self.territory_by_id(inv.territory_id).await?;
         let organisation = match inv.organisation_id {
             Some(id) => organisation::Entity::find_by_id(id)
-                .one(&self.db)
+                .first(&self.db)
                 .await?
                 .map(|o| o.name),
             None => None,
@@ -216,7 +217,7 @@ impl Store {
         let state = state_of(&inv, self.now());
         let account_exists = person::Entity::find()
             .filter(person::Column::Email.eq(inv.email.clone()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .is_some();
         Ok(InvitationView {
@@ -245,7 +246,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let inv = invitation::Entity::find()
             .filter(invitation::Column::TokenHash.eq(token_hash(token)))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         match state_of(&inv, now) {
@@ -276,7 +277,7 @@ impl Store {
         let person_id = match (existing_person, new_account, password_hash) {
             (Some(id), _, _) => {
                 let p = person::Entity::find_by_id(id)
-                    .one(&tx)
+                    .first(&tx)
                     .await?
                     .ok_or(StoreError::NotFound)?;
                 if p.email != inv.email {
@@ -322,7 +323,7 @@ impl Store {
             .filter(membership::Column::TerritoryId.eq(inv.territory_id))
             .filter(membership::Column::PersonId.eq(person_id))
             .filter(membership::Column::Role.eq(inv.role.clone()))
-            .one(&tx)
+            .first(&tx)
             .await?;
         if already.is_none() {
             crate::accounts::grant_role(
@@ -382,7 +383,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let inv = invitation::Entity::find_by_id(id)
             .filter(invitation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if !matches!(state_of(&inv, now), InvitationState::Pending(_)) {

@@ -6,6 +6,7 @@
 //! freeze time and move it.
 
 use crate::entities::{job_lease, job_run};
+use crate::query::First;
 use crate::{Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QuerySelect, TransactionTrait,
@@ -89,7 +90,7 @@ impl Store {
         if self.is_postgres() {
             q = q.lock_exclusive();
         }
-        let won = match q.one(&tx).await? {
+        let won = match q.first(&tx).await? {
             None => {
                 let inserted = job_lease::ActiveModel {
                     name: Set(LEASE.to_owned()),

@@ -33,7 +33,9 @@ pub mod outbox;
 pub mod sessions;
 pub mod territories;
 
+mod cache;
 mod error;
+mod query;
 
 pub use error::StoreError;
 
@@ -92,6 +94,7 @@ pub struct Store {
     db: DatabaseConnection,
     clock: SharedClock,
     backend: Backend,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Store {
@@ -124,7 +127,12 @@ impl Store {
             }
         }
         let db = Database::connect(opts).await?;
-        Ok(Self { db, clock, backend })
+        Ok(Self {
+            db,
+            clock,
+            backend,
+            cache: std::sync::Arc::new(cache::Cache::new()),
+        })
     }
 
     /// Applies the pending migrations.

@@ -3,6 +3,7 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::{oidc_login, person, person_identity};
+use crate::query::First;
 use crate::{Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -67,7 +68,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let row = oidc_login::Entity::find_by_id(hash(state))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if row.used_at.is_some() || row.created_at + LOGIN_VALIDITY < now {
@@ -97,7 +98,7 @@ impl Store {
         let linked = person_identity::Entity::find()
             .filter(person_identity::Column::Issuer.eq(issuer))
             .filter(person_identity::Column::Subject.eq(subject))
-            .one(&self.db)
+            .first(&self.db)
             .await?;
         let person_id = match linked {
             Some(l) => l.person_id,
@@ -110,7 +111,7 @@ impl Store {
                 }
                 let Some(p) = person::Entity::find()
                     .filter(person::Column::Email.eq(email.as_str()))
-                    .one(&self.db)
+                    .first(&self.db)
                     .await?
                 else {
                     return Ok(Err(MatchError::NoAccount));

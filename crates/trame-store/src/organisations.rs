@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::{organisation, organisation_member, person};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -45,7 +46,7 @@ async fn check_unique<C: ConnectionTrait>(
     ];
     for (col, value, field, what) in keys {
         let Some(value) = value else { continue };
-        if let Some(o) = others(col, value).one(tx).await? {
+        if let Some(o) = others(col, value).first(tx).await? {
             return Err(StoreError::Conflict {
                 field,
                 message: format!("{what} est déjà celui de l'organisation « {} ».", o.name),
@@ -114,7 +115,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let current = organisation::Entity::find_by_id(id)
             .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         check_unique(&tx, scope, org, Some(id)).await?;
@@ -152,7 +153,7 @@ impl Store {
     pub async fn organisation(&self, scope: Scope, id: i64) -> Result<OrganisationRow, StoreError> {
         organisation::Entity::find_by_id(id)
             .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -192,7 +193,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let org = organisation::Entity::find_by_id(organisation_id)
             .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if hosted_entrepreneur
@@ -209,7 +210,7 @@ impl Store {
             .filter(organisation_member::Column::TerritoryId.eq(scope.territory_id()))
             .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
             .filter(organisation_member::Column::PersonId.eq(person_id))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let id = m.id;
@@ -245,7 +246,7 @@ impl Store {
         let tx = self.begin_write().await?;
         organisation::Entity::find_by_id(organisation_id)
             .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let id =

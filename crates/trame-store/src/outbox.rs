@@ -4,6 +4,7 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::outbox_email;
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -76,7 +77,7 @@ impl Store {
     pub async fn outbox_email(&self, scope: Scope, id: i64) -> Result<OutboxEmail, StoreError> {
         outbox_email::Entity::find_by_id(id)
             .filter(outbox_email::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -99,7 +100,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let row = outbox_email::Entity::find_by_id(id)
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let territory_id = row.territory_id;
@@ -128,7 +129,7 @@ impl Store {
         use sea_orm::IntoActiveModel;
         let tx = self.begin_write().await?;
         let row = outbox_email::Entity::find_by_id(id)
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut am = row.into_active_model();

@@ -3,14 +3,18 @@
 //! logout (deleted server-side) and when its person is locked out.
 
 use crate::audit::{self, Entry};
-use crate::entities::session;
+use crate::entities::{membership, person, session};
+use crate::query::First;
 use crate::{Store, StoreError};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, JoinType,
+    QueryFilter, QuerySelect, RelationTrait,
 };
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use trame_domain::audit::action;
+use trame_domain::role::Role;
 
 /// How stale `last_seen_at` may get before a request refreshes it; saves one write per
 /// request.
@@ -23,6 +27,29 @@ pub struct SessionInfo {
     pub person_id: i64,
     /// The territory the person is working in, if chosen.
     pub current_territory_id: Option<i64>,
+    /// The person's name, as shown in the header.
+    pub display_name: String,
+    /// The person's email.
+    pub email: String,
+    /// Whether the person's account is disabled (the session then counts for nothing).
+    pub disabled: bool,
+    /// The roles the person holds, by territory id (active memberships only), read with
+    /// the session: a page checks them without another statement.
+    pub roles: Vec<(i64, Role)>,
+}
+
+/// A session row with its person's columns, read in one statement.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SessionWithPerson {
+    token_hash: String,
+    person_id: i64,
+    current_territory_id: Option<i64>,
+    last_seen_at: OffsetDateTime,
+    display_name: String,
+    email: String,
+    disabled: bool,
+    territory_id: Option<i64>,
+    role: Option<String>,
 }
 
 /// A random 256-bit token from the operating system's generator, as hex.
@@ -73,10 +100,42 @@ impl Store {
         idle: Duration,
     ) -> Result<Option<SessionInfo>, StoreError> {
         let now = self.now();
-        let Some(s) = session::Entity::find_by_id(token_hash(token))
-            .one(&self.db)
-            .await?
-        else {
+        // The session, its person and the person's active roles: one row per role (one
+        // row without a role for a person who holds none).
+        let active_roles = session::Entity::belongs_to(membership::Entity)
+            .from(session::Column::PersonId)
+            .to(membership::Column::PersonId)
+            .on_condition(|_, m| {
+                Expr::col((m, membership::Column::DisabledAt))
+                    .is_null()
+                    .into_condition()
+            })
+            .into();
+        let rows = session::Entity::find_by_id(token_hash(token))
+            .select_only()
+            .columns([
+                session::Column::TokenHash,
+                session::Column::PersonId,
+                session::Column::CurrentTerritoryId,
+                session::Column::LastSeenAt,
+            ])
+            .columns([
+                person::Column::DisplayName,
+                person::Column::Email,
+                person::Column::Disabled,
+            ])
+            .columns([membership::Column::TerritoryId, membership::Column::Role])
+            .join(JoinType::InnerJoin, session::Relation::Person.def())
+            .join(JoinType::LeftJoin, active_roles)
+            .into_model::<SessionWithPerson>()
+            .all(&self.db)
+            .await?;
+        let mut roles: Vec<(i64, Role)> = rows
+            .iter()
+            .filter_map(|r| Some((r.territory_id?, Role::from_code(r.role.as_deref()?)?)))
+            .collect();
+        roles.sort();
+        let Some(s) = rows.into_iter().next() else {
             return Ok(None);
         };
         if s.last_seen_at + idle < now {
@@ -85,15 +144,21 @@ impl Store {
                 .await?;
             return Ok(None);
         }
+        if s.last_seen_at + TOUCH_EVERY < now {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::TokenHash.eq(s.token_hash.as_str()))
+                .exec(&self.db)
+                .await?;
+        }
         let info = SessionInfo {
             person_id: s.person_id,
             current_territory_id: s.current_territory_id,
+            display_name: s.display_name,
+            email: s.email,
+            disabled: s.disabled,
+            roles,
         };
-        if s.last_seen_at + TOUCH_EVERY < now {
-            let mut am = s.into_active_model();
-            am.last_seen_at = Set(now);
-            am.update(&self.db).await?;
-        }
         Ok(Some(info))
     }
 
@@ -101,7 +166,7 @@ impl Store {
     pub async fn switch_territory(&self, token: &str, territory_id: i64) -> Result<(), StoreError> {
         let tx = self.begin_write().await?;
         let s = session::Entity::find_by_id(token_hash(token))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let person_id = s.person_id;
@@ -128,7 +193,7 @@ impl Store {
     pub async fn close_session(&self, token: &str) -> Result<(), StoreError> {
         let tx = self.begin_write().await?;
         let Some(s) = session::Entity::find_by_id(token_hash(token))
-            .one(&tx)
+            .first(&tx)
             .await?
         else {
             return Ok(());

@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Entry};
 use crate::entities::{commune, territory};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -107,6 +108,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.cache.forget(t.id);
         Ok(t)
     }
 
@@ -120,7 +122,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let t = territory::Entity::find_by_id(scope.territory_id())
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut am = t.into_active_model();
@@ -144,6 +146,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(t)
     }
 
@@ -189,6 +192,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(row)
     }
 
@@ -203,7 +207,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let row = commune::Entity::find_by_id(id)
             .filter(commune::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         commune::Entity::delete_by_id(row.id).exec(&tx).await?;
@@ -220,6 +224,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(())
     }
 
@@ -247,6 +252,7 @@ impl Store {
         .await?;
         self.mark_logo(&tx, actor_id, scope, Some(mime)).await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(())
     }
 
@@ -258,6 +264,7 @@ impl Store {
             .await?;
         self.mark_logo(&tx, actor_id, scope, None).await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(())
     }
 
@@ -269,7 +276,7 @@ impl Store {
         mime: Option<&str>,
     ) -> Result<(), StoreError> {
         let t = territory::Entity::find_by_id(scope.territory_id())
-            .one(tx)
+            .first(tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut am = t.into_active_model();
@@ -292,7 +299,7 @@ impl Store {
     /// The territory's logo: media type and bytes.
     pub async fn logo(&self, scope: Scope) -> Result<(String, Vec<u8>), StoreError> {
         let l = crate::entities::territory_logo::Entity::find_by_id(scope.territory_id())
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
         Ok((l.mime, l.bytes))
@@ -306,29 +313,42 @@ impl Store {
             .await?)
     }
 
-    /// The territory with this slug.
+    /// The territory with this slug (a per-process copy, see `crate::cache`).
     pub async fn territory_by_slug(&self, slug: &str) -> Result<Territory, StoreError> {
-        territory::Entity::find()
+        if let Some(t) = self.cache.territory(slug) {
+            return Ok(t);
+        }
+        let ticket = self.cache.ticket();
+        let t = territory::Entity::find()
             .filter(territory::Column::Slug.eq(slug))
-            .one(&self.db)
+            .first(&self.db)
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?;
+        self.cache.keep_territory(ticket, &t);
+        Ok(t)
     }
 
     /// The territory with this id.
     pub async fn territory_by_id(&self, id: i64) -> Result<Territory, StoreError> {
         territory::Entity::find_by_id(id)
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)
     }
 
-    /// The communes of a territory, by name.
+    /// The communes of a territory, by name (a per-process copy, see `crate::cache`).
     pub async fn communes(&self, scope: Scope) -> Result<Vec<Commune>, StoreError> {
-        Ok(commune::Entity::find()
+        if let Some(c) = self.cache.communes(scope.territory_id()) {
+            return Ok(c);
+        }
+        let ticket = self.cache.ticket();
+        let communes = commune::Entity::find()
             .filter(commune::Column::TerritoryId.eq(scope.territory_id()))
             .order_by_asc(commune::Column::Name)
             .all(&self.db)
-            .await?)
+            .await?;
+        self.cache
+            .keep_communes(ticket, scope.territory_id(), &communes);
+        Ok(communes)
     }
 }

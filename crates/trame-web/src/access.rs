@@ -138,7 +138,7 @@ pub async fn enforce(
         .ok_or(AppError::NotFound)?;
     let territory = state.store.territory_by_slug(&slug).await?;
     let roles = match &user {
-        Some(u) => state.store.roles_in(territory.scope(), u.person_id).await?,
+        Some(u) => u.roles_in(territory.id),
         None => Vec::new(),
     };
     if let Access::TerritoryMember(_) = access {

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 use subtle::ConstantTimeEq;
+use trame_domain::role::Role;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "trame_session";
@@ -37,6 +38,19 @@ pub struct CurrentUser {
     pub current_territory_id: Option<i64>,
     /// The session's cookie token (to close or update it).
     pub token: String,
+    /// The roles held, by territory id, read with the session.
+    pub roles: Vec<(i64, Role)>,
+}
+
+impl CurrentUser {
+    /// The roles held in one territory, sorted.
+    pub fn roles_in(&self, territory_id: i64) -> Vec<Role> {
+        self.roles
+            .iter()
+            .filter(|(t, _)| *t == territory_id)
+            .map(|(_, r)| *r)
+            .collect()
+    }
 }
 
 /// The anti-forgery token of this request, set by [`csrf`].
@@ -154,19 +168,16 @@ pub async fn session(
             .session(&token, state.config.session_idle)
             .await?
         {
+            Some(info) if info.disabled => dead = true,
             Some(info) => {
-                let person = state.store.person(info.person_id).await?;
-                if person.disabled {
-                    dead = true;
-                } else {
-                    req.extensions_mut().insert(CurrentUser {
-                        person_id: person.id,
-                        display_name: person.display_name,
-                        email: person.email,
-                        current_territory_id: info.current_territory_id,
-                        token,
-                    });
-                }
+                req.extensions_mut().insert(CurrentUser {
+                    person_id: info.person_id,
+                    display_name: info.display_name,
+                    email: info.email,
+                    current_territory_id: info.current_territory_id,
+                    token,
+                    roles: info.roles,
+                });
             }
             None => dead = true,
         }

@@ -1,4 +1,5 @@
-//! A commune a submitted dossier concerns.
+//! A commune a submitted dossier concerns, with the dossier's state and submission time
+//! copied in (see migration 8).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,9 +10,21 @@ pub struct Model {
     pub territory_id: i64,
     pub dossier_id: i64,
     pub commune_code: String,
+    /// The dossier's state, kept in step with it (for the list filtered by commune).
+    pub state: String,
+    /// When the dossier was first submitted, kept in step with it.
+    pub submitted_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The dossier.
+    #[sea_orm(
+        belongs_to = "super::dossier::Entity",
+        from = "Column::DossierId",
+        to = "super::dossier::Column::Id"
+    )]
+    Dossier,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -9,6 +9,7 @@ use super::review::{ReviewView, dossier_score};
 use super::{DossierRow, conflict, dossier_in, state_of};
 use crate::audit::{self, Entry};
 use crate::entities::{dossier, scenario, scenario_line};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -314,7 +315,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let s = scenario::Entity::find_by_id(scenario_id)
             .filter(scenario::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let d = dossier_in(&tx, scope, dossier_id).await?;
@@ -415,7 +416,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let s = scenario::Entity::find_by_id(scenario_id)
             .filter(scenario::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let pending = dossier::Entity::find()
@@ -458,7 +459,8 @@ impl Store {
             am.deliberation_ref = Set(Some(deliberation_ref.to_owned()));
             am.decided_at = Set(Some(now));
             am.updated_at = Set(now);
-            am.update(&tx).await?;
+            let d = am.update(&tx).await?;
+            super::sync_communes(&tx, &d).await?;
             audit::record(
                 &tx,
                 now,

@@ -7,10 +7,12 @@ use crate::entities::{
     attachment, attachment_blob, dossier, dossier_commune, dossier_message, organisation,
     organisation_member,
 };
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    FromQueryResult, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait,
 };
 use sha2::{Digest, Sha256};
 use trame_domain::audit::action;
@@ -145,8 +147,6 @@ pub struct DossierSummary {
     pub labels: String,
     /// Organisation's name.
     pub organisation: String,
-    /// How many rows the whole query matches (window count, read with the page).
-    pub total: i64,
 }
 
 /// A line of a dossier list.
@@ -158,8 +158,8 @@ pub struct DossierLine {
     pub organisation: String,
 }
 
-/// The list's columns, with the organisation's name.
-fn summary_columns(q: sea_orm::Select<dossier::Entity>) -> sea_orm::Select<dossier::Entity> {
+/// The list's columns, with the organisation's name; `q` reads `dossier` or joins it.
+fn summary_columns<E: EntityTrait>(q: sea_orm::Select<E>) -> sea_orm::Select<E> {
     use sea_orm::QuerySelect;
     q.select_only()
         .columns([
@@ -172,11 +172,24 @@ fn summary_columns(q: sea_orm::Select<dossier::Entity>) -> sea_orm::Select<dossi
             dossier::Column::Labels,
         ])
         .column_as(organisation::Column::Name, "organisation")
-        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*) OVER ()"), "total")
         .join(
             sea_orm::JoinType::InnerJoin,
             dossier::Relation::Organisation.def(),
         )
+}
+
+/// How many rows a query matches, counted by the database.
+async fn count_rows<E: EntityTrait>(
+    q: sea_orm::Select<E>,
+    db: &sea_orm::DatabaseConnection,
+) -> Result<u64, StoreError> {
+    let n: Option<i64> = q
+        .select_only()
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .into_tuple()
+        .first(db)
+        .await?;
+    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
 }
 
 fn lines(rows: Vec<DossierSummary>) -> Vec<DossierLine> {
@@ -186,6 +199,12 @@ fn lines(rows: Vec<DossierSummary>) -> Vec<DossierLine> {
             row,
         })
         .collect()
+}
+
+/// The query that counts a list's rows.
+enum Counter {
+    Commune(sea_orm::Select<dossier_commune::Entity>),
+    Dossier(sea_orm::Select<dossier::Entity>),
 }
 
 /// A page of dossiers and the count of all that match.
@@ -276,7 +295,7 @@ impl Store {
             .filter(dossier::Column::OrganisationId.eq(organisation_id))
             .filter(dossier::Column::Id.ne(row.id))
             .order_by_desc(dossier::Column::Id)
-            .one(&tx)
+            .first(&tx)
             .await?;
         if let Some(prev) = previous {
             let lasting = attachment::Entity::find()
@@ -447,6 +466,8 @@ impl Store {
                 territory_id: Set(scope.territory_id()),
                 dossier_id: Set(id),
                 commune_code: Set(code.clone()),
+                state: Set(row.state.clone()),
+                submitted_at: Set(row.submitted_at),
                 ..Default::default()
             }
             .insert(&tx)
@@ -500,7 +521,7 @@ impl Store {
     ) -> Result<(DossierForm, Option<DossierContent>), StoreError> {
         dossier_in(&self.db, scope, id).await?;
         let t = crate::entities::dossier_text::Entity::find_by_id(id)
-            .one(&self.db)
+            .first(&self.db)
             .await?;
         Ok(match t {
             Some(t) => (
@@ -532,31 +553,20 @@ impl Store {
     }
 
     /// The instructors' list: submitted dossiers (never drafts), filtered, by submission.
+    ///
+    /// Filtered by commune, the list reads the commune rows, which carry the dossier's
+    /// state and submission time: an index gives the page in order and the count, and only
+    /// the page's dossiers are read. Otherwise it reads the dossiers by the index on
+    /// (territory, state, submission).
     pub async fn dossier_page(
         &self,
         scope: Scope,
         filter: &DossierFilter,
     ) -> Result<DossierPage, StoreError> {
-        let mut q = dossier::Entity::find()
-            .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(dossier::Column::State.ne(State::Draft.code()));
+        // Conditions on the dossier itself.
+        let mut on_dossier = Condition::all();
         if let Some(e) = filter.edition_id {
-            q = q.filter(dossier::Column::EditionId.eq(e));
-        }
-        if let Some(s) = &filter.state {
-            q = q.filter(dossier::Column::State.eq(s.clone()));
-        }
-        if let Some(c) = &filter.commune {
-            q = q.filter(
-                dossier::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(dossier_commune::Column::DossierId)
-                        .from(dossier_commune::Entity)
-                        .and_where(dossier_commune::Column::TerritoryId.eq(scope.territory_id()))
-                        .and_where(dossier_commune::Column::CommuneCode.eq(c.clone()))
-                        .to_owned(),
-                ),
-            );
+            on_dossier = on_dossier.add(dossier::Column::EditionId.eq(e));
         }
         if let Some(t) = filter
             .text
@@ -565,31 +575,77 @@ impl Store {
             .filter(|t| !t.is_empty())
         {
             let pattern = format!("%{}%", t.replace(['%', '_'], ""));
-            q = q.filter(
+            on_dossier = on_dossier.add(
                 Condition::any()
                     .add(dossier::Column::Title.like(pattern.clone()))
                     .add(dossier::Column::Reference.like(pattern)),
             );
         }
         if let Some(l) = filter.label.as_deref().filter(|l| !l.is_empty()) {
-            q = q
-                .filter(dossier::Column::Labels.like(format!("%|{}|%", l.replace(['%', '_'], ""))));
+            on_dossier = on_dossier
+                .add(dossier::Column::Labels.like(format!("%|{}|%", l.replace(['%', '_'], ""))));
         }
         let per_page = filter.per_page.clamp(1, 200);
         let page = filter.page.max(1);
-        let rows = summary_columns(q.clone())
-            .order_by_desc(dossier::Column::SubmittedAt)
-            .order_by_desc(dossier::Column::Id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .into_model::<DossierSummary>()
+        let offset = (page - 1) * per_page;
+        let backend = self.db.get_database_backend();
+        let draft = State::Draft.code();
+        let (mut stmt, count) = if let Some(c) = &filter.commune {
+            use dossier_commune::Column as DC;
+            let mut base = dossier_commune::Entity::find()
+                .filter(DC::TerritoryId.eq(scope.territory_id()))
+                .filter(DC::CommuneCode.eq(c.clone()))
+                .filter(DC::State.ne(draft));
+            if let Some(s) = &filter.state {
+                base = base.filter(DC::State.eq(s.clone()));
+            }
+            let joined = base
+                .clone()
+                .join(
+                    sea_orm::JoinType::InnerJoin,
+                    dossier_commune::Relation::Dossier.def(),
+                )
+                .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
+                .filter(on_dossier.clone());
+            let stmt = summary_columns(joined.clone())
+                .order_by_desc(DC::SubmittedAt)
+                .order_by_desc(DC::DossierId)
+                .build(backend);
+            let count = if on_dossier.is_empty() {
+                Counter::Commune(base)
+            } else {
+                Counter::Commune(joined)
+            };
+            (stmt, count)
+        } else {
+            let mut q = dossier::Entity::find()
+                .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
+                .filter(dossier::Column::State.ne(draft))
+                .filter(on_dossier);
+            if let Some(s) = &filter.state {
+                q = q.filter(dossier::Column::State.eq(s.clone()));
+            }
+            let stmt = summary_columns(q.clone())
+                .order_by_desc(dossier::Column::SubmittedAt)
+                .order_by_desc(dossier::Column::Id)
+                .build(backend);
+            (stmt, Counter::Dossier(q))
+        };
+        // LIMIT and OFFSET are written into the text, not bound (see `crate::query`).
+        stmt.sql = crate::query::with_limit(stmt.sql, per_page, offset);
+        let rows = DossierSummary::find_by_statement(stmt)
             .all(&self.db)
             .await?;
-        // The count comes with the page; past the last page, it is asked for.
-        let total = match rows.first() {
-            Some(r) => u64::try_from(r.total).unwrap_or(0),
-            None if page > 1 => q.count(&self.db).await?,
-            None => 0,
+        // A page that is neither full nor past the end is the last one: it tells the
+        // count without a second statement. Otherwise the count reads the indexes.
+        let shown = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+        let total = if (shown > 0 && shown < per_page) || (shown == 0 && page == 1) {
+            offset + shown
+        } else {
+            match count {
+                Counter::Commune(q) => count_rows(q, &self.db).await?,
+                Counter::Dossier(q) => count_rows(q, &self.db).await?,
+            }
         };
         Ok(DossierPage {
             lines: lines(rows),

@@ -3,6 +3,7 @@
 use super::conflict;
 use crate::audit::{self, Entry};
 use crate::entities::{edition, edition_criterion, edition_envelope, scheme};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -210,7 +211,7 @@ pub(crate) async fn edition_in<C: ConnectionTrait>(
 ) -> Result<EditionFull, StoreError> {
     let row = edition::Entity::find_by_id(id)
         .filter(edition::Column::TerritoryId.eq(scope.territory_id()))
-        .one(tx)
+        .first(tx)
         .await?
         .ok_or(StoreError::NotFound)?;
     let envelopes = edition_envelope::Entity::find()
@@ -243,7 +244,7 @@ impl Store {
             .filter(scheme::Column::TerritoryId.eq(scope.territory_id()))
             .filter(scheme::Column::Kind.eq(KIND_CALL))
             .order_by_asc(scheme::Column::Id)
-            .one(&self.db)
+            .first(&self.db)
             .await?
         {
             return Ok(s);
@@ -276,6 +277,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(row)
     }
 
@@ -291,13 +293,13 @@ impl Store {
         let tx = self.begin_write().await?;
         scheme::Entity::find_by_id(scheme_id)
             .filter(scheme::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         let taken = edition::Entity::find()
             .filter(edition::Column::SchemeId.eq(scheme_id))
             .filter(edition::Column::Year.eq(input.edition.year))
-            .one(&tx)
+            .first(&tx)
             .await?;
         if taken.is_some() {
             return Err(conflict("year", YEAR_TAKEN));
@@ -328,6 +330,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(row)
     }
 
@@ -346,7 +349,7 @@ impl Store {
             .filter(edition::Column::SchemeId.eq(current.scheme_id))
             .filter(edition::Column::Year.eq(input.edition.year))
             .filter(edition::Column::Id.ne(id))
-            .one(&tx)
+            .first(&tx)
             .await?;
         if taken.is_some() {
             return Err(conflict("year", YEAR_TAKEN));
@@ -368,6 +371,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(row)
     }
 
@@ -401,6 +405,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget(scope.territory_id());
         Ok(())
     }
 
@@ -449,12 +454,19 @@ impl Store {
 
     /// Every edition of the territory, latest year first.
     pub async fn editions(&self, scope: Scope) -> Result<Vec<EditionRow>, StoreError> {
-        Ok(edition::Entity::find()
+        if let Some(e) = self.cache.editions(scope.territory_id()) {
+            return Ok(e);
+        }
+        let ticket = self.cache.ticket();
+        let editions = edition::Entity::find()
             .filter(edition::Column::TerritoryId.eq(scope.territory_id()))
             .order_by_desc(edition::Column::Year)
             .order_by_desc(edition::Column::Id)
             .all(&self.db)
-            .await?)
+            .await?;
+        self.cache
+            .keep_editions(ticket, scope.territory_id(), &editions);
+        Ok(editions)
     }
 
     /// The published editions, latest year first.

@@ -8,6 +8,7 @@ use crate::entities::{
     organisation_member, person, territory,
 };
 use crate::outbox::{NewEmail, queue};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -63,7 +64,7 @@ pub fn opinion_status(o: &OpinionRow, deemed_favourable: bool, now: OffsetDateTi
 
 async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, StoreError> {
     Ok(territory::Entity::find_by_id(scope.territory_id())
-        .one(tx)
+        .first(tx)
         .await?
         .map(|t| t.slug)
         .unwrap_or_default())
@@ -111,7 +112,7 @@ pub(crate) async fn request_opinions<C: ConnectionTrait>(
         let exists = opinion_request::Entity::find()
             .filter(opinion_request::Column::DossierId.eq(row.id))
             .filter(opinion_request::Column::CommuneCode.eq(c.commune_code.clone()))
-            .one(tx)
+            .first(tx)
             .await?;
         if exists.is_some() {
             continue;
@@ -270,6 +271,7 @@ async fn apply_in<C: ConnectionTrait>(
     am.state = Set(next.code().into());
     am.updated_at = Set(now);
     let row = am.update(tx).await?;
+    super::sync_communes(tx, &row).await?;
     let act = match t {
         Transition::Instruct => action::DOSSIER_INSTRUCT,
         Transition::RequestCorrection => action::DOSSIER_REQUEST_CORRECTION,
@@ -377,7 +379,7 @@ impl Store {
             let author_is_applicant = organisation_member::Entity::find()
                 .filter(organisation_member::Column::OrganisationId.eq(row.organisation_id))
                 .filter(organisation_member::Column::PersonId.eq(actor_id))
-                .one(&tx)
+                .first(&tx)
                 .await?
                 .is_some();
             if !author_is_applicant {
@@ -640,7 +642,7 @@ impl Store {
     ) -> Result<(OpinionRow, DossierRow), StoreError> {
         let o = opinion_request::Entity::find_by_id(id)
             .filter(opinion_request::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
         if !self
@@ -695,7 +697,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let o = opinion_request::Entity::find_by_id(o.id)
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if o.answer.is_some() {

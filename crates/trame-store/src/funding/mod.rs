@@ -17,6 +17,7 @@ pub mod instruction;
 pub mod review;
 
 use crate::entities::dossier;
+use crate::query::First;
 use crate::{Scope, StoreError};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use trame_domain::funding::dossier::State;
@@ -31,9 +32,33 @@ pub(crate) async fn dossier_in<C: ConnectionTrait>(
 ) -> Result<DossierRow, StoreError> {
     dossier::Entity::find_by_id(id)
         .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
-        .one(tx)
+        .first(tx)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// Copies a dossier's state and submission time onto its commune rows, inside the
+/// caller's transaction: the list filtered by commune reads them there (migration 8).
+/// Every change of state calls it.
+pub(crate) async fn sync_communes<C: ConnectionTrait>(
+    tx: &C,
+    row: &DossierRow,
+) -> Result<(), StoreError> {
+    use crate::entities::dossier_commune;
+    use sea_orm::sea_query::Expr;
+    dossier_commune::Entity::update_many()
+        .col_expr(
+            dossier_commune::Column::State,
+            Expr::value(row.state.clone()),
+        )
+        .col_expr(
+            dossier_commune::Column::SubmittedAt,
+            Expr::value(row.submitted_at),
+        )
+        .filter(dossier_commune::Column::DossierId.eq(row.id))
+        .exec(tx)
+        .await?;
+    Ok(())
 }
 
 /// Writes a dossier's texts (insert or replace), inside the caller's transaction.
@@ -50,7 +75,7 @@ pub(crate) async fn write_texts<C: ConnectionTrait>(
         content_json: Set(content_json),
     };
     if crate::entities::dossier_text::Entity::find_by_id(dossier_id)
-        .one(tx)
+        .first(tx)
         .await?
         .is_some()
     {

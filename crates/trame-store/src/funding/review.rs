@@ -5,6 +5,7 @@
 use super::editions::edition_in;
 use super::{DossierRow, conflict, dossier_in, journal};
 use crate::entities::{dossier, membership, person, review, review_score};
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -118,7 +119,7 @@ impl Store {
             .filter(membership::Column::PersonId.eq(reviewer_id))
             .filter(membership::Column::Role.eq(Role::CommitteeMember.code()))
             .filter(membership::Column::DisabledAt.is_null())
-            .one(&tx)
+            .first(&tx)
             .await?
             .is_some();
         if !is_member {
@@ -190,7 +191,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let r = review::Entity::find_by_id(review_id)
             .filter(review::Column::TerritoryId.eq(scope.territory_id()))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if r.scored_at.is_some() {
@@ -303,7 +304,7 @@ impl Store {
         let r = review::Entity::find_by_id(review_id)
             .filter(review::Column::TerritoryId.eq(scope.territory_id()))
             .filter(review::Column::ReviewerId.eq(reviewer_id))
-            .one(&self.db)
+            .first(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
         let d = dossier_in(&self.db, scope, r.dossier_id).await?;
@@ -329,7 +330,7 @@ impl Store {
         let r = review::Entity::find_by_id(review_id)
             .filter(review::Column::TerritoryId.eq(scope.territory_id()))
             .filter(review::Column::ReviewerId.eq(reviewer_id))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         if r.conflict.is_some() {
@@ -368,7 +369,7 @@ impl Store {
         let r = review::Entity::find_by_id(review_id)
             .filter(review::Column::TerritoryId.eq(scope.territory_id()))
             .filter(review::Column::ReviewerId.eq(reviewer_id))
-            .one(&tx)
+            .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
         match r.conflict {

@@ -10,6 +10,7 @@ mod m20261126_000004_proconnect;
 mod m20261126_000005_territory_logo;
 mod m20261126_000006_funding;
 mod m20261126_000007_dossier_list_index;
+mod m20261126_000008_dossier_commune_covering;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_territory_logo::Migration),
             Box::new(m20261126_000006_funding::Migration),
             Box::new(m20261126_000007_dossier_list_index::Migration),
+            Box::new(m20261126_000008_dossier_commune_covering::Migration),
         ]
     }
 }

@@ -708,6 +708,14 @@ async fn from_publication_to_decision_through_the_pages() -> anyhow::Result<()> 
     let d = app.store.dossier(scope, dossier).await?;
     assert_eq!(d.state, "accepte");
     assert_eq!(d.decision_cents, Some(1_000_000));
+    // The list filtered by commune and state sees the decision.
+    let commune = app.store.dossier_communes(scope, dossier).await?[0].clone();
+    let r = agent
+        .get(&format!(
+            "/gpsea/instruction?etat=accepte&commune={commune}"
+        ))
+        .await?;
+    assert!(r.body.contains("1 dossier(s) — page 1"), "{}", r.body);
     let public = app
         .client()
         .get(&format!("/gpsea/appels/{edition}"))
@@ -1070,5 +1078,122 @@ async fn next_year_the_statutes_come_back_and_the_staff_act_on_selections() -> a
         ),
         "{refused:?}"
     );
+    Ok(())
+}
+
+/// The list filtered by commune reads the commune rows, which carry a copy of the
+/// dossier's state and submission time: after transitions, every filter and every page
+/// must still agree with the dossiers themselves.
+#[tokio::test]
+async fn the_list_by_commune_agrees_with_the_dossiers_after_transitions() -> anyhow::Result<()> {
+    use trame_store::funding::dossiers::DossierFilter;
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let edition = open_edition(&app, &app.gpsea).await?;
+    association(&app, "Ressourcerie", "W941000127").await?;
+    app.store.seed_volume(90).await?;
+    let filter = |commune: Option<&str>, state: Option<&str>, page: u64| DossierFilter {
+        edition_id: Some(edition),
+        state: state.map(str::to_owned),
+        commune: commune.map(str::to_owned),
+        text: None,
+        label: None,
+        page,
+        per_page: 7,
+    };
+    // Move some dossiers along: in instruction, correction requested, closed.
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let all = app
+        .store
+        .dossier_page(scope, &filter(None, None, 1))
+        .await?;
+    assert_eq!(all.total, 90);
+    for (i, line) in all.lines.iter().enumerate() {
+        let id = line.row.id;
+        match (i % 3, line.row.state.as_str()) {
+            (0, "depose") => {
+                app.store
+                    .instruct(agent, scope, id, Transition::Instruct, "")
+                    .await?;
+            }
+            (1, "en_instruction") => {
+                app.store
+                    .instruct(agent, scope, id, Transition::RequestCorrection, "Budget ?")
+                    .await?;
+            }
+            (2, "depose" | "en_instruction") => {
+                app.store
+                    .instruct(agent, scope, id, Transition::Close, "")
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    // What each filter should give, from the dossiers themselves, latest submitted first.
+    let mut truth = Vec::new();
+    for page in 1..=13 {
+        for l in app
+            .store
+            .dossier_page(scope, &filter(None, None, page))
+            .await?
+            .lines
+        {
+            let d = app.store.dossier(scope, l.row.id).await?;
+            let communes = app.store.dossier_communes(scope, d.id).await?;
+            truth.push((d.id, d.state, d.submitted_at, communes));
+        }
+    }
+    assert_eq!(truth.len(), 90);
+    let communes: Vec<String> = app
+        .store
+        .communes(scope)
+        .await?
+        .into_iter()
+        .take(3)
+        .map(|c| c.code_insee)
+        .collect();
+    let states = [
+        None,
+        Some("depose"),
+        Some("en_instruction"),
+        Some("correction_demandee"),
+        Some("classe_sans_suite"),
+    ];
+    for c in &communes {
+        for s in states {
+            let expected: Vec<i64> = truth
+                .iter()
+                .filter(|(_, st, _, cs)| cs.contains(c) && s.is_none_or(|s| s == st))
+                .map(|(id, ..)| *id)
+                .collect();
+            let mut got = Vec::new();
+            let mut page = 1;
+            loop {
+                let p = app
+                    .store
+                    .dossier_page(scope, &filter(Some(c), s, page))
+                    .await?;
+                assert_eq!(
+                    p.total,
+                    expected.len() as u64,
+                    "count for {c} {s:?} page {page}"
+                );
+                if p.lines.is_empty() {
+                    break;
+                }
+                for l in &p.lines {
+                    let (_, st, at, _) = truth
+                        .iter()
+                        .find(|t| t.0 == l.row.id)
+                        .ok_or_else(|| anyhow::anyhow!("unknown dossier"))?;
+                    assert_eq!(&l.row.state, st);
+                    assert_eq!(&l.row.submitted_at, at);
+                }
+                got.extend(p.lines.iter().map(|l| l.row.id));
+                page += 1;
+            }
+            assert_eq!(got, expected, "dossiers of {c} in {s:?}, in order");
+        }
+    }
     Ok(())
 }
