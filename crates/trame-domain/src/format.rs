@@ -47,6 +47,11 @@ fn last_sunday_1am_utc(year: i32, month: time::Month) -> Option<time::OffsetDate
     Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
 }
 
+/// A calendar date as people in France read it: `26/11/2026`.
+pub fn french_date(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// An instant as people in metropolitan France read it: `26/11/2026 à 13:18`.
 pub fn paris_datetime(utc: time::OffsetDateTime) -> String {
     let local = utc.to_offset(paris_offset(utc));

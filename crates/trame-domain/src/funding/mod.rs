@@ -4,10 +4,12 @@
 //! - [`attachment`]: attachment kinds, size limit and format sniffing;
 //! - [`dossier`]: the application (CERFA 12156), its budget and its states;
 //! - [`allocation`]: the committee's default allocation rule;
-//! - [`optimal`]: the scenario with the greatest total weighted score.
+//! - [`optimal`]: the scenario with the greatest total weighted score;
+//! - [`award`]: after the decision — payment schedule, payments, final report, de minimis.
 
 pub mod allocation;
 pub mod attachment;
+pub mod award;
 pub mod dossier;
 pub mod edition;
 pub mod optimal;

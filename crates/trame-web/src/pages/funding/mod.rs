@@ -36,10 +36,7 @@ pub(crate) fn eur(cents: i64) -> String {
     Euros::from_cents(cents).to_string()
 }
 
-/// A calendar date, `JJ/MM/AAAA`.
-pub(crate) fn french_date(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
-}
+pub(crate) use trame_domain::format::french_date;
 
 /// Whether the request comes from htmx.
 pub(crate) fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
