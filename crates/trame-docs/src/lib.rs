@@ -2,6 +2,8 @@
 //! (rust_xlsxwriter, spreadsheet-ods) will live here too, so their heavy dependencies stay
 //! out of the other crates.
 
+pub mod scdl;
+
 /// What can go wrong while writing a file.
 #[derive(Debug, thiserror::Error)]
 pub enum DocsError {

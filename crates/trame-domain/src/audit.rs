@@ -207,6 +207,12 @@ pub mod action {
     /// Montant modifié par le comité.
     pub const SCENARIO_OVERRIDE: &str = "scenario_line.update";
 
+    /// Création d'une subvention attribuée.
+    pub const AWARD_CREATE: &str = "award.create";
+
+    /// Enregistrement d'un versement.
+    pub const PAYMENT_CREATE: &str = "payment.create";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -265,6 +271,8 @@ pub mod action {
         REVIEW_SCORE,
         SCENARIO_CREATE,
         SCENARIO_OVERRIDE,
+        AWARD_CREATE,
+        PAYMENT_CREATE,
     ];
 }
 
@@ -328,6 +336,8 @@ pub fn action_label(code: &str) -> &str {
         action::REVIEW_SCORE => "Notation d'un dossier",
         action::SCENARIO_CREATE => "Création d'un scénario de répartition",
         action::SCENARIO_OVERRIDE => "Montant modifié par le comité",
+        action::AWARD_CREATE => "Subvention attribuée",
+        action::PAYMENT_CREATE => "Versement enregistré",
         other => other,
     }
 }
@@ -355,6 +365,8 @@ pub fn object_label(object_type: &str) -> &str {
         "review" => "évaluation",
         "scenario" => "scénario",
         "scenario_line" => "ligne de scénario",
+        "award" => "subvention",
+        "payment" => "versement",
         other => other,
     }
 }

@@ -102,6 +102,8 @@ impl Store {
         table!(scenario_line, scenario_line::Column::Id);
         table!(attachment_blob, attachment_blob::Column::AttachmentId);
         table!(dossier_text, dossier_text::Column::DossierId);
+        table!(award, award::Column::Id);
+        table!(payment, payment::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -86,6 +86,24 @@ impl Store {
             ids.insert(role, person.id);
         }
         let id = |role| ids.get(&role).copied().unwrap_or_default();
+        // The awarding body's SIRET, for the open data: the territory's SIREN with the
+        // NIC 00012 (a demonstration value).
+        let admin = id(Role::TerritoryAdmin);
+        self.update_territory_settings(
+            admin,
+            territory.scope(),
+            &crate::territories::TerritorySettings {
+                name: territory.name.clone(),
+                slug: slug.clone(),
+                color: trame_domain::brand::BrandColor::parse(&territory.primary_color)
+                    .map_err(|e| StoreError::Internal(e.message))?,
+                awarding_siret: Some(
+                    trame_domain::identifiers::Siret::parse("20005800600012")
+                        .map_err(|e| StoreError::Internal(e.message))?,
+                ),
+            },
+        )
+        .await?;
         self.load_demo_funding(
             territory.scope(),
             crate::demo_funding::DemoPeople {

@@ -397,10 +397,45 @@ impl Store {
                 ),
             )
             .await?;
+            if decided {
+                self.demo_award(&tx, scope, &d, *granted, year).await?;
+            }
             ids.push(d.id);
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// The award of a demo laureate, with its payments: the advance (80 %) a month after
+    /// the decision, and the balance (20 %) a year later when that date has passed.
+    async fn demo_award(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        scope: Scope,
+        d: &crate::funding::DossierRow,
+        granted: i64,
+        year: i32,
+    ) -> Result<(), StoreError> {
+        use crate::funding::awards::{award_dossier, insert_payment, paris_day};
+        let decided_at = d.decided_at.unwrap_or_else(|| self.now());
+        let scheme_id = crate::funding::editions::edition_in(tx, scope, d.edition_id)
+            .await?
+            .row
+            .scheme_id;
+        let now = self.now();
+        let a = award_dossier(tx, now, None, scope, d, scheme_id, paris_day(decided_at)).await?;
+        let schedule = trame_domain::funding::award::Schedule::default();
+        let today = paris_day(now);
+        for (k, amount) in schedule.amounts(eur(granted)).into_iter().enumerate() {
+            let months = if k == 0 { 1 } else { 13 };
+            let paid_on = trame_domain::funding::award::add_months(paris_day(decided_at), months);
+            if paid_on > today {
+                break;
+            }
+            let mandate = format!("MDT-{year}-{:03}-{}", a.id, k + 1);
+            insert_payment(tx, now, None, scope, a.id, paid_on, amount, &mandate).await?;
+        }
+        Ok(())
     }
 
     /// Loads the demo editions, organisations and dossiers into the demo territory.

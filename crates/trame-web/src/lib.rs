@@ -19,6 +19,7 @@ pub mod chrome;
 pub mod error;
 pub mod forms;
 pub mod middleware;
+pub mod open_data;
 pub mod pages;
 pub mod ratelimit;
 pub mod routes;

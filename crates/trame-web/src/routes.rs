@@ -66,6 +66,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/invitation/{token}", Public, post(invitation::accept)),
         r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),
         r(Method::GET, "/{territoire}/communes.csv", TerritoryPublic, get(home::communes_csv)),
+        r(Method::GET, "/{territoire}/donnees/subventions.csv", TerritoryPublic, get(home::scdl_csv)),
         r(Method::GET, "/{territoire}/theme.css", TerritoryPublic, get(home::theme_css)),
         r(Method::GET, "/{territoire}/logo", TerritoryPublic, get(home::logo)),
         r(Method::GET, "/{territoire}/espace", TerritoryMember(ANY_ROLE), get(space::show)),

@@ -68,6 +68,27 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Open-data files.
+    Export {
+        #[command(subcommand)]
+        action: ExportAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportAction {
+    /// The awards as SCDL subventions 2.1.1 (CSV), one row per award.
+    Scdl {
+        /// Only the awards decided this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// The territory (its slug); optional when there is only one.
+        #[arg(long)]
+        territoire: Option<String>,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,7 +198,52 @@ pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
         Command::Audit {
             action: AuditAction::Verify,
         } => audit_verify(&cfg).await,
+        Command::Export {
+            action:
+                ExportAction::Scdl {
+                    year,
+                    territoire,
+                    out,
+                },
+        } => export_scdl(&cfg, year, territoire.as_deref(), &out).await,
     }
+}
+
+async fn export_scdl(
+    cfg: &Config,
+    year: Option<i32>,
+    slug: Option<&str>,
+    out: &std::path::Path,
+) -> Result<ExitCode> {
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    let territory = match slug {
+        Some(s) => store
+            .territory_by_slug(s)
+            .await
+            .with_context(|| format!("territoire « {s} » introuvable"))?,
+        None => {
+            let mut all = store.territories().await?;
+            if all.len() != 1 {
+                bail!(
+                    "précisez le territoire avec --territoire (il y en a {})",
+                    all.len()
+                );
+            }
+            all.remove(0)
+        }
+    };
+    let bytes = trame_web::open_data::scdl_file(&store, &territory, year)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(out, &bytes).with_context(|| format!("écriture de {}", out.display()))?;
+    let rows = bytes
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1);
+    println!("{rows} subvention(s) écrite(s) dans {}.", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {

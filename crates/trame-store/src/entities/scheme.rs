@@ -11,6 +11,10 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Whether a convention is required below the legal threshold too (migration 9).
+    pub convention_always: bool,
+    /// Default payment schedule of its awards, `80:signature,20:bilan`.
+    pub schedule: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -477,6 +477,22 @@ impl Store {
                 ),
             )
             .await?;
+            if t == Transition::Accept {
+                let scheme_id = super::editions::edition_in(&tx, scope, d.edition_id)
+                    .await?
+                    .row
+                    .scheme_id;
+                super::awards::award_dossier(
+                    &tx,
+                    now,
+                    Some(actor_id),
+                    scope,
+                    &d,
+                    scheme_id,
+                    super::awards::paris_day(now),
+                )
+                .await?;
+            }
             decided += 1;
         }
         if decided == 0 {

@@ -10,6 +10,7 @@
 //!
 //! Every change writes its audit entry in its transaction; every read takes a [`Scope`].
 
+pub mod awards;
 pub mod committee;
 pub mod dossiers;
 pub mod editions;

@@ -3,6 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261126_000001_core;
 mod m20261126_000002_territory_admin;
 mod m20261126_000003_api_tokens;
@@ -11,6 +12,7 @@ mod m20261126_000005_territory_logo;
 mod m20261126_000006_funding;
 mod m20261126_000007_dossier_list_index;
 mod m20261126_000008_dossier_commune_covering;
+mod m20261126_000009_awards;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_funding::Migration),
             Box::new(m20261126_000007_dossier_list_index::Migration),
             Box::new(m20261126_000008_dossier_commune_covering::Migration),
+            Box::new(m20261126_000009_awards::Migration),
         ]
     }
 }

@@ -101,6 +101,32 @@ pub async fn communes_csv(
         .into_response())
 }
 
+/// `GET /{territoire}/donnees/subventions.csv`: the awards as SCDL open data.
+pub async fn scdl_csv(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+) -> Result<Response, AppError> {
+    use crate::open_data::{OpenDataError, scdl_file};
+    let bytes = match scdl_file(&state.store, &ctx.territory, None).await {
+        Ok(b) => b,
+        Err(OpenDataError::NoAwardingSiret) => return Err(AppError::NotFound),
+        Err(OpenDataError::Store(e)) => return Err(e.into()),
+        Err(OpenDataError::Docs(e)) => return Err(AppError::Internal(e)),
+    };
+    let disposition = format!(
+        "attachment; filename=\"subventions-{}.csv\"",
+        ctx.territory.slug
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// `GET /healthz`: the process answers.
 pub async fn healthz() -> &'static str {
     "ok"

@@ -219,7 +219,7 @@ pub fn good_dossier(commune: &str) -> Vec<(String, String)> {
 }
 
 /// An association of the GPSEA territory, created by its admin.
-async fn association(
+pub async fn association(
     app: &TestApp,
     name: &str,
     rna: &str,

@@ -11,6 +11,7 @@
 mod admin;
 mod api;
 mod auth;
+mod awards;
 mod funding;
 mod matrix;
 mod pages;

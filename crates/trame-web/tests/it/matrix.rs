@@ -92,6 +92,24 @@ async fn objects(
         .set_logo(admin, scope, "image/png", b"\x89PNG\r\n\x1a\nlogo".to_vec())
         .await?;
     let funding = crate::funding::dossier_in_instruction(app, territory, organisation).await?;
+    // The awarding body is known, so the open data is published.
+    app.store
+        .update_territory_settings(
+            admin,
+            scope,
+            &trame_store::territories::TerritorySettings {
+                name: territory.name.clone(),
+                slug: trame_domain::territory::TerritorySlug::parse(&territory.slug)
+                    .map_err(|e| anyhow::anyhow!(e.message))?,
+                color: trame_domain::brand::BrandColor::parse(&territory.primary_color)
+                    .map_err(|e| anyhow::anyhow!(e.message))?,
+                awarding_siret: Some(
+                    trame_domain::identifiers::Siret::parse("20005800600012")
+                        .map_err(|e| anyhow::anyhow!(e.message))?,
+                ),
+            },
+        )
+        .await?;
     Ok(Ids {
         edition: funding.edition,
         dossier: funding.dossier,
