@@ -47,6 +47,15 @@ fn last_sunday_1am_utc(year: i32, month: time::Month) -> Option<time::OffsetDate
     Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
 }
 
+/// A date as a form sends it (`<input type="date">`): `2026-11-26`.
+pub fn parse_iso_date(raw: &str) -> Option<time::Date> {
+    time::Date::parse(
+        raw.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
 /// A calendar date as people in France read it: `26/11/2026`.
 pub fn french_date(d: time::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())

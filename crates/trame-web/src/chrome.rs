@@ -51,6 +51,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     links.push((format!("/{slug}/appels"), "Appels à projets"));
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
+        links.push((format!("/{slug}/mes-subventions"), "Mes subventions"));
     }
     if roles.contains(&Role::CommuneReferent) {
         links.push((format!("/{slug}/avis"), "Avis des communes"));
@@ -61,6 +62,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if roles.iter().any(|r| r.is_staff()) {
         links.push((format!("/{slug}/instruction"), "Instruction"));
         links.push((format!("/{slug}/admin/appels"), "Éditions"));
+        links.push((format!("/{slug}/subventions"), "Subventions"));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {

@@ -8,7 +8,9 @@ use crate::middleware;
 use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
-use crate::pages::funding::{apply, calls, committee, editions, instruction, opinions, review};
+use crate::pages::funding::{
+    apply, awards, calls, committee, editions, instruction, opinions, review,
+};
 use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -104,6 +106,10 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/instruction/{id}/evaluateurs", TerritoryMember(STAFF), post(instruction::assign)),
         r(Method::POST, "/{territoire}/instruction/{id}/evaluateurs/{review}/retirer", TerritoryMember(STAFF), post(instruction::unassign)),
         r(Method::GET, "/{territoire}/instruction/{id}/pieces/{piece}", TerritoryMember(STAFF), get(instruction::attachment)),
+        r(Method::GET, "/{territoire}/subventions", TerritoryMember(STAFF), get(awards::list)),
+        r(Method::GET, "/{territoire}/subventions/{id}", TerritoryMember(STAFF), get(awards::show)),
+        r(Method::POST, "/{territoire}/subventions/{id}/versements", TerritoryMember(STAFF), post(awards::pay)),
+        r(Method::GET, "/{territoire}/mes-subventions", TerritoryMember(APPLICANT), get(awards::mine)),
         r(Method::GET, "/{territoire}/avis", TerritoryMember(REFERENT), get(opinions::list)),
         r(Method::GET, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), get(opinions::show)),
         r(Method::POST, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), post(opinions::answer)),

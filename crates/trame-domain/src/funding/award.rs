@@ -53,7 +53,8 @@ impl Trigger {
         }
     }
 
-    fn phrase(self) -> &'static str {
+    /// What releases it, in words: « à la signature ».
+    pub fn phrase(self) -> &'static str {
         match self {
             Trigger::Signature => "à la signature",
             Trigger::FinalReport => "à l'acceptation du compte rendu final",

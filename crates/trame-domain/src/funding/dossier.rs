@@ -316,12 +316,9 @@ fn date(raw: &str, field: &'static str, what: &str, errors: &mut FieldErrors) ->
         errors.insert(field, format!("{what} est obligatoire."));
         return None;
     }
-    match Date::parse(
-        raw,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    ) {
-        Ok(d) => Some(d),
-        Err(_) => {
+    match crate::format::parse_iso_date(raw) {
+        Some(d) => Some(d),
+        None => {
             errors.insert(
                 field,
                 "La date doit s'écrire AAAA-MM-JJ, par exemple 2027-01-15.".into(),

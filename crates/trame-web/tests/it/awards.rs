@@ -10,7 +10,48 @@ use trame_domain::role::Role;
 use trame_store::Store;
 use trame_testkit::{TestApp, TestDb};
 
-use crate::funding::dossier_in_instruction;
+use crate::funding::{dossier_in_instruction, open_edition_of, submitted_dossier};
+use trame_domain::funding::dossier::Transition;
+use trame_store::funding::committee::ScenarioKind;
+use trame_store::territories::Territory;
+
+/// An award of 10,000 € to `organisation` (whose member the applicant account is), from
+/// next year's edition decided now: the award's id.
+pub async fn awarded(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
+    let scope = t.scope();
+    let agent = app.person_id(t, Role::Agent);
+    let edition = open_edition_of(app, t, app.store.now().year() + 1).await?;
+    let (d, _, _) = submitted_dossier(app, t, edition, organisation).await?;
+    app.store
+        .instruct(agent, scope, d, Transition::Instruct, "")
+        .await?;
+    let rule = app.store.edition(scope, edition).await?.rule();
+    let scenario = app
+        .store
+        .create_scenario(agent, scope, edition, "Règle", ScenarioKind::Rule, rule)
+        .await?
+        .id;
+    app.store
+        .override_amount(
+            agent,
+            scope,
+            scenario,
+            d,
+            Euros::from_cents(1_000_000),
+            "Ajusté.",
+        )
+        .await?;
+    app.store
+        .decide_from_scenario(agent, scope, scenario, "CT 2026-12-17 n° 43")
+        .await?;
+    app.store
+        .awards(scope, None)
+        .await?
+        .into_iter()
+        .find(|a| a.row.dossier_id == Some(d))
+        .map(|a| a.row.id)
+        .ok_or_else(|| anyhow::anyhow!("no award for the decided dossier"))
+}
 
 /// The validator: `FRICTIONLESS_BIN`, else `frictionless` on the PATH. Installed by
 /// `scripts/test` (a virtual environment under `.tools/`) and by CI.
@@ -139,5 +180,94 @@ async fn a_decision_makes_awards_that_are_paid_within_what_remains() -> anyhow::
         .collect();
     assert!(actions.iter().any(|x| x == "award.create"));
     assert!(actions.iter().any(|x| x == "payment.create"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    app.store
+        .add_organisation_member(admin, app.gpsea.scope(), org.id, applicant)
+        .await?;
+    let id = awarded(&app, &app.gpsea, org.id).await?;
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let list = agent.get("/gpsea/subventions").await?;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Ressourcerie"));
+    assert!(list.body.contains("10\u{202f}000,00\u{a0}€"));
+    let url = format!("/gpsea/subventions/{id}/versements");
+    let today = trame_store::funding::awards::paris_day(app.store.now()).to_string();
+    // Bad input is told at its field, and nothing is written.
+    let r = agent
+        .post_form(
+            &url,
+            &[
+                ("paid_on", &today),
+                ("amount", "beaucoup"),
+                ("mandate_ref", "MDT-1"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Montant illisible"));
+    let r = agent
+        .post_form(
+            &url,
+            &[
+                ("paid_on", "26/11/2026"),
+                ("amount", "100"),
+                ("mandate_ref", "MDT-1"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("AAAA-MM-JJ"));
+    assert!(app.store.payments(app.gpsea.scope(), id).await?.is_empty());
+    // The advance, then too much.
+    let r = agent
+        .post_form(
+            &url,
+            &[
+                ("paid_on", &today),
+                ("amount", "8 000"),
+                ("mandate_ref", "MDT-1"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = agent
+        .post_form(
+            &url,
+            &[
+                ("paid_on", &today),
+                ("amount", "2 000,01"),
+                ("mandate_ref", "MDT-2"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("dépasse le reste à verser"));
+    let page = agent.get(&format!("/gpsea/subventions/{id}")).await?;
+    assert!(page.body.contains("MDT-1"));
+    assert!(
+        page.body.contains("2\u{202f}000,00\u{a0}€"),
+        "remaining shown"
+    );
+    // The applicant sees the award, not the payments.
+    let mut porteur = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let mine = porteur.get("/gpsea/mes-subventions").await?;
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains("Recyclerie solidaire"));
+    assert!(!mine.body.contains("MDT-1"));
+    // The public open-data file lists it.
+    let csv = app.client().get("/gpsea/donnees/subventions.csv").await;
+    assert!(
+        csv.is_ok_and(|r| r.status == 404),
+        "no awarding SIRET yet: not published"
+    );
     Ok(())
 }

@@ -18,6 +18,7 @@ struct Ids {
     api_token: i64,
     commune: i64,
     edition: i64,
+    award: i64,
     dossier: i64,
     piece: i64,
     opinion: i64,
@@ -92,6 +93,7 @@ async fn objects(
         .set_logo(admin, scope, "image/png", b"\x89PNG\r\n\x1a\nlogo".to_vec())
         .await?;
     let funding = crate::funding::dossier_in_instruction(app, territory, organisation).await?;
+    let award = crate::awards::awarded(app, territory, organisation).await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -117,6 +119,7 @@ async fn objects(
         opinion: funding.opinion,
         review: funding.review,
         scenario: funding.scenario,
+        award,
         commune,
         api_token,
         journal,
@@ -135,6 +138,8 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
         ids.dossier
+    } else if path.contains("/subventions/") {
+        ids.award
     } else if path.contains("/avis/") {
         ids.opinion
     } else if path.contains("/evaluation/") {

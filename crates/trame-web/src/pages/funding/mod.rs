@@ -4,6 +4,7 @@
 //! committee ([`committee`]).
 
 pub mod apply;
+pub mod awards;
 pub mod calls;
 pub mod committee;
 pub mod editions;
