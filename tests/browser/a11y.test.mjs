@@ -6,8 +6,8 @@
 // fresh SQLite database with the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -380,4 +380,38 @@ test('the call for projects, from publication to decision, in the browser', asyn
   assert.ok(await page.locator('text=Vélo-école pour les femmes des quartiers').count(), 'the laureate is public');
   await axe(page, 'lauréats');
   await context.close();
+  // After the decision: the award is paid in part, and the open data lists it.
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/subventions`);
+    const row = page.locator('tr', { hasText: 'Vélo-école pour les femmes des quartiers' });
+    await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
+    await page.fill('#amount', 'trop');
+    await submit(page, 'text=Enregistrer le versement');
+    assert.ok(await page.locator('.error-summary').count(), 'the bad amount is told');
+    await axe(page, 'versement en erreur');
+    await page.fill('#amount', '1 000');
+    await page.fill('#mandate_ref', 'MDT-2026-0042');
+    await submit(page, 'text=Enregistrer le versement');
+    assert.ok(await page.locator('#versements ~ div table td:has-text("MDT-2026-0042")').count(), 'the payment is listed');
+    await axe(page, 'subvention');
+    const csv = await page.request.get(`${base}/gpsea/donnees/subventions.csv`);
+    assert.equal(csv.status(), 200);
+    const text = await csv.text();
+    assert.ok(text.includes('Vélo-école pour les femmes des quartiers'), 'the open data lists the award');
+    validateScdl(text);
+  });
 });
+
+// The SCDL file checked by the official validator (FRICTIONLESS_BIN, set by scripts/test).
+function validateScdl(text) {
+  const dir = mkdtempSync(join(tmpdir(), 'trame-scdl-'));
+  try {
+    copyFileSync(join(here, '..', '..', '..', 'shared', 'schemas', 'scdl-subventions-2.1.1.schema.json'), join(dir, 'schema.json'));
+    writeFileSync(join(dir, 'subventions.csv'), text);
+    const bin = process.env.FRICTIONLESS_BIN ?? 'frictionless';
+    const run = spawnSync(bin, ['validate', '--schema', 'schema.json', 'subventions.csv'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, `the SCDL file is refused by the validator: ${run.error ?? ''}${run.stdout}${run.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
