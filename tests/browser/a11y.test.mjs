@@ -98,7 +98,7 @@ async function crawl(page, label, limit = 40) {
     const links = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
     for (const href of links) {
       const p = href.split('#')[0];
-      if (!p || p.endsWith('.csv') || p.startsWith('/static/')) continue;
+      if (!p || p.endsWith('.csv') || p.includes('/export/') || p.startsWith('/static/')) continue;
       if (!seen.has(p)) queue.push(p);
     }
   }
@@ -399,6 +399,31 @@ test('the call for projects, from publication to decision, in the browser', asyn
     const text = await csv.text();
     assert.ok(text.includes('Vélo-école pour les femmes des quartiers'), 'the open data lists the award');
     validateScdl(text);
+    // The demo's exports open in LibreOffice (headless): each converts to PDF.
+    const dir = mkdtempSync(join(tmpdir(), 'trame-exports-'));
+    try {
+      const files = [];
+      for (const what of ['instruction', 'subventions', 'versements']) {
+        for (const format of ['csv', 'xlsx', 'ods']) {
+          const resp = await page.request.get(`${base}/gpsea/${what}/export/${format}`);
+          assert.equal(resp.status(), 200, `${what} ${format}`);
+          const file = join(dir, `${what}-${format}.${format}`);
+          writeFileSync(file, await resp.body());
+          files.push(file);
+        }
+      }
+      const out = join(dir, 'pdf');
+      const bin = process.env.LIBREOFFICE_BIN ?? 'libreoffice';
+      const run = spawnSync(bin, [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless',
+        '--convert-to', 'pdf', '--outdir', out, ...files], { encoding: 'utf8' });
+      assert.equal(run.status, 0, `LibreOffice: ${run.error ?? ''}${run.stderr}`);
+      for (const f of files) {
+        const pdf = join(out, f.split('/').pop().replace(/\.[a-z]+$/, '.pdf'));
+        assert.ok(readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', `${pdf} is a PDF`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

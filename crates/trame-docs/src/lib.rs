@@ -1,8 +1,9 @@
-//! Trame's generated files. Today: CSV exports. PDF (typst) and spreadsheets
-//! (rust_xlsxwriter, spreadsheet-ods) will live here too, so their heavy dependencies stay
-//! out of the other crates.
+//! Trame's generated files: CSV, XLSX and ODS tables ([`table`]), the SCDL open-data file
+//! ([`scdl`]); PDF (typst) will live here too, so that heavy dependencies stay out of the
+//! other crates.
 
 pub mod scdl;
+pub mod table;
 
 /// What can go wrong while writing a file.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@ use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
 use crate::pages::funding::{
-    apply, awards, calls, committee, editions, instruction, opinions, review,
+    apply, awards, calls, committee, editions, exports, instruction, opinions, review,
 };
 use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
@@ -107,6 +107,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/instruction/{id}/evaluateurs/{review}/retirer", TerritoryMember(STAFF), post(instruction::unassign)),
         r(Method::GET, "/{territoire}/instruction/{id}/pieces/{piece}", TerritoryMember(STAFF), get(instruction::attachment)),
         r(Method::GET, "/{territoire}/subventions", TerritoryMember(STAFF), get(awards::list)),
+        r(Method::GET, "/{territoire}/subventions/export/{format}", TerritoryMember(STAFF), get(exports::awards)),
+        r(Method::GET, "/{territoire}/versements/export/{format}", TerritoryMember(STAFF), get(exports::payments)),
+        r(Method::GET, "/{territoire}/instruction/export/{format}", TerritoryMember(STAFF), get(exports::dossiers)),
         r(Method::GET, "/{territoire}/subventions/{id}", TerritoryMember(STAFF), get(awards::show)),
         r(Method::POST, "/{territoire}/subventions/{id}/versements", TerritoryMember(STAFF), post(awards::pay)),
         r(Method::GET, "/{territoire}/mes-subventions", TerritoryMember(APPLICANT), get(awards::mine)),

@@ -263,6 +263,20 @@ async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards
     assert_eq!(mine.status, 200);
     assert!(mine.body.contains("Recyclerie solidaire"));
     assert!(!mine.body.contains("MDT-1"));
+    // Exports: the payment, in the three formats; a name that looks like a formula is
+    // written as text.
+    let csv = agent.get("/gpsea/versements/export/csv").await?;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains(",Ressourcerie,8000.00,MDT-1"), "{}", csv.body);
+    for (format, magic) in [("xlsx", "PK"), ("ods", "PK")] {
+        let r = agent.get(&format!("/gpsea/subventions/export/{format}")).await?;
+        assert_eq!(r.status, 200);
+        assert!(r.body.starts_with(magic), "{format} is a zip file");
+    }
+    assert_eq!(agent.get("/gpsea/subventions/export/pdf").await?.status, 404);
+    let dossiers = agent.get("/gpsea/instruction/export/csv?etat=accepte").await?;
+    assert!(dossiers.body.contains("Recyclerie solidaire"));
+    assert_eq!(dossiers.body.lines().count(), 2, "{}", dossiers.body);
     // The public open-data file lists it.
     let csv = app.client().get("/gpsea/donnees/subventions.csv").await;
     assert!(

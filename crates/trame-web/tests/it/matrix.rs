@@ -167,6 +167,7 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     }
     path = path.replace("{token}", &ids.token);
     path = path.replace("{file}", "trame.css");
+    path = path.replace("{format}", "xlsx");
     anyhow::ensure!(
         !path.contains('{'),
         "the matrix cannot fill in {}: add it",

@@ -48,7 +48,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn filter(&self) -> DossierFilter {
+    pub(crate) fn filter(&self) -> DossierFilter {
         DossierFilter {
             edition_id: self.edition.parse().ok(),
             state: DState::from_code(&self.etat).map(|s| s.code().to_owned()),
@@ -60,8 +60,8 @@ impl ListQuery {
         }
     }
 
-    /// The query string for another page.
-    fn page_link(&self, page: u64) -> String {
+    /// The filters as a query string, with a page when given.
+    fn query_string(&self, page: Option<u64>) -> String {
         let mut pairs = vec![
             ("edition", self.edition.as_str()),
             ("etat", self.etat.as_str()),
@@ -70,9 +70,16 @@ impl ListQuery {
             ("etiquette", self.etiquette.as_str()),
         ];
         pairs.retain(|(_, v)| !v.is_empty());
-        let page = page.to_string();
-        pairs.push(("page", page.as_str()));
+        let page = page.map(|p| p.to_string());
+        if let Some(p) = &page {
+            pairs.push(("page", p.as_str()));
+        }
         serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    /// The query string for another page.
+    fn page_link(&self, page: u64) -> String {
+        self.query_string(Some(page))
     }
 }
 
@@ -102,6 +109,7 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     query: ListQuery,
+    filters: String,
     editions: Vec<EditionRow>,
     states: [DState; 7],
     communes: Vec<Commune>,
@@ -157,6 +165,10 @@ async fn list_page(
         prev: (current > 1).then(|| query.page_link(current - 1)),
         next: (current < pages).then(|| query.page_link(current + 1)),
         done: (!query.fait.is_empty()).then(|| query.fait.clone()),
+        filters: Some(query.query_string(None))
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default(),
         query,
         editions: state.store.editions(scope).await?,
         states: DState::ALL,

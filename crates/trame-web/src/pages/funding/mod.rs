@@ -8,6 +8,7 @@ pub mod awards;
 pub mod calls;
 pub mod committee;
 pub mod editions;
+pub mod exports;
 pub mod instruction;
 pub mod opinions;
 pub mod review;
