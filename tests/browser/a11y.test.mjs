@@ -98,7 +98,7 @@ async function crawl(page, label, limit = 40) {
     const links = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
     for (const href of links) {
       const p = href.split('#')[0];
-      if (!p || p.endsWith('.csv') || p.includes('/export/') || p.startsWith('/static/')) continue;
+      if (!p || p.endsWith('.csv') || p.endsWith('.pdf') || p.includes('/export/') || p.startsWith('/static/')) continue;
       if (!seen.has(p)) queue.push(p);
     }
   }
@@ -394,6 +394,13 @@ test('the call for projects, from publication to decision, in the browser', asyn
     await submit(page, 'text=Enregistrer le versement');
     assert.ok(await page.locator('#versements ~ div table td:has-text("MDT-2026-0042")').count(), 'the payment is listed');
     await axe(page, 'subvention');
+    // The convention, as PDF, with its text.
+    const href = await page.getAttribute('a:has-text("convention (PDF)")', 'href');
+    const conv = await page.request.get(base + href);
+    assert.equal(conv.headers()['content-type'], 'application/pdf');
+    const convText = pdfText(await conv.body());
+    assert.ok(convText.includes('Convention d’attribution de subvention'), convText);
+    assert.ok(convText.includes('Vélo-école pour les femmes des quartiers'), convText);
     const csv = await page.request.get(`${base}/gpsea/donnees/subventions.csv`);
     assert.equal(csv.status(), 200);
     const text = await csv.text();
@@ -426,6 +433,19 @@ test('the call for projects, from publication to decision, in the browser', asyn
     }
   });
 });
+
+// The text of a PDF, through pdftotext (poppler-utils), spaces collapsed.
+function pdfText(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'trame-pdf-'));
+  try {
+    writeFileSync(join(dir, 'doc.pdf'), bytes);
+    const run = spawnSync(process.env.PDFTOTEXT_BIN ?? 'pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'doc.pdf'), '-'], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `pdftotext: ${run.error ?? ''}${run.stderr}`);
+    return run.stdout.split(/\s+/).join(' ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // The SCDL file checked by the official validator (FRICTIONLESS_BIN, set by scripts/test).
 function validateScdl(text) {

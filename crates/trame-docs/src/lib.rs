@@ -2,6 +2,7 @@
 //! ([`scdl`]); PDF (typst) will live here too, so that heavy dependencies stay out of the
 //! other crates.
 
+pub mod pdf;
 pub mod scdl;
 pub mod table;
 

@@ -4,46 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use time::macros::date;
 use trame_docs::table::{Cell, Format, Table, write};
 use trame_domain::money::Euros;
-
-/// LibreOffice: `LIBREOFFICE_BIN`, else `libreoffice` on the PATH (Debian package
-/// `libreoffice-calc-nogui`, installed by CI).
-fn libreoffice() -> PathBuf {
-    std::env::var_os("LIBREOFFICE_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("libreoffice"))
-}
-
-fn convert(file: &Path, to: &str, out: &Path) -> anyhow::Result<PathBuf> {
-    let profile = out.join("profile");
-    let run = Command::new(libreoffice())
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", to, "--outdir"])
-        .arg(out)
-        .arg(file)
-        .output()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "LibreOffice cannot be run ({e}): apt-get install libreoffice-calc-nogui, or set LIBREOFFICE_BIN"
-            )
-        })?;
-    anyhow::ensure!(
-        run.status.success(),
-        "conversion failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let ext = to.split(':').next().unwrap_or(to);
-    let converted = out.join(format!(
-        "{}.{ext}",
-        file.file_stem().and_then(|s| s.to_str()).unwrap_or("x")
-    ));
-    anyhow::ensure!(converted.exists(), "no {} written", converted.display());
-    Ok(converted)
-}
+use trame_testkit::tools::libreoffice_convert;
 
 #[test]
 fn exports_open_in_libreoffice_with_text_kept_as_text() -> anyhow::Result<()> {
@@ -76,12 +40,12 @@ fn exports_open_in_libreoffice_with_text_kept_as_text() -> anyhow::Result<()> {
         std::fs::write(&file, write(&table, format)?)?;
         let out = dir.path().join(format.extension());
         std::fs::create_dir_all(&out)?;
-        convert(&file, "pdf", &out)?;
+        libreoffice_convert(&file, "pdf", &out)?;
         if format == Format::Csv {
             continue;
         }
         // Read back as CSV (comma, UTF-8): text as typed, numbers as numbers.
-        let csv = convert(&file, "csv:Text - txt - csv (StarCalc):44,34,76", &out)?;
+        let csv = libreoffice_convert(&file, "csv:Text - txt - csv (StarCalc):44,34,76", &out)?;
         let text = std::fs::read_to_string(csv)?;
         let first = text.lines().nth(1).unwrap_or_default();
         assert!(first.starts_with("=1+1,"), "{format:?}: {first}");

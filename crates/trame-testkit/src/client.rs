@@ -19,6 +19,8 @@ pub struct Resp {
     pub headers: HeaderMap,
     /// Body as text (lossy UTF-8).
     pub body: String,
+    /// Body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -89,6 +91,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         })
     }
 

@@ -6,6 +6,7 @@
 mod client;
 mod db;
 pub mod mock_oidc;
+pub mod tools;
 
 pub use client::{Client, Resp};
 pub use db::TestDb;

@@ -9,7 +9,7 @@ use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
 use crate::pages::funding::{
-    apply, awards, calls, committee, editions, exports, instruction, opinions, review,
+    apply, awards, calls, committee, documents, editions, exports, instruction, opinions, review,
 };
 use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
@@ -92,6 +92,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/mes-dossiers/{id}", TerritoryMember(APPLICANT), post(apply::save)),
         r(Method::POST, "/{territoire}/mes-dossiers/{id}/deposer", TerritoryMember(APPLICANT), post(apply::submit)),
         r(Method::GET, "/{territoire}/mes-dossiers/{id}/recepisse", TerritoryMember(APPLICANT), get(apply::receipt)),
+        r(Method::GET, "/{territoire}/mes-dossiers/{id}/recepisse.pdf", TerritoryMember(APPLICANT), get(documents::receipt)),
         r(Method::POST, "/{territoire}/mes-dossiers/{id}/pieces", TerritoryMember(APPLICANT), post(apply::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
         r(Method::GET, "/{territoire}/mes-dossiers/{id}/pieces/{piece}", TerritoryMember(APPLICANT), get(apply::attachment)),
         r(Method::POST, "/{territoire}/mes-dossiers/{id}/pieces/{piece}/retirer", TerritoryMember(APPLICANT), post(apply::remove_attachment)),
@@ -113,6 +114,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/subventions/{id}", TerritoryMember(STAFF), get(awards::show)),
         r(Method::POST, "/{territoire}/subventions/{id}/versements", TerritoryMember(STAFF), post(awards::pay)),
         r(Method::GET, "/{territoire}/mes-subventions", TerritoryMember(APPLICANT), get(awards::mine)),
+        r(Method::GET, "/{territoire}/mes-subventions/{id}/convention.pdf", TerritoryMember(APPLICANT), get(documents::my_convention)),
+        r(Method::GET, "/{territoire}/subventions/{id}/convention.pdf", TerritoryMember(STAFF), get(documents::convention)),
+        r(Method::GET, "/{territoire}/subventions/{id}/lettre.pdf", TerritoryMember(STAFF), get(documents::acceptance)),
         r(Method::GET, "/{territoire}/avis", TerritoryMember(REFERENT), get(opinions::list)),
         r(Method::GET, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), get(opinions::show)),
         r(Method::POST, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), post(opinions::answer)),

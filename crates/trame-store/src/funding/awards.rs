@@ -265,6 +265,20 @@ impl Store {
         lines_of(&self.db, scope, rows).await
     }
 
+    /// One award of the organisations a person acts for; `NotFound` otherwise.
+    pub async fn award_of_person(
+        &self,
+        scope: Scope,
+        person_id: i64,
+        id: i64,
+    ) -> Result<AwardLine, StoreError> {
+        self.awards_of_person(scope, person_id)
+            .await?
+            .into_iter()
+            .find(|a| a.row.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
     /// One award with its beneficiary and payments.
     pub async fn award(&self, scope: Scope, id: i64) -> Result<AwardLine, StoreError> {
         let row = award::Entity::find_by_id(id)

@@ -2,7 +2,6 @@
 //! the SCDL open-data file checked by the official validator (`frictionless`).
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 use trame_domain::clock::FrozenClock;
 use trame_domain::money::Euros;
@@ -53,38 +52,11 @@ pub async fn awarded(app: &TestApp, t: &Territory, organisation: i64) -> anyhow:
         .ok_or_else(|| anyhow::anyhow!("no award for the decided dossier"))
 }
 
-/// The validator: `FRICTIONLESS_BIN`, else `frictionless` on the PATH. Installed by
-/// `scripts/test` (a virtual environment under `.tools/`) and by CI.
-fn frictionless() -> PathBuf {
-    std::env::var_os("FRICTIONLESS_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("frictionless"))
-}
-
-/// Validates `csv` against the SCDL subventions 2.1.1 schema of `../shared/schemas`;
-/// the validator's report on failure.
+/// Validates `csv` against the SCDL subventions 2.1.1 schema of `../shared/schemas`.
 fn validate_scdl(csv: &[u8]) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
     let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/schemas/scdl-subventions-2.1.1.schema.json");
-    std::fs::copy(&schema, dir.path().join("schema.json"))?;
-    std::fs::write(dir.path().join("subventions.csv"), csv)?;
-    let out = Command::new(frictionless())
-        .args(["validate", "--schema", "schema.json", "subventions.csv"])
-        .current_dir(dir.path())
-        .output()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "the frictionless validator cannot be run ({e}): run `scripts/test`, which installs it, or set FRICTIONLESS_BIN"
-            )
-        })?;
-    anyhow::ensure!(
-        out.status.success(),
-        "the SCDL file is refused by the validator:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(())
+    trame_testkit::tools::frictionless_validate(csv, &schema)
 }
 
 #[tokio::test]
@@ -263,18 +235,57 @@ async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards
     assert_eq!(mine.status, 200);
     assert!(mine.body.contains("Recyclerie solidaire"));
     assert!(!mine.body.contains("MDT-1"));
+    let copy = porteur
+        .get(&format!("/gpsea/mes-subventions/{id}/convention.pdf"))
+        .await?;
+    assert!(trame_testkit::tools::pdf_text(&copy.bytes)?.contains("Ressourcerie"));
+    // The convention and the letter, as PDF with their text.
+    let conv = agent
+        .get(&format!("/gpsea/subventions/{id}/convention.pdf"))
+        .await?;
+    assert_eq!(conv.status, 200);
+    assert_eq!(
+        conv.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let text = trame_testkit::tools::pdf_text(&conv.bytes)?;
+    for expected in [
+        "Ressourcerie",
+        "10 000,00 €",
+        "80 % à la signature",
+        "8 000,00 €",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let letter = agent
+        .get(&format!("/gpsea/subventions/{id}/lettre.pdf"))
+        .await?;
+    assert!(trame_testkit::tools::pdf_text(&letter.bytes)?.contains("a retenu votre projet"));
     // Exports: the payment, in the three formats; a name that looks like a formula is
     // written as text.
     let csv = agent.get("/gpsea/versements/export/csv").await?;
     assert_eq!(csv.status, 200);
-    assert!(csv.body.contains(",Ressourcerie,8000.00,MDT-1"), "{}", csv.body);
+    assert!(
+        csv.body.contains(",Ressourcerie,8000.00,MDT-1"),
+        "{}",
+        csv.body
+    );
     for (format, magic) in [("xlsx", "PK"), ("ods", "PK")] {
-        let r = agent.get(&format!("/gpsea/subventions/export/{format}")).await?;
+        let r = agent
+            .get(&format!("/gpsea/subventions/export/{format}"))
+            .await?;
         assert_eq!(r.status, 200);
         assert!(r.body.starts_with(magic), "{format} is a zip file");
     }
-    assert_eq!(agent.get("/gpsea/subventions/export/pdf").await?.status, 404);
-    let dossiers = agent.get("/gpsea/instruction/export/csv?etat=accepte").await?;
+    assert_eq!(
+        agent.get("/gpsea/subventions/export/pdf").await?.status,
+        404
+    );
+    let dossiers = agent
+        .get("/gpsea/instruction/export/csv?etat=accepte")
+        .await?;
     assert!(dossiers.body.contains("Recyclerie solidaire"));
     assert_eq!(dossiers.body.lines().count(), 2, "{}", dossiers.body);
     // The public open-data file lists it.

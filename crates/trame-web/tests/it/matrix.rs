@@ -138,7 +138,7 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
         ids.dossier
-    } else if path.contains("/subventions/") {
+    } else if path.contains("/subventions/") || path.contains("/mes-subventions/") {
         ids.award
     } else if path.contains("/avis/") {
         ids.opinion

@@ -294,6 +294,7 @@ pub async fn pay(
 #[template(path = "funding/my_awards.html")]
 struct MinePage {
     chrome: Chrome,
+    slug: String,
     awards: Vec<AwardView>,
 }
 
@@ -311,6 +312,7 @@ pub async fn mine(
         .await?;
     render(&MinePage {
         chrome,
+        slug: ctx.territory.slug,
         awards: awards.iter().map(view).collect(),
     })
 }

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod awards;
 pub mod calls;
 pub mod committee;
+pub mod documents;
 pub mod editions;
 pub mod exports;
 pub mod instruction;

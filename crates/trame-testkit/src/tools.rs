@@ -1,0 +1,89 @@
+//! The real programs tests check generated files with: `pdftotext` (poppler-utils) for PDF
+//! text, LibreOffice for spreadsheets, `frictionless` for the open-data files. Each is
+//! found through an environment variable or on the PATH, and says how to install it when
+//! missing: a test never passes without them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn program(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default))
+}
+
+/// The text of a PDF, through `pdftotext -layout` (`PDFTOTEXT_BIN`), with spaces and line
+/// breaks collapsed.
+pub fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, pdf)?;
+    let out = Command::new(program("PDFTOTEXT_BIN", "pdftotext"))
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!("pdftotext cannot be run ({e}): apt-get install poppler-utils")
+        })?;
+    anyhow::ensure!(out.status.success(), "pdftotext refused the file");
+    Ok(String::from_utf8(out.stdout)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+/// Converts `file` with LibreOffice headless (`LIBREOFFICE_BIN`) to `to` (`pdf`, or a
+/// filter such as `csv:…`) in `out`; the converted file.
+pub fn libreoffice_convert(file: &Path, to: &str, out: &Path) -> anyhow::Result<PathBuf> {
+    let run = Command::new(program("LIBREOFFICE_BIN", "libreoffice"))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            out.join("profile").display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out)
+        .arg(file)
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "LibreOffice cannot be run ({e}): apt-get install libreoffice-calc-nogui, or set LIBREOFFICE_BIN"
+            )
+        })?;
+    anyhow::ensure!(
+        run.status.success(),
+        "conversion failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let ext = to.split(':').next().unwrap_or(to);
+    let converted = out.join(format!(
+        "{}.{ext}",
+        file.file_stem().and_then(|s| s.to_str()).unwrap_or("x")
+    ));
+    anyhow::ensure!(converted.exists(), "no {} written", converted.display());
+    Ok(converted)
+}
+
+/// Validates `csv` with `frictionless` (`FRICTIONLESS_BIN`, installed by `scripts/test`)
+/// against the table schema at `schema`; the validator's report on failure.
+pub fn frictionless_validate(csv: &[u8], schema: &Path) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    std::fs::copy(schema, dir.path().join("schema.json"))?;
+    std::fs::write(dir.path().join("data.csv"), csv)?;
+    let out = Command::new(program("FRICTIONLESS_BIN", "frictionless"))
+        .args(["validate", "--schema", "schema.json", "data.csv"])
+        .current_dir(dir.path())
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the frictionless validator cannot be run ({e}): run `scripts/test`, which installs it, or set FRICTIONLESS_BIN"
+            )
+        })?;
+    anyhow::ensure!(
+        out.status.success(),
+        "refused by the validator:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}

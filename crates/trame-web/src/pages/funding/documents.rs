@@ -1,0 +1,185 @@
+//! PDF documents (typst, see `trame_docs::pdf`): an award's convention and acceptance
+//! letter for the staff, the convention for the beneficiary, the receipt of a submitted
+//! dossier for the applicant. Every value goes to the template as data.
+
+use super::{french_date, path_id};
+use crate::AppState;
+use crate::access::TerritoryCtx;
+use crate::error::AppError;
+use crate::middleware::CurrentUser;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use trame_docs::pdf::{Template, render};
+use trame_domain::format::paris_datetime;
+use trame_domain::funding::award::report_due;
+use trame_store::funding::awards::{AwardLine, paris_day};
+use trame_store::territories::Territory;
+
+fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn render_pdf(
+    state: &AppState,
+    template: Template,
+    data: &serde_json::Value,
+) -> Result<Vec<u8>, AppError> {
+    render(template, data, paris_day(state.store.now()))
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The data of an award's documents.
+fn award_data(state: &AppState, t: &Territory, a: &AwardLine, title: &str) -> serde_json::Value {
+    let schedule = a.schedule();
+    let installments: Vec<serde_json::Value> = schedule
+        .installments()
+        .iter()
+        .zip(schedule.amounts(a.amount()))
+        .map(|(i, amount)| {
+            json!({
+                "label": format!("{} % {}", i.percent, i.trigger.phrase()),
+                "amount": amount.to_string(),
+            })
+        })
+        .collect();
+    let share = (a.row.budget_cents > 0).then(|| {
+        let percent = a.row.amount_cents * 100 / a.row.budget_cents;
+        format!("{percent} %")
+    });
+    // The financial year of the decision ends on 31 December; the report is due six
+    // months later.
+    let year_end =
+        time::Date::from_calendar_date(a.row.decided_on.year(), time::Month::December, 31)
+            .unwrap_or(a.row.decided_on);
+    let id = match (&a.siret, &a.rna) {
+        (Some(s), _) => format!("SIRET {s}"),
+        (None, Some(r)) => format!("RNA {r}"),
+        (None, None) => String::new(),
+    };
+    let period = match (a.row.starts_on, a.row.ends_on) {
+        (Some(s), Some(e)) => format!("du {} au {}", french_date(s), french_date(e)),
+        _ => String::new(),
+    };
+    json!({
+        "title_document": format!("{title} {}", a.row.reference),
+        "issuer": t.name,
+        "issuer_siret": t.awarding_siret.clone().unwrap_or_default(),
+        "date": french_date(paris_day(state.store.now())),
+        "reference": a.row.reference,
+        "beneficiary": a.beneficiary,
+        "beneficiary_id": id,
+        "object": a.row.title,
+        "decided_on": french_date(a.row.decided_on),
+        "deliberation": a.row.deliberation_ref,
+        "amount": a.amount().to_string(),
+        "share": share.unwrap_or_default(),
+        "budget": trame_domain::money::Euros::from_cents(a.row.budget_cents).to_string(),
+        "installments": installments,
+        "schedule": schedule.describe(),
+        "convention": if a.row.convention_required { "oui" } else { "non" },
+        "report_due": french_date(report_due(year_end)),
+        "period": period,
+    })
+}
+
+/// `GET /{territoire}/subventions/{id}/convention.pdf`.
+pub async fn convention(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let a = state
+        .store
+        .award(ctx.territory.scope(), path_id(&id)?)
+        .await?;
+    let data = award_data(&state, &ctx.territory, &a, "Convention");
+    let bytes = render_pdf(&state, Template::Convention, &data)?;
+    Ok(pdf(bytes, &format!("convention-{}", a.row.reference)))
+}
+
+/// `GET /{territoire}/subventions/{id}/lettre.pdf`: the acceptance letter.
+pub async fn acceptance(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let a = state
+        .store
+        .award(ctx.territory.scope(), path_id(&id)?)
+        .await?;
+    let data = award_data(&state, &ctx.territory, &a, "Notification");
+    let bytes = render_pdf(&state, Template::Acceptance, &data)?;
+    Ok(pdf(bytes, &format!("notification-{}", a.row.reference)))
+}
+
+/// `GET /{territoire}/mes-subventions/{id}/convention.pdf`: the beneficiary's copy.
+pub async fn my_convention(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let a = state
+        .store
+        .award_of_person(ctx.territory.scope(), user.person_id, path_id(&id)?)
+        .await?;
+    let data = award_data(&state, &ctx.territory, &a, "Convention");
+    let bytes = render_pdf(&state, Template::Convention, &data)?;
+    Ok(pdf(bytes, &format!("convention-{}", a.row.reference)))
+}
+
+/// `GET /{territoire}/mes-dossiers/{id}/recepisse.pdf`: the receipt of a submitted dossier.
+pub async fn receipt(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let scope = ctx.territory.scope();
+    let d = state
+        .store
+        .applicant_dossier(scope, user.person_id, path_id(&id)?)
+        .await?;
+    let Some(submitted) = d.submitted_at else {
+        return Err(AppError::NotFound);
+    };
+    let edition = state.store.edition(scope, d.edition_id).await?.row.title;
+    let organisation = state
+        .store
+        .organisation(scope, d.organisation_id)
+        .await?
+        .name;
+    let attachments: Vec<serde_json::Value> = state
+        .store
+        .attachments(scope, d.id)
+        .await?
+        .into_iter()
+        .map(|a| json!({"name": a.filename, "sha256": a.sha256}))
+        .collect();
+    let data = json!({
+        "title_document": format!("Accusé de dépôt {}", d.reference),
+        "issuer": ctx.territory.name,
+        "issuer_siret": ctx.territory.awarding_siret.clone().unwrap_or_default(),
+        "date": french_date(paris_day(state.store.now())),
+        "reference": d.reference,
+        "object": d.title,
+        "beneficiary": organisation,
+        "submitted_at": paris_datetime(submitted),
+        "scheme": edition,
+        "attachments": attachments,
+    });
+    let bytes = render_pdf(&state, Template::Receipt, &data)?;
+    Ok(pdf(bytes, &format!("accuse-{}", d.reference)))
+}
