@@ -117,6 +117,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/mes-subventions/{id}/convention.pdf", TerritoryMember(APPLICANT), get(documents::my_convention)),
         r(Method::GET, "/{territoire}/subventions/{id}/convention.pdf", TerritoryMember(STAFF), get(documents::convention)),
         r(Method::GET, "/{territoire}/subventions/{id}/lettre.pdf", TerritoryMember(STAFF), get(documents::acceptance)),
+        r(Method::GET, "/{territoire}/instruction/{id}/lettre-refus.pdf", TerritoryMember(STAFF), get(documents::refusal)),
         r(Method::GET, "/{territoire}/avis", TerritoryMember(REFERENT), get(opinions::list)),
         r(Method::GET, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), get(opinions::show)),
         r(Method::POST, "/{territoire}/avis/{id}", TerritoryMember(REFERENT), post(opinions::answer)),

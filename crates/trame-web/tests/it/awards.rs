@@ -14,6 +14,29 @@ use trame_domain::funding::dossier::Transition;
 use trame_store::funding::committee::ScenarioKind;
 use trame_store::territories::Territory;
 
+/// A dossier of `organisation` refused by the committee (the edition of the year after
+/// next, whose rule grants it nothing): its id.
+pub async fn refused(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
+    let scope = t.scope();
+    let agent = app.person_id(t, Role::Agent);
+    let edition = open_edition_of(app, t, app.store.now().year() + 2).await?;
+    let (d, _, _) = submitted_dossier(app, t, edition, organisation).await?;
+    app.store
+        .instruct(agent, scope, d, Transition::Instruct, "")
+        .await?;
+    let rule = app.store.edition(scope, edition).await?.rule();
+    let scenario = app
+        .store
+        .create_scenario(agent, scope, edition, "Règle", ScenarioKind::Rule, rule)
+        .await?
+        .id;
+    app.store
+        .decide_from_scenario(agent, scope, scenario, "CT 2026-12-17 n° 44")
+        .await?;
+    anyhow::ensure!(app.store.dossier(scope, d).await?.state == "refuse");
+    Ok(d)
+}
+
 /// An award of 10,000 € to `organisation` (whose member the applicant account is), from
 /// next year's edition decided now: the award's id.
 pub async fn awarded(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
@@ -293,6 +316,38 @@ async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards
     assert!(
         csv.is_ok_and(|r| r.status == 404),
         "no awarding SIRET yet: not published"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_applicant_gets_a_letter_and_no_award() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let org = crate::funding::association(&app, "Atelier bois", "W941000128").await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    app.store
+        .add_organisation_member(admin, app.gpsea.scope(), org.id, applicant)
+        .await?;
+    let d = refused(&app, &app.gpsea, org.id).await?;
+    assert!(app.store.awards(app.gpsea.scope(), None).await?.is_empty());
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let letter = agent
+        .get(&format!("/gpsea/instruction/{d}/lettre-refus.pdf"))
+        .await?;
+    assert_eq!(letter.status, 200);
+    let text = trame_testkit::tools::pdf_text(&letter.bytes)?;
+    assert!(text.contains("n’a pas retenu votre projet"), "{text}");
+    assert!(text.contains("Atelier bois"), "{text}");
+    // The receipt of the same dossier, for the applicant.
+    let mut porteur = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let receipt = porteur
+        .get(&format!("/gpsea/mes-dossiers/{d}/recepisse.pdf"))
+        .await?;
+    let text = trame_testkit::tools::pdf_text(&receipt.bytes)?;
+    assert!(
+        text.contains("Accusé de dépôt") && text.contains("statuts.pdf"),
+        "{text}"
     );
     Ok(())
 }

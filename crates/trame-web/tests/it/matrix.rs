@@ -19,6 +19,7 @@ struct Ids {
     commune: i64,
     edition: i64,
     award: i64,
+    refused: i64,
     dossier: i64,
     piece: i64,
     opinion: i64,
@@ -94,6 +95,7 @@ async fn objects(
         .await?;
     let funding = crate::funding::dossier_in_instruction(app, territory, organisation).await?;
     let award = crate::awards::awarded(app, territory, organisation).await?;
+    let refused = crate::awards::refused(app, territory, organisation).await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -120,6 +122,7 @@ async fn objects(
         review: funding.review,
         scenario: funding.scenario,
         award,
+        refused,
         commune,
         api_token,
         journal,
@@ -134,7 +137,9 @@ async fn objects(
 /// Fills in a route's path for the GPSEA territory.
 fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
-    let id = if path.contains("/appels/") {
+    let id = if path.ends_with("/lettre-refus.pdf") {
+        ids.refused
+    } else if path.contains("/appels/") {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
         ids.dossier

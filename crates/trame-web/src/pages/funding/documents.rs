@@ -183,3 +183,37 @@ pub async fn receipt(
     let bytes = render_pdf(&state, Template::Receipt, &data)?;
     Ok(pdf(bytes, &format!("accuse-{}", d.reference)))
 }
+
+/// `GET /{territoire}/instruction/{id}/lettre-refus.pdf`: the letter to a refused applicant.
+pub async fn refusal(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let scope = ctx.territory.scope();
+    let d = state.store.dossier(scope, path_id(&id)?).await?;
+    if d.state != trame_domain::funding::dossier::State::Refused.code() {
+        return Err(AppError::NotFound);
+    }
+    let edition = state.store.edition(scope, d.edition_id).await?.row.title;
+    let organisation = state
+        .store
+        .organisation(scope, d.organisation_id)
+        .await?
+        .name;
+    let data = json!({
+        "title_document": format!("Notification {}", d.reference),
+        "issuer": ctx.territory.name,
+        "issuer_siret": ctx.territory.awarding_siret.clone().unwrap_or_default(),
+        "date": french_date(paris_day(state.store.now())),
+        "reference": d.reference,
+        "object": d.title,
+        "beneficiary": organisation,
+        "decided_on": d.decided_at.map(|t| french_date(paris_day(t))).unwrap_or_default(),
+        "deliberation": d.deliberation_ref.clone().unwrap_or_default(),
+        "scheme": edition,
+        "reason": "",
+    });
+    let bytes = render_pdf(&state, Template::Refusal, &data)?;
+    Ok(pdf(bytes, &format!("refus-{}", d.reference)))
+}
