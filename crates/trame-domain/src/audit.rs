@@ -213,6 +213,9 @@ pub mod action {
     /// Enregistrement d'un versement.
     pub const PAYMENT_CREATE: &str = "payment.create";
 
+    /// Signature de la convention d'une subvention.
+    pub const AWARD_SIGN: &str = "award.sign";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -273,6 +276,7 @@ pub mod action {
         SCENARIO_OVERRIDE,
         AWARD_CREATE,
         PAYMENT_CREATE,
+        AWARD_SIGN,
     ];
 }
 
@@ -338,6 +342,7 @@ pub fn action_label(code: &str) -> &str {
         action::SCENARIO_OVERRIDE => "Montant modifié par le comité",
         action::AWARD_CREATE => "Subvention attribuée",
         action::PAYMENT_CREATE => "Versement enregistré",
+        action::AWARD_SIGN => "Convention signée",
         other => other,
     }
 }

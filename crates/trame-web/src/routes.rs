@@ -113,6 +113,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/instruction/export/{format}", TerritoryMember(STAFF), get(exports::dossiers)),
         r(Method::GET, "/{territoire}/subventions/{id}", TerritoryMember(STAFF), get(awards::show)),
         r(Method::POST, "/{territoire}/subventions/{id}/versements", TerritoryMember(STAFF), post(awards::pay)),
+        r(Method::POST, "/{territoire}/subventions/{id}/convention", TerritoryMember(STAFF), post(awards::sign)),
         r(Method::GET, "/{territoire}/mes-subventions", TerritoryMember(APPLICANT), get(awards::mine)),
         r(Method::GET, "/{territoire}/mes-subventions/{id}/convention.pdf", TerritoryMember(APPLICANT), get(documents::my_convention)),
         r(Method::GET, "/{territoire}/subventions/{id}/convention.pdf", TerritoryMember(STAFF), get(documents::convention)),

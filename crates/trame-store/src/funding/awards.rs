@@ -308,6 +308,51 @@ impl Store {
             .await?)
     }
 
+    /// Records the date the convention was signed by both parties: not in the future, not
+    /// before the decision.
+    pub async fn sign_convention(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        award_id: i64,
+        signed_on: Date,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        if signed_on > paris_day(now) {
+            return Err(conflict(
+                "signed_on",
+                "La date de signature ne peut être dans le futur.",
+            ));
+        }
+        let tx = self.begin_write().await?;
+        let a = award::Entity::find_by_id(award_id)
+            .filter(award::Column::TerritoryId.eq(scope.territory_id()))
+            .first(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if signed_on < a.decided_on {
+            return Err(conflict(
+                "signed_on",
+                "La convention ne peut être signée avant la décision d'attribution.",
+            ));
+        }
+        let mut am: award::ActiveModel = a.into();
+        am.convention_signed_on = Set(Some(signed_on));
+        am.update(&tx).await?;
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::AWARD_SIGN,
+            "award",
+            award_id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records a payment; refused above what remains of the award (checked under the
     /// write lock, so two payments at once cannot both pass).
     pub async fn record_payment(

@@ -262,6 +262,17 @@ async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards
         .get(&format!("/gpsea/mes-subventions/{id}/convention.pdf"))
         .await?;
     assert!(trame_testkit::tools::pdf_text(&copy.bytes)?.contains("Ressourcerie"));
+    // The convention's signature: not in the future; then shown.
+    let sign = format!("/gpsea/subventions/{id}/convention");
+    let r = agent
+        .post_form(&sign, &[("signed_on", "2099-01-01")])
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("dans le futur"));
+    let r = agent.post_form(&sign, &[("signed_on", &today)]).await?;
+    assert_eq!(r.status, 303);
+    let list = agent.get("/gpsea/subventions").await?;
+    assert!(list.body.contains("signée le"), "{}", list.body);
     // The convention and the letter, as PDF with their text.
     let conv = agent
         .get(&format!("/gpsea/subventions/{id}/convention.pdf"))

@@ -316,3 +316,48 @@ pub async fn mine(
         awards: awards.iter().map(view).collect(),
     })
 }
+
+/// The signature form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    signed_on: String,
+}
+
+/// `POST /{territoire}/subventions/{id}/convention`: the convention's signature date.
+pub async fn sign(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<SignForm>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    let mut errors = Errors::default();
+    match parse_iso_date(&form.signed_on) {
+        None => errors.add(
+            "signed_on",
+            "La date doit s'écrire AAAA-MM-JJ, par exemple 2026-11-26.",
+        ),
+        Some(d) => match state
+            .store
+            .sign_convention(user.person_id, ctx.territory.scope(), id, d)
+            .await
+        {
+            Ok(()) => {
+                return Ok(
+                    Redirect::to(&format!("/{}/subventions/{id}", ctx.territory.slug))
+                        .into_response(),
+                );
+            }
+            Err(e) => errors = Errors::from_store(e)?,
+        },
+    }
+    let today = paris_day(state.store.now()).to_string();
+    let form = PaymentForm {
+        paid_on: today,
+        ..PaymentForm::default()
+    };
+    show_page(&state, ctx, chrome, id, form, errors).await
+}
