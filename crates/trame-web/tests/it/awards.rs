@@ -14,12 +14,18 @@ use trame_domain::funding::dossier::Transition;
 use trame_store::funding::committee::ScenarioKind;
 use trame_store::territories::Territory;
 
-/// A dossier of `organisation` refused by the committee (the edition of the year after
-/// next, whose rule grants it nothing): its id.
-pub async fn refused(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
+/// A dossier of `organisation` submitted to the edition of `year`, instructed and decided
+/// by the committee's rule, or with `amount` when given: its id.
+async fn decided(
+    app: &TestApp,
+    t: &Territory,
+    organisation: i64,
+    year: i32,
+    amount: Option<Euros>,
+) -> anyhow::Result<i64> {
     let scope = t.scope();
     let agent = app.person_id(t, Role::Agent);
-    let edition = open_edition_of(app, t, app.store.now().year() + 2).await?;
+    let edition = open_edition_of(app, t, year).await?;
     let (d, _, _) = submitted_dossier(app, t, edition, organisation).await?;
     app.store
         .instruct(agent, scope, d, Transition::Instruct, "")
@@ -30,44 +36,32 @@ pub async fn refused(app: &TestApp, t: &Territory, organisation: i64) -> anyhow:
         .create_scenario(agent, scope, edition, "Règle", ScenarioKind::Rule, rule)
         .await?
         .id;
+    if let Some(amount) = amount {
+        app.store
+            .override_amount(agent, scope, scenario, d, amount, "Ajusté.")
+            .await?;
+    }
     app.store
-        .decide_from_scenario(agent, scope, scenario, "CT 2026-12-17 n° 44")
+        .decide_from_scenario(agent, scope, scenario, "CT 2026-12-17 n° 43")
         .await?;
-    anyhow::ensure!(app.store.dossier(scope, d).await?.state == "refuse");
+    Ok(d)
+}
+
+/// A dossier of `organisation` refused by the committee (the edition of the year after
+/// next, whose rule grants it nothing): its id.
+pub async fn refused(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
+    let d = decided(app, t, organisation, app.store.now().year() + 2, None).await?;
+    anyhow::ensure!(app.store.dossier(t.scope(), d).await?.state == "refuse");
     Ok(d)
 }
 
 /// An award of 10,000 € to `organisation` (whose member the applicant account is), from
 /// next year's edition decided now: the award's id.
 pub async fn awarded(app: &TestApp, t: &Territory, organisation: i64) -> anyhow::Result<i64> {
-    let scope = t.scope();
-    let agent = app.person_id(t, Role::Agent);
-    let edition = open_edition_of(app, t, app.store.now().year() + 1).await?;
-    let (d, _, _) = submitted_dossier(app, t, edition, organisation).await?;
+    let amount = Some(Euros::from_cents(1_000_000));
+    let d = decided(app, t, organisation, app.store.now().year() + 1, amount).await?;
     app.store
-        .instruct(agent, scope, d, Transition::Instruct, "")
-        .await?;
-    let rule = app.store.edition(scope, edition).await?.rule();
-    let scenario = app
-        .store
-        .create_scenario(agent, scope, edition, "Règle", ScenarioKind::Rule, rule)
-        .await?
-        .id;
-    app.store
-        .override_amount(
-            agent,
-            scope,
-            scenario,
-            d,
-            Euros::from_cents(1_000_000),
-            "Ajusté.",
-        )
-        .await?;
-    app.store
-        .decide_from_scenario(agent, scope, scenario, "CT 2026-12-17 n° 43")
-        .await?;
-    app.store
-        .awards(scope, None)
+        .awards(t.scope(), None)
         .await?
         .into_iter()
         .find(|a| a.row.dossier_id == Some(d))

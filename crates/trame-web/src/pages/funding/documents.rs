@@ -94,6 +94,22 @@ fn award_data(state: &AppState, t: &Territory, a: &AwardLine, title: &str) -> se
     })
 }
 
+/// An award's document as a PDF response.
+fn award_pdf(
+    state: &AppState,
+    t: &Territory,
+    a: &AwardLine,
+    template: Template,
+) -> Result<Response, AppError> {
+    let (title, stem) = match template {
+        Template::Acceptance => ("Notification", "notification"),
+        _ => ("Convention", "convention"),
+    };
+    let data = award_data(state, t, a, title);
+    let bytes = render_pdf(state, template, &data)?;
+    Ok(pdf(bytes, &format!("{stem}-{}", a.row.reference)))
+}
+
 /// `GET /{territoire}/subventions/{id}/convention.pdf`.
 pub async fn convention(
     State(state): State<AppState>,
@@ -104,9 +120,7 @@ pub async fn convention(
         .store
         .award(ctx.territory.scope(), path_id(&id)?)
         .await?;
-    let data = award_data(&state, &ctx.territory, &a, "Convention");
-    let bytes = render_pdf(&state, Template::Convention, &data)?;
-    Ok(pdf(bytes, &format!("convention-{}", a.row.reference)))
+    award_pdf(&state, &ctx.territory, &a, Template::Convention)
 }
 
 /// `GET /{territoire}/subventions/{id}/lettre.pdf`: the acceptance letter.
@@ -119,9 +133,7 @@ pub async fn acceptance(
         .store
         .award(ctx.territory.scope(), path_id(&id)?)
         .await?;
-    let data = award_data(&state, &ctx.territory, &a, "Notification");
-    let bytes = render_pdf(&state, Template::Acceptance, &data)?;
-    Ok(pdf(bytes, &format!("notification-{}", a.row.reference)))
+    award_pdf(&state, &ctx.territory, &a, Template::Acceptance)
 }
 
 /// `GET /{territoire}/mes-subventions/{id}/convention.pdf`: the beneficiary's copy.
@@ -135,9 +147,7 @@ pub async fn my_convention(
         .store
         .award_of_person(ctx.territory.scope(), user.person_id, path_id(&id)?)
         .await?;
-    let data = award_data(&state, &ctx.territory, &a, "Convention");
-    let bytes = render_pdf(&state, Template::Convention, &data)?;
-    Ok(pdf(bytes, &format!("convention-{}", a.row.reference)))
+    award_pdf(&state, &ctx.territory, &a, Template::Convention)
 }
 
 /// `GET /{territoire}/mes-dossiers/{id}/recepisse.pdf`: the receipt of a submitted dossier.
