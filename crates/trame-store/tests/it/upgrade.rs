@@ -41,7 +41,8 @@ async fn upgrading_from_the_core_schema_keeps_territories_and_communes() -> anyh
 }
 
 #[tokio::test]
-async fn upgrading_copies_each_dossiers_state_onto_its_communes() -> anyhow::Result<()> {
+async fn upgrading_copies_states_onto_communes_and_gives_accepted_dossiers_their_awards()
+-> anyhow::Result<()> {
     use trame_store::funding::dossiers::DossierFilter;
     let db = TestDb::create_empty().await?;
     let conn = Database::connect(db.url()).await?;
@@ -68,6 +69,12 @@ async fn upgrading_copies_each_dossiers_state_onto_its_communes() -> anyhow::Res
              '2026-02-01T10:00:00Z', '2026-01-15T00:00:00Z', '2026-02-02T00:00:00Z'),
                   (2, 1, 1, 1, 'AAP-2026-00002', 'depose', 'Atelier vélo',
              '2026-02-03T10:00:00Z', '2026-01-16T00:00:00Z', '2026-02-03T10:00:00Z');
+         INSERT INTO dossier (id, territory_id, edition_id, organisation_id, reference, state,
+             title, budget_cents, decision_cents, deliberation_ref, decided_at, submitted_at,
+             created_at, updated_at)
+           VALUES (3, 1, 1, 1, 'AAP-2026-00003', 'accepte', 'Ressourcerie', 6000000, 2400000,
+             'CT 2026-03-20 n° 7', '2026-03-20T11:00:00Z', '2026-02-04T10:00:00Z',
+             '2026-01-17T00:00:00Z', '2026-03-20T11:00:00Z');
          INSERT INTO dossier_commune (territory_id, dossier_id, commune_code)
            VALUES (1, 1, '94028'), (1, 2, '94028');",
     )
@@ -112,6 +119,16 @@ async fn upgrading_copies_each_dossiers_state_onto_its_communes() -> anyhow::Res
         )
         .await?;
     assert_eq!(ids(all), vec![2, 1], "latest submitted first");
+    // Migration 9 gave the accepted dossier its award: above 23,000 €, with a convention.
+    let awards = store.awards(t.scope(), None).await?;
+    assert_eq!(awards.len(), 1);
+    let a = &awards[0];
+    assert_eq!(a.row.dossier_id, Some(3));
+    assert_eq!(a.row.amount_cents, 2_400_000);
+    assert_eq!(a.row.decided_on, time::macros::date!(2026 - 03 - 20));
+    assert_eq!(a.row.deliberation_ref, "CT 2026-03-20 n° 7");
+    assert!(a.row.convention_required);
+    assert_eq!(a.schedule().stored(), "80:signature,20:bilan");
     store.close().await?;
     Ok(())
 }
