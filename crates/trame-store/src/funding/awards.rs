@@ -293,6 +293,28 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Every payment of the territory with its award's reference and beneficiary, in date
+    /// order (for the export).
+    pub async fn all_payments(
+        &self,
+        scope: Scope,
+    ) -> Result<Vec<(PaymentRow, AwardLine)>, StoreError> {
+        let awards = self.awards(scope, None).await?;
+        let payments = payment::Entity::find()
+            .filter(payment::Column::TerritoryId.eq(scope.territory_id()))
+            .order_by_asc(payment::Column::PaidOn)
+            .order_by_asc(payment::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(payments
+            .into_iter()
+            .filter_map(|p| {
+                let a = awards.iter().find(|a| a.row.id == p.award_id)?.clone();
+                Some((p, a))
+            })
+            .collect())
+    }
+
     /// The payments of an award, in date order.
     pub async fn payments(
         &self,

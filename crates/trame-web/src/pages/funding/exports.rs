@@ -153,18 +153,21 @@ pub async fn payments(
 ) -> Result<Response, AppError> {
     let format = format_of(&format)?;
     let scope = ctx.territory.scope();
-    let mut rows = Vec::new();
-    for a in state.store.awards(scope, None).await? {
-        for p in state.store.payments(scope, a.row.id).await? {
-            rows.push(vec![
+    let rows = state
+        .store
+        .all_payments(scope)
+        .await?
+        .into_iter()
+        .map(|(p, a)| {
+            vec![
                 Cell::Date(p.paid_on),
                 text(&a.row.reference),
                 text(&a.beneficiary),
                 Cell::Money(Euros::from_cents(p.amount_cents)),
                 text(&p.mandate_ref),
-            ]);
-        }
-    }
+            ]
+        })
+        .collect();
     let table = Table {
         name: "Versements".into(),
         headers: ["Date", "Subvention", "Bénéficiaire", "Montant", "Mandat"]
