@@ -216,6 +216,24 @@ pub mod action {
     /// Signature de la convention d'une subvention.
     pub const AWARD_SIGN: &str = "award.sign";
 
+    /// Visa de la commune sur sa convention.
+    pub const AWARD_VISA: &str = "award.visa";
+
+    /// Dépôt d'un compte rendu financier.
+    pub const REPORT_SUBMIT: &str = "award_report.submit";
+
+    /// Acceptation d'un compte rendu financier.
+    pub const REPORT_ACCEPT: &str = "award_report.accept";
+
+    /// Compte rendu financier renvoyé pour complément.
+    pub const REPORT_RETURN: &str = "award_report.return";
+
+    /// Relance d'un compte rendu financier attendu.
+    pub const REPORT_REMIND: &str = "award_report.remind";
+
+    /// Réglages d'un dispositif modifiés.
+    pub const SCHEME_UPDATE: &str = "scheme.update";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -277,6 +295,12 @@ pub mod action {
         AWARD_CREATE,
         PAYMENT_CREATE,
         AWARD_SIGN,
+        AWARD_VISA,
+        REPORT_SUBMIT,
+        REPORT_ACCEPT,
+        REPORT_RETURN,
+        REPORT_REMIND,
+        SCHEME_UPDATE,
     ];
 }
 
@@ -343,6 +367,12 @@ pub fn action_label(code: &str) -> &str {
         action::AWARD_CREATE => "Subvention attribuée",
         action::PAYMENT_CREATE => "Versement enregistré",
         action::AWARD_SIGN => "Convention signée",
+        action::AWARD_VISA => "Convention visée par la commune",
+        action::REPORT_SUBMIT => "Compte rendu financier déposé",
+        action::REPORT_ACCEPT => "Compte rendu financier accepté",
+        action::REPORT_RETURN => "Compte rendu financier à compléter",
+        action::REPORT_REMIND => "Relance d'un compte rendu financier",
+        action::SCHEME_UPDATE => "Réglages d'un dispositif modifiés",
         other => other,
     }
 }
@@ -372,6 +402,7 @@ pub fn object_label(object_type: &str) -> &str {
         "scenario_line" => "ligne de scénario",
         "award" => "subvention",
         "payment" => "versement",
+        "award_report" => "compte rendu financier",
         other => other,
     }
 }

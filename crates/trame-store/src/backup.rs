@@ -104,6 +104,9 @@ impl Store {
         table!(dossier_text, dossier_text::Column::DossierId);
         table!(award, award::Column::Id);
         table!(payment, payment::Column::Id);
+        table!(award_year, award_year::Column::Id);
+        table!(award_indicator, award_indicator::Column::Id);
+        table!(award_report, award_report::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

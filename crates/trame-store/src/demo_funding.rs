@@ -17,6 +17,7 @@ use trame_domain::audit::action;
 use trame_domain::funding::allocation::Rule;
 use trame_domain::funding::dossier::{Budget, DossierContent, State, Transition};
 use trame_domain::funding::edition::{Edition, default_grid, ess_families, paris_to_utc};
+use trame_domain::funding::report::{ReportContent, ReportLine, ReportState};
 use trame_domain::money::Euros;
 use trame_domain::organisation::LegalForm;
 
@@ -277,7 +278,9 @@ fn edition_input(
     })
 }
 
-fn content(title: &str, communes: &[&str], requested: i64, pat: bool) -> DossierContent {
+/// A demo dossier's content: a project that runs from September of the edition's year to
+/// the end of August of the next.
+fn content(title: &str, communes: &[&str], requested: i64, pat: bool, year: i32) -> DossierContent {
     let budget = requested * 3;
     let mut lines = std::collections::BTreeMap::new();
     lines.insert(60, eur(budget / 5));
@@ -291,8 +294,10 @@ fn content(title: &str, communes: &[&str], requested: i64, pat: bool) -> Dossier
         actions: "Ateliers, accompagnement individuel, partenariats locaux.".into(),
         public: "Habitants du territoire éloignés de l'emploi.".into(),
         communes: communes.iter().map(|c| (*c).to_owned()).collect(),
-        starts_on: time::macros::date!(2020 - 01 - 01),
-        ends_on: time::macros::date!(2020 - 12 - 31),
+        starts_on: time::Date::from_calendar_date(year, time::Month::September, 1)
+            .unwrap_or(time::Date::MIN),
+        ends_on: time::Date::from_calendar_date(year + 1, time::Month::August, 31)
+            .unwrap_or(time::Date::MIN),
         jobs_fte_tenths: 10,
         requested: eur(requested),
         envelope: pat.then(|| "pat".to_owned()),
@@ -300,6 +305,94 @@ fn content(title: &str, communes: &[&str], requested: i64, pat: bool) -> Dossier
         budget: Budget { lines },
         cofunders: Vec::new(),
     }
+}
+
+/// A demo report against a forecast: personnel spent 10 % under, purchases 20 % over
+/// (justified), the rest as planned.
+pub(crate) fn demo_report_content(forecast: &Budget, index: usize) -> ReportContent {
+    let lines = forecast
+        .lines
+        .iter()
+        .map(|(account, planned)| {
+            let (actual, justification) = match account {
+                64 => (planned.cents() * 9 / 10, String::new()),
+                60 => (
+                    planned.cents() * 6 / 5,
+                    "Achat de matériel supplémentaire pour accueillir plus de participants.".to_owned(),
+                ),
+                // Sales cover the difference, so that the report balances.
+                70 => (
+                    planned.cents() + forecast.line(60).cents() * 6 / 5
+                        - forecast.line(60).cents()
+                        - (forecast.line(64).cents() - forecast.line(64).cents() * 9 / 10),
+                    String::new(),
+                ),
+                _ => (planned.cents(), String::new()),
+            };
+            let line = ReportLine {
+                account: *account,
+                forecast: *planned,
+                actual: Euros::from_cents(actual),
+                justification,
+            };
+            if line.gap_needs_justification() && line.justification.is_empty() {
+                ReportLine {
+                    justification: "Recettes d'activité ajustées au réalisé.".to_owned(),
+                    ..line
+                }
+            } else {
+                line
+            }
+        })
+        .collect();
+    ReportContent {
+        lines,
+        results: format!(
+            "{} ateliers tenus, {} participants dont la moitié éloignés de l'emploi ; deux partenariats noués avec des structures voisines (compte rendu de démonstration).",
+            30 + index * 4,
+            120 + index * 15
+        ),
+        indicators: Vec::new(),
+    }
+}
+
+/// Inserts a demo organisation (no SIRET, no RNA) and journals it; returns its id.
+pub(crate) async fn demo_organisation<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    now: OffsetDateTime,
+    scope: Scope,
+    name: &str,
+    form: LegalForm,
+    commune: &str,
+) -> Result<i64, StoreError> {
+    let o = organisation::ActiveModel {
+        territory_id: Set(scope.territory_id()),
+        name: Set(name.into()),
+        siret: Set(None),
+        rna: Set(None),
+        legal_form: Set(form.code().into()),
+        siae_kind: Set(None),
+        esus_approved_on: Set(None),
+        address: Set(String::new()),
+        commune_code: Set(Some(commune.into())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        now,
+        Entry::territory(
+            None,
+            scope.territory_id(),
+            action::ORGANISATION_CREATE,
+            "organisation",
+            o.id,
+        ),
+    )
+    .await?;
+    Ok(o.id)
 }
 
 impl Store {
@@ -321,7 +414,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         for (i, (org, title, communes, requested, granted, pat)) in laureates.iter().enumerate() {
-            let c = content(title, communes, *requested, *pat);
+            let c = content(title, communes, *requested, *pat, year);
             let json =
                 serde_json::to_string(&c).map_err(|e| StoreError::Internal(e.to_string()))?;
             let i64_i = i64::try_from(i).unwrap_or(0);
@@ -398,7 +491,7 @@ impl Store {
             )
             .await?;
             if decided {
-                self.demo_award(&tx, scope, &d, *granted, year).await?;
+                self.demo_award(&tx, scope, &d, *granted, year, i).await?;
             }
             ids.push(d.id);
         }
@@ -406,8 +499,11 @@ impl Store {
         Ok(ids)
     }
 
-    /// The award of a demo laureate, with its payments: the advance (80 %) a month after
-    /// the decision, and the balance (20 %) a year later when that date has passed.
+    /// The award of a demo laureate, with its payments and report: the advance (80 %) a
+    /// month after the decision; the report of the project's year submitted in the spring
+    /// after it and, for most, accepted a month later with the balance paid the week after
+    /// — for 2024, one report waits for the instructor and one is still expected (late).
+    #[allow(clippy::too_many_arguments)]
     async fn demo_award(
         &self,
         tx: &sea_orm::DatabaseTransaction,
@@ -415,25 +511,100 @@ impl Store {
         d: &crate::funding::DossierRow,
         granted: i64,
         year: i32,
+        index: usize,
     ) -> Result<(), StoreError> {
         use crate::funding::awards::{award_dossier, insert_payment, paris_day};
+        use trame_domain::funding::award::{Schedule, add_months};
         let decided_at = d.decided_at.unwrap_or_else(|| self.now());
         let scheme_id = crate::funding::editions::edition_in(tx, scope, d.edition_id)
             .await?
             .row
             .scheme_id;
         let now = self.now();
-        let a = award_dossier(tx, now, None, scope, d, scheme_id, paris_day(decided_at)).await?;
-        let schedule = trame_domain::funding::award::Schedule::default();
         let today = paris_day(now);
-        for (k, amount) in schedule.amounts(eur(granted)).into_iter().enumerate() {
-            let months = if k == 0 { 1 } else { 13 };
-            let paid_on = trame_domain::funding::award::add_months(paris_day(decided_at), months);
-            if paid_on > today {
-                break;
-            }
-            let mandate = format!("MDT-{year}-{:03}-{}", a.id, k + 1);
-            insert_payment(tx, now, None, scope, a.id, paid_on, amount, &mandate).await?;
+        let a = award_dossier(tx, now, None, scope, d, scheme_id, paris_day(decided_at)).await?;
+        let amounts = Schedule::default().amounts(eur(granted));
+        let advance_on = add_months(paris_day(decided_at), 1);
+        if advance_on <= today {
+            let mandate = format!("MDT-{year}-{:03}-1", a.id);
+            let advance = amounts.first().copied().unwrap_or_default();
+            insert_payment(tx, now, None, scope, a.id, advance_on, advance, &mandate).await?;
+        }
+        let state = match (year >= 2024, index % 3) {
+            (true, 1) => ReportState::Submitted,
+            (true, 2) => ReportState::Due,
+            _ => ReportState::Accepted,
+        };
+        let report_year = year + 1;
+        let submitted_on = time::Date::from_calendar_date(report_year + 1, time::Month::April, 15)
+            .unwrap_or(today);
+        if state == ReportState::Due || submitted_on > today {
+            return Ok(());
+        }
+        let c = content("", &[], granted / 2, false, year);
+        let report = demo_report_content(&c.budget, index);
+        let accepted_on = add_months(submitted_on, 1);
+        let state = if accepted_on > today {
+            ReportState::Submitted
+        } else {
+            state
+        };
+        self.demo_report(tx, scope, a.id, report_year, state, &report, submitted_on, accepted_on)
+            .await?;
+        let balance_on = accepted_on + Duration::days(7);
+        if state == ReportState::Accepted && balance_on <= today {
+            let mandate = format!("MDT-{year}-{:03}-2", a.id);
+            let balance = amounts.get(1).copied().unwrap_or_default();
+            insert_payment(tx, now, None, scope, a.id, balance_on, balance, &mandate).await?;
+        }
+        Ok(())
+    }
+
+    /// Puts a demo report in a state, as if submitted (and decided) on those days.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn demo_report(
+        &self,
+        tx: &sea_orm::DatabaseTransaction,
+        scope: Scope,
+        award_id: i64,
+        year: i32,
+        state: ReportState,
+        report: &ReportContent,
+        submitted_on: time::Date,
+        decided_on: time::Date,
+    ) -> Result<(), StoreError> {
+        use crate::entities::award_report;
+        use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+        let at = |d: time::Date| paris_to_utc(d.with_time(time::macros::time!(10:00)));
+        let r = award_report::Entity::find()
+            .filter(award_report::Column::AwardId.eq(award_id))
+            .filter(award_report::Column::Year.eq(year))
+            .first(tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let id = r.id;
+        let mut am = r.into_active_model();
+        am.state = Set(state.code().into());
+        am.content_json = Set(Some(
+            serde_json::to_string(report).map_err(|e| StoreError::Internal(e.to_string()))?,
+        ));
+        am.submitted_at = Set(Some(at(submitted_on)));
+        if state == ReportState::Accepted {
+            am.decided_at = Set(Some(at(decided_on)));
+        }
+        am.update(tx).await?;
+        let now = self.now();
+        let mut acts = vec![action::REPORT_SUBMIT];
+        if state == ReportState::Accepted {
+            acts.push(action::REPORT_ACCEPT);
+        }
+        for act in acts {
+            audit::record(
+                tx,
+                now,
+                Entry::territory(None, scope.territory_id(), act, "award_report", id),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -456,34 +627,7 @@ impl Store {
         {
             let tx = self.begin_write().await?;
             for (name, form, commune, _) in ORGANISATIONS {
-                let o = organisation::ActiveModel {
-                    territory_id: Set(scope.territory_id()),
-                    name: Set(name.into()),
-                    siret: Set(None),
-                    rna: Set(None),
-                    legal_form: Set(form.code().into()),
-                    siae_kind: Set(None),
-                    esus_approved_on: Set(None),
-                    address: Set(String::new()),
-                    commune_code: Set(Some(commune.into())),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&tx)
-                .await?;
-                audit::record(
-                    &tx,
-                    now,
-                    Entry::territory(
-                        None,
-                        scope.territory_id(),
-                        action::ORGANISATION_CREATE,
-                        "organisation",
-                        o.id,
-                    ),
-                )
-                .await?;
-                orgs.push(o.id);
+                orgs.push(demo_organisation(&tx, now, scope, name, form, commune).await?);
             }
             // The demo applicant acts for La Cour Cyclette.
             let m = organisation_member::ActiveModel {
@@ -611,6 +755,7 @@ impl Store {
                 .await?;
             self.assign_reviewer(agent, scope, *first, reviewer).await?;
         }
+        self.load_demo_conventions(scope, agent).await?;
         Ok(())
     }
 
@@ -690,7 +835,7 @@ impl Store {
                 .unwrap_or_default();
             let title = format!("Projet d'économie sociale et solidaire n° {seq}");
             let requested = 2_000 + i64::from(i % 13) * 1_000;
-            let c = content(&title, &[commune.as_str()], requested, i % 5 == 0);
+            let c = content(&title, &[commune.as_str()], requested, i % 5 == 0, edition.year);
             let json =
                 serde_json::to_string(&c).map_err(|e| StoreError::Internal(e.to_string()))?;
             let d = dossier::ActiveModel {

@@ -23,16 +23,19 @@ pub enum Job {
     PurgeAccessLog,
     /// Reminds commune referents of opinions due within three days.
     RemindOpinions,
+    /// Reminds beneficiaries of final reports due within a month, and of late ones.
+    RemindReports,
     /// Refreshes the query planner's statistics (SQLite).
     Optimize,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::PurgeIdleSessions,
         Job::PurgeAccessLog,
         Job::RemindOpinions,
+        Job::RemindReports,
         Job::Optimize,
     ];
 
@@ -42,6 +45,7 @@ impl Job {
             Job::PurgeIdleSessions => "purge_idle_sessions",
             Job::PurgeAccessLog => "purge_access_log",
             Job::RemindOpinions => "remind_opinions",
+            Job::RemindReports => "remind_reports",
             Job::Optimize => "optimize",
         }
     }
@@ -51,7 +55,7 @@ impl Job {
         let d = now.date();
         match self {
             Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
-            Job::PurgeAccessLog | Job::Optimize => d.to_string(),
+            Job::PurgeAccessLog | Job::RemindReports | Job::Optimize => d.to_string(),
         }
     }
 }
@@ -174,6 +178,7 @@ impl Store {
                 crate::access_log::purge_before(&tx, now - settings.access_log_retention).await?
             }
             Job::RemindOpinions => crate::funding::instruction::remind_opinions(&tx, now).await?,
+            Job::RemindReports => crate::funding::reports::remind_reports(&tx, now).await?,
             Job::Optimize => 0,
         };
         let run_id = run.id;
@@ -181,6 +186,7 @@ impl Store {
         am.finished_at = Set(Some(now));
         am.outcome = Set(Some(match job {
             Job::RemindOpinions => format!("{rows} demande(s) d'avis relancée(s)"),
+            Job::RemindReports => format!("{rows} compte(s) rendu(s) relancé(s)"),
             Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),
         }));

@@ -19,6 +19,7 @@ pub mod audit;
 pub mod backup;
 pub mod cog;
 pub mod demo;
+mod demo_conventions;
 pub mod demo_funding;
 pub mod entities;
 pub mod funding;

@@ -55,6 +55,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     }
     if roles.contains(&Role::CommuneReferent) {
         links.push((format!("/{slug}/avis"), "Avis des communes"));
+        links.push((format!("/{slug}/conventions-commune"), "Conventions de mes communes"));
     }
     if roles.contains(&Role::CommitteeMember) {
         links.push((format!("/{slug}/evaluation"), "Mes évaluations"));
@@ -63,6 +64,8 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/instruction"), "Instruction"));
         links.push((format!("/{slug}/admin/appels"), "Éditions"));
         links.push((format!("/{slug}/subventions"), "Subventions"));
+        links.push((format!("/{slug}/conventions"), "Conventions"));
+        links.push((format!("/{slug}/comptes-rendus"), "Comptes rendus"));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {

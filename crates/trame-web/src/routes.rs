@@ -9,7 +9,8 @@ use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
 use crate::pages::funding::{
-    apply, awards, calls, committee, documents, editions, exports, instruction, opinions, review,
+    apply, awards, calls, committee, conventions, documents, editions, exports, instruction,
+    opinions, reports, review,
 };
 use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
@@ -114,7 +115,24 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/subventions/{id}", TerritoryMember(STAFF), get(awards::show)),
         r(Method::POST, "/{territoire}/subventions/{id}/versements", TerritoryMember(STAFF), post(awards::pay)),
         r(Method::POST, "/{territoire}/subventions/{id}/convention", TerritoryMember(STAFF), post(awards::sign)),
+        r(Method::GET, "/{territoire}/subventions/{id}/comptes-rendus/{annee}", TerritoryMember(STAFF), get(reports::review)),
+        r(Method::POST, "/{territoire}/subventions/{id}/comptes-rendus/{annee}", TerritoryMember(STAFF), post(reports::decide)),
+        r(Method::GET, "/{territoire}/comptes-rendus", TerritoryMember(STAFF), get(reports::list)),
+        r(Method::GET, "/{territoire}/conventions", TerritoryMember(STAFF), get(conventions::list)),
+        r(Method::GET, "/{territoire}/conventions/nouvelle", TerritoryMember(STAFF), get(conventions::new_form)),
+        r(Method::POST, "/{territoire}/conventions/nouvelle", TerritoryMember(STAFF), post(conventions::create)),
+        r(Method::GET, "/{territoire}/dispositifs", TerritoryMember(STAFF), get(conventions::schemes)),
+        r(Method::POST, "/{territoire}/dispositifs/{id}", TerritoryMember(STAFF), post(conventions::update_scheme)),
+        r(Method::GET, "/{territoire}/conventions-commune", TerritoryMember(REFERENT), get(conventions::of_communes)),
+        r(Method::GET, "/{territoire}/conventions-commune/{id}", TerritoryMember(REFERENT), get(reports::commune_award)),
+        r(Method::POST, "/{territoire}/conventions-commune/{id}/visa", TerritoryMember(REFERENT), post(reports::visa)),
+        r(Method::GET, "/{territoire}/conventions-commune/{id}/convention.pdf", TerritoryMember(REFERENT), get(documents::commune_convention)),
+        r(Method::GET, "/{territoire}/conventions-commune/{id}/comptes-rendus/{annee}", TerritoryMember(REFERENT), get(reports::commune_report)),
+        r(Method::POST, "/{territoire}/conventions-commune/{id}/comptes-rendus/{annee}", TerritoryMember(REFERENT), post(reports::submit_commune)),
         r(Method::GET, "/{territoire}/mes-subventions", TerritoryMember(APPLICANT), get(awards::mine)),
+        r(Method::GET, "/{territoire}/mes-subventions/{id}", TerritoryMember(APPLICANT), get(reports::my_award)),
+        r(Method::GET, "/{territoire}/mes-subventions/{id}/comptes-rendus/{annee}", TerritoryMember(APPLICANT), get(reports::my_report)),
+        r(Method::POST, "/{territoire}/mes-subventions/{id}/comptes-rendus/{annee}", TerritoryMember(APPLICANT), post(reports::submit_mine)),
         r(Method::GET, "/{territoire}/mes-subventions/{id}/convention.pdf", TerritoryMember(APPLICANT), get(documents::my_convention)),
         r(Method::GET, "/{territoire}/subventions/{id}/convention.pdf", TerritoryMember(STAFF), get(documents::convention)),
         r(Method::GET, "/{territoire}/subventions/{id}/lettre.pdf", TerritoryMember(STAFF), get(documents::acceptance)),

@@ -32,6 +32,13 @@ pub struct Model {
     pub starts_on: Option<TimeDate>,
     pub ends_on: Option<TimeDate>,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// What a convention funds (`trame_domain::funding::convention::Category`); empty
+    /// for an award from a call.
+    pub category: String,
+    /// When the commune's referent put their visa on a convention with their commune.
+    pub commune_visa_on: Option<TimeDate>,
+    /// Who did.
+    pub commune_visa_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

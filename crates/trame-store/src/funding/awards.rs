@@ -15,6 +15,7 @@ use trame_domain::audit::action;
 use trame_domain::funding::award::{
     CONVENTION_THRESHOLD, Counted, Ledger, Schedule, check_payment,
 };
+use trame_domain::funding::report::check_release;
 use trame_domain::money::Euros;
 
 pub use crate::entities::award::Model as AwardRow;
@@ -81,6 +82,12 @@ pub(crate) async fn award_dossier<C: ConnectionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     let amount = dossier.decision_cents.unwrap_or(0);
+    let content: Option<trame_domain::funding::dossier::DossierContent> =
+        crate::entities::dossier_text::Entity::find_by_id(dossier.id)
+            .first(tx)
+            .await?
+            .and_then(|t| t.content_json)
+            .and_then(|j| serde_json::from_str(&j).ok());
     let row = award::ActiveModel {
         territory_id: Set(scope.territory_id()),
         scheme_id: Set(scheme_id),
@@ -97,13 +104,22 @@ pub(crate) async fn award_dossier<C: ConnectionTrait>(
         schedule: Set(Schedule::parse(&s.schedule).unwrap_or_default().stored()),
         convention_required: Set(amount > CONVENTION_THRESHOLD.cents() || s.convention_always),
         convention_signed_on: Set(None),
-        starts_on: Set(None),
-        ends_on: Set(None),
+        starts_on: Set(content.as_ref().map(|c| c.starts_on)),
+        ends_on: Set(content.as_ref().map(|c| c.ends_on)),
         created_at: Set(now),
+        category: Set(String::new()),
+        commune_visa_on: Set(None),
+        commune_visa_by: Set(None),
         ..Default::default()
     }
     .insert(tx)
     .await?;
+    // One year: the one the project ends in (its financial report covers it).
+    let year = content
+        .as_ref()
+        .map_or(decided_on.year(), |c| c.ends_on.year());
+    super::reports::add_years(tx, now, scope, row.id, &[(year, Euros::from_cents(amount))])
+        .await?;
     journal(
         tx,
         now,
@@ -156,7 +172,7 @@ pub(crate) async fn insert_payment<C: ConnectionTrait>(
 }
 
 /// Reads awards with their beneficiaries and payments.
-async fn lines_of<C: ConnectionTrait>(
+pub(crate) async fn lines_of<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
     rows: Vec<AwardRow>,
@@ -217,6 +233,42 @@ impl Store {
             .order_by_asc(scheme::Column::Id)
             .all(&self.db)
             .await?)
+    }
+
+    /// Changes a scheme's settings: whether its awards below the legal threshold need a
+    /// convention too, and the default payment schedule of its new awards.
+    pub async fn update_scheme(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        id: i64,
+        convention_always: bool,
+        schedule: &Schedule,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let s = scheme::Entity::find_by_id(id)
+            .filter(scheme::Column::TerritoryId.eq(scope.territory_id()))
+            .first(&tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut am: scheme::ActiveModel = s.into();
+        am.convention_always = Set(convention_always);
+        am.schedule = Set(schedule.stored());
+        am.update(&tx).await?;
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::SCHEME_UPDATE,
+            "scheme",
+            id,
+        )
+        .await?;
+        tx.commit().await?;
+        self.cache.forget(scope.territory_id());
+        Ok(())
     }
 
     /// The territory's awards, latest decided first; of one year of decision if given.
@@ -352,6 +404,12 @@ impl Store {
             .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
+        if a.commune_code.is_some() && a.commune_visa_on.is_none() {
+            return Err(conflict(
+                "signed_on",
+                "La commune doit d'abord viser la convention (son référent la vise dans Trame).",
+            ));
+        }
         if signed_on < a.decided_on {
             return Err(conflict(
                 "signed_on",
@@ -375,8 +433,9 @@ impl Store {
         Ok(())
     }
 
-    /// Records a payment; refused above what remains of the award (checked under the
-    /// write lock, so two payments at once cannot both pass).
+    /// Records a payment; refused above what remains of the award, and above what the
+    /// schedule releases so far (signature, accepted reports) — checked under the write
+    /// lock, so two payments at once cannot both pass.
     pub async fn record_payment(
         &self,
         actor_id: i64,
@@ -421,6 +480,9 @@ impl Store {
             Euros::from_cents(paid),
         )
         .map_err(|m| conflict("amount", m))?;
+        let (open, signed) = super::reports::releasable_in(&tx, &a).await?;
+        check_release(amount, open, Euros::from_cents(paid), signed)
+            .map_err(|m| conflict("amount", m))?;
         let row = insert_payment(
             &tx,
             now,

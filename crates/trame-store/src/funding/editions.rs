@@ -240,9 +240,28 @@ impl Store {
         actor_id: Option<i64>,
         scope: Scope,
     ) -> Result<SchemeRow, StoreError> {
+        self.ensure_scheme(
+            actor_id,
+            scope,
+            KIND_CALL,
+            "Appel à projets Initiatives d'ESS",
+            "L'appel à projets annuel du territoire en faveur de l'économie sociale et solidaire.",
+        )
+        .await
+    }
+
+    /// The territory's first scheme of a kind, created on first use.
+    pub(crate) async fn ensure_scheme(
+        &self,
+        actor_id: Option<i64>,
+        scope: Scope,
+        kind: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<SchemeRow, StoreError> {
         if let Some(s) = scheme::Entity::find()
             .filter(scheme::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(scheme::Column::Kind.eq(KIND_CALL))
+            .filter(scheme::Column::Kind.eq(kind))
             .order_by_asc(scheme::Column::Id)
             .first(&self.db)
             .await?
@@ -253,12 +272,9 @@ impl Store {
         let tx = self.begin_write().await?;
         let row = scheme::ActiveModel {
             territory_id: Set(scope.territory_id()),
-            kind: Set(KIND_CALL.into()),
-            name: Set("Appel à projets Initiatives d'ESS".into()),
-            description: Set(
-                "L'appel à projets annuel du territoire en faveur de l'économie sociale et solidaire."
-                    .into(),
-            ),
+            kind: Set(kind.into()),
+            name: Set(name.into()),
+            description: Set(description.into()),
             created_at: Set(now),
             ..Default::default()
         }

@@ -62,7 +62,7 @@ pub fn opinion_status(o: &OpinionRow, deemed_favourable: bool, now: OffsetDateTi
     }
 }
 
-async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, StoreError> {
+pub(crate) async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, StoreError> {
     Ok(territory::Entity::find_by_id(scope.territory_id())
         .first(tx)
         .await?
@@ -71,7 +71,7 @@ async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, Sto
 }
 
 /// The emails of the referents of a commune.
-async fn referent_emails<C: ConnectionTrait>(
+pub(crate) async fn referent_emails<C: ConnectionTrait>(
     tx: &C,
     scope: Scope,
     commune_code: &str,

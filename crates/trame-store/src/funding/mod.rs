@@ -6,15 +6,20 @@
 //! - [`instruction`]: states, messages and annotations, labels, checklist, commune opinions
 //!   and their reminders, commune referents;
 //! - [`review`]: reviewers, conflict-of-interest declarations, scores;
-//! - [`committee`]: ranking, scenarios (default rule, optimal), overrides, decisions.
+//! - [`committee`]: ranking, scenarios (default rule, optimal), overrides, decisions;
+//! - [`awards`]: awards, payments, de minimis, open data;
+//! - [`conventions`]: awards granted directly to partners and communes, the commune's visa;
+//! - [`reports`]: an award's years and final reports, their reminders, what may be paid.
 //!
 //! Every change writes its audit entry in its transaction; every read takes a [`Scope`].
 
 pub mod awards;
 pub mod committee;
+pub mod conventions;
 pub mod dossiers;
 pub mod editions;
 pub mod instruction;
+pub mod reports;
 pub mod review;
 
 use crate::entities::dossier;

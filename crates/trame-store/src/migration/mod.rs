@@ -13,6 +13,7 @@ mod m20261126_000006_funding;
 mod m20261126_000007_dossier_list_index;
 mod m20261126_000008_dossier_commune_covering;
 mod m20261126_000009_awards;
+mod m20261126_000010_reports_conventions;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_dossier_list_index::Migration),
             Box::new(m20261126_000008_dossier_commune_covering::Migration),
             Box::new(m20261126_000009_awards::Migration),
+            Box::new(m20261126_000010_reports_conventions::Migration),
         ]
     }
 }

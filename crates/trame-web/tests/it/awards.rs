@@ -70,6 +70,31 @@ pub async fn awarded(app: &TestApp, t: &Territory, organisation: i64) -> anyhow:
 }
 
 /// Validates `csv` against the SCDL subventions 2.1.1 schema of `../shared/schemas`.
+/// A one-year convention of 15,000 € with the first commune of `t` (the one the test
+/// referent answers for), decided today: its id and year.
+pub async fn commune_convention(app: &TestApp, t: &Territory) -> anyhow::Result<(i64, i32)> {
+    let scope = t.scope();
+    let agent = app.person_id(t, Role::Agent);
+    let commune = app.store.communes(scope).await?[0].code_insee.clone();
+    let today = trame_store::funding::awards::paris_day(app.store.now());
+    let c = trame_domain::funding::convention::Convention {
+        category: trame_domain::funding::convention::Category::ForumEmploi,
+        organisation_id: None,
+        commune_code: Some(commune),
+        title: "Forum emploi intercommunal".into(),
+        years: vec![(today.year(), Euros::from_cents(1_500_000))],
+        decided_on: today,
+        deliberation: "CT 2026-11-26 n° 7".into(),
+        indicators: vec![trame_domain::funding::report::Indicator {
+            label: "Visiteurs".into(),
+            target: 800,
+        }],
+        siege: false,
+    };
+    let a = app.store.create_convention(Some(agent), scope, &c).await?;
+    Ok((a.id, today.year()))
+}
+
 fn validate_scdl(csv: &[u8]) -> anyhow::Result<()> {
     let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/schemas/scdl-subventions-2.1.1.schema.json");

@@ -19,6 +19,10 @@ struct Ids {
     commune: i64,
     edition: i64,
     award: i64,
+    award_year: i32,
+    convention: i64,
+    convention_year: i32,
+    scheme: i64,
     refused: i64,
     dossier: i64,
     piece: i64,
@@ -96,6 +100,10 @@ async fn objects(
     let funding = crate::funding::dossier_in_instruction(app, territory, organisation).await?;
     let award = crate::awards::awarded(app, territory, organisation).await?;
     let refused = crate::awards::refused(app, territory, organisation).await?;
+    let award_year = app.store.award_years(scope, award).await?[0].year;
+    let (convention, convention_year) =
+        crate::awards::commune_convention(app, territory).await?;
+    let scheme = app.store.convention_scheme(None, scope).await?.id;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -122,6 +130,10 @@ async fn objects(
         review: funding.review,
         scenario: funding.scenario,
         award,
+        award_year,
+        convention,
+        convention_year,
+        scheme,
         refused,
         commune,
         api_token,
@@ -143,6 +155,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
         ids.dossier
+    } else if path.contains("/conventions-commune/") {
+        ids.convention
+    } else if path.contains("/dispositifs/") {
+        ids.scheme
     } else if path.contains("/subventions/") || path.contains("/mes-subventions/") {
         ids.award
     } else if path.contains("/avis/") {
@@ -163,6 +179,12 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.email
     };
     path = path.replace("{id}", &id.to_string());
+    let year = if path.contains("/conventions-commune/") {
+        ids.convention_year
+    } else {
+        ids.award_year
+    };
+    path = path.replace("{annee}", &year.to_string());
     path = path.replace("{person}", &ids.member.to_string());
     path = path.replace("{piece}", &ids.piece.to_string());
     path = path.replace("{review}", &ids.review.to_string());

@@ -42,7 +42,7 @@ pub struct AwardView {
     pub schedule: String,
 }
 
-fn view(a: &AwardLine) -> AwardView {
+pub(crate) fn view(a: &AwardLine) -> AwardView {
     AwardView {
         id: a.row.id,
         reference: a.row.reference.clone(),
@@ -134,6 +134,12 @@ struct ShowPage {
     can_pay: bool,
     form: PaymentForm,
     errors: Errors,
+    category: &'static str,
+    years: Vec<super::reports::YearView>,
+    indicators: Vec<trame_domain::funding::report::Indicator>,
+    report_base: String,
+    visa: Option<String>,
+    commune: bool,
 }
 
 async fn show_page(
@@ -196,6 +202,12 @@ async fn show_page(
     });
     let failed = errors.any();
     let resp = render(&ShowPage {
+        category: super::reports::category_label(&a.row.category),
+        years: super::reports::years_of(state, scope, id).await?,
+        indicators: state.store.award_indicators(scope, id).await?,
+        report_base: format!("/{}/subventions/{id}", ctx.territory.slug),
+        visa: a.row.commune_visa_on.map(french_date),
+        commune: a.row.commune_code.is_some(),
         chrome,
         slug: ctx.territory.slug,
         deliberation: a.row.deliberation_ref.clone(),

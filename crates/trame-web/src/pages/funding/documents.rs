@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use trame_docs::pdf::{Template, render};
 use trame_domain::format::paris_datetime;
-use trame_domain::funding::award::report_due;
+use trame_domain::funding::report::Indicator;
 use trame_store::funding::awards::{AwardLine, paris_day};
+use trame_store::funding::reports::{YearRow, due_for};
 use trame_store::territories::Territory;
 
 fn pdf(bytes: Vec<u8>, name: &str) -> Response {
@@ -40,8 +41,16 @@ fn render_pdf(
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// The data of an award's documents.
-fn award_data(state: &AppState, t: &Territory, a: &AwardLine, title: &str) -> serde_json::Value {
+/// The data of an award's documents: the award, its years (amount and report due) and
+/// its indicators.
+fn award_data(
+    state: &AppState,
+    t: &Territory,
+    a: &AwardLine,
+    title: &str,
+    years: &[YearRow],
+    indicators: &[Indicator],
+) -> serde_json::Value {
     let schedule = a.schedule();
     let installments: Vec<serde_json::Value> = schedule
         .installments()
@@ -58,11 +67,25 @@ fn award_data(state: &AppState, t: &Territory, a: &AwardLine, title: &str) -> se
         let percent = a.row.amount_cents * 100 / a.row.budget_cents;
         format!("{percent} %")
     });
-    // The financial year of the decision ends on 31 December; the report is due six
-    // months later.
-    let year_end =
-        time::Date::from_calendar_date(a.row.decided_on.year(), time::Month::December, 31)
-            .unwrap_or(a.row.decided_on);
+    // Each year's report is due six months after its 31 December.
+    let years_data: Vec<serde_json::Value> = years
+        .iter()
+        .map(|y| {
+            json!({
+                "year": y.year.to_string(),
+                "amount": trame_domain::money::Euros::from_cents(y.amount_cents).to_string(),
+                "due": french_date(due_for(y.year)),
+            })
+        })
+        .collect();
+    let report_due = years
+        .first()
+        .map(|y| french_date(due_for(y.year)))
+        .unwrap_or_default();
+    let indicators_data: Vec<serde_json::Value> = indicators
+        .iter()
+        .map(|i| json!({"label": i.label, "target": i.target.to_string()}))
+        .collect();
     let id = match (&a.siret, &a.rna) {
         (Some(s), _) => format!("SIRET {s}"),
         (None, Some(r)) => format!("RNA {r}"),
@@ -89,13 +112,15 @@ fn award_data(state: &AppState, t: &Territory, a: &AwardLine, title: &str) -> se
         "installments": installments,
         "schedule": schedule.describe(),
         "convention": if a.row.convention_required { "oui" } else { "non" },
-        "report_due": french_date(report_due(year_end)),
+        "report_due": report_due,
+        "years": years_data,
+        "indicators": indicators_data,
         "period": period,
     })
 }
 
 /// An award's document as a PDF response.
-fn award_pdf(
+pub(crate) async fn award_pdf(
     state: &AppState,
     t: &Territory,
     a: &AwardLine,
@@ -105,7 +130,10 @@ fn award_pdf(
         Template::Acceptance => ("Notification", "notification"),
         _ => ("Convention", "convention"),
     };
-    let data = award_data(state, t, a, title);
+    let scope = t.scope();
+    let years = state.store.award_years(scope, a.row.id).await?;
+    let indicators = state.store.award_indicators(scope, a.row.id).await?;
+    let data = award_data(state, t, a, title, &years, &indicators);
     let bytes = render_pdf(state, template, &data)?;
     Ok(pdf(bytes, &format!("{stem}-{}", a.row.reference)))
 }
@@ -120,7 +148,7 @@ pub async fn convention(
         .store
         .award(ctx.territory.scope(), path_id(&id)?)
         .await?;
-    award_pdf(&state, &ctx.territory, &a, Template::Convention)
+    award_pdf(&state, &ctx.territory, &a, Template::Convention).await
 }
 
 /// `GET /{territoire}/subventions/{id}/lettre.pdf`: the acceptance letter.
@@ -133,7 +161,7 @@ pub async fn acceptance(
         .store
         .award(ctx.territory.scope(), path_id(&id)?)
         .await?;
-    award_pdf(&state, &ctx.territory, &a, Template::Acceptance)
+    award_pdf(&state, &ctx.territory, &a, Template::Acceptance).await
 }
 
 /// `GET /{territoire}/mes-subventions/{id}/convention.pdf`: the beneficiary's copy.
@@ -147,7 +175,21 @@ pub async fn my_convention(
         .store
         .award_of_person(ctx.territory.scope(), user.person_id, path_id(&id)?)
         .await?;
-    award_pdf(&state, &ctx.territory, &a, Template::Convention)
+    award_pdf(&state, &ctx.territory, &a, Template::Convention).await
+}
+
+/// `GET /{territoire}/conventions-commune/{id}/convention.pdf`: the commune's copy.
+pub async fn commune_convention(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let a = state
+        .store
+        .referent_convention(ctx.territory.scope(), user.person_id, path_id(&id)?)
+        .await?;
+    award_pdf(&state, &ctx.territory, &a, Template::Convention).await
 }
 
 /// `GET /{territoire}/mes-dossiers/{id}/recepisse.pdf`: the receipt of a submitted dossier.

@@ -7,11 +7,13 @@ pub mod apply;
 pub mod awards;
 pub mod calls;
 pub mod committee;
+pub mod conventions;
 pub mod documents;
 pub mod editions;
 pub mod exports;
 pub mod instruction;
 pub mod opinions;
+pub mod reports;
 pub mod review;
 
 use crate::AppState;
