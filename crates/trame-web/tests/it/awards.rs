@@ -131,6 +131,35 @@ async fn the_demo_s_awards_make_a_valid_scdl_file() -> anyhow::Result<()> {
     // One year only.
     let y2020 = trame_web::open_data::scdl_file(&store, &t, Some(2020)).await?;
     assert_eq!(String::from_utf8(y2020)?.lines().count(), 9);
+    // Conventions with partners and communes, and reports in every state but « à
+    // compléter »; no award is paid beyond what its schedule releases.
+    let conventions = store.conventions(t.scope()).await?;
+    assert_eq!(conventions.len(), 7);
+    assert!(conventions.iter().any(|c| c.row.commune_code.is_some()));
+    let mut states = std::collections::BTreeSet::new();
+    for a in &awards {
+        let years = store.award_years(t.scope(), a.row.id).await?;
+        let reports = store.award_reports(t.scope(), a.row.id).await?;
+        states.extend(reports.iter().map(|r| r.state.clone()));
+        let tranches: Vec<_> = years
+            .iter()
+            .map(|y| trame_domain::funding::report::Tranche {
+                amount: Euros::from_cents(y.amount_cents),
+                report_accepted: reports
+                    .iter()
+                    .any(|r| r.year == y.year && r.state == "accepte"),
+            })
+            .collect();
+        let open = trame_domain::funding::report::releasable(
+            &a.schedule(),
+            &tranches,
+            trame_store::funding::reports::signed(&a.row),
+        );
+        assert!(a.paid <= open, "{}: {} paid, {} released", a.row.reference, a.paid, open);
+    }
+    for s in ["a_rendre", "depose", "accepte"] {
+        assert!(states.contains(s), "{s} in {states:?}");
+    }
     store.close().await?;
     Ok(())
 }

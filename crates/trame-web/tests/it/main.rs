@@ -16,5 +16,6 @@ mod funding;
 mod matrix;
 mod pages;
 mod proconnect;
+mod reports;
 mod scenario;
 mod security;

@@ -59,11 +59,18 @@ fn award_data(
         .map(|(i, amount)| {
             json!({
                 "label": format!("{} % {}", i.percent, i.trigger.phrase()),
-                "amount": amount.to_string(),
+                // Over several years, each year's amount follows the schedule.
+                "amount": if years.len() > 1 {
+                    format!("{} % du montant de l’année", i.percent)
+                } else {
+                    amount.to_string()
+                },
             })
         })
         .collect();
-    let share = (a.row.budget_cents > 0).then(|| {
+    // The share of the project's budget, for an award from a dossier (a convention has
+    // no project budget of its own).
+    let share = (a.row.budget_cents > 0 && a.row.dossier_id.is_some()).then(|| {
         let percent = a.row.amount_cents * 100 / a.row.budget_cents;
         format!("{percent} %")
     });
