@@ -41,7 +41,7 @@ async fn upgrading_from_the_core_schema_keeps_territories_and_communes() -> anyh
 }
 
 #[tokio::test]
-async fn upgrading_copies_states_onto_communes_and_gives_accepted_dossiers_their_awards()
+async fn upgrading_copies_states_onto_communes_and_gives_accepted_dossiers_their_awards_and_reports()
 -> anyhow::Result<()> {
     use trame_store::funding::dossiers::DossierFilter;
     let db = TestDb::create_empty().await?;
@@ -129,6 +129,16 @@ async fn upgrading_copies_states_onto_communes_and_gives_accepted_dossiers_their
     assert_eq!(a.row.deliberation_ref, "CT 2026-03-20 n° 7");
     assert!(a.row.convention_required);
     assert_eq!(a.schedule().stored(), "80:signature,20:bilan");
+    // Migration 10 gave it its year (that of the decision) and the report to come, due
+    // on 30 June of the next year.
+    let years = store.award_years(t.scope(), a.row.id).await?;
+    assert_eq!(years.len(), 1);
+    assert_eq!((years[0].year, years[0].amount_cents), (2026, 2_400_000));
+    let reports = store.award_reports(t.scope(), a.row.id).await?;
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].state, "a_rendre");
+    assert_eq!(reports[0].due_on, time::macros::date!(2027 - 06 - 30));
+    assert_eq!(a.row.category, "");
     store.close().await?;
     Ok(())
 }
