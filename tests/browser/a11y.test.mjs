@@ -432,6 +432,41 @@ test('the call for projects, from publication to decision, in the browser', asyn
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  // The association submits its final report; a gap beyond 15 % needs a word.
+  await as('porteur@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/mes-subventions`);
+    const row = page.locator('tr', { hasText: 'Vélo-école pour les femmes des quartiers' });
+    await Promise.all([page.waitForNavigation(), row.locator('a:has-text("Suivi et comptes rendus")').click()]);
+    await axe(page, 'ma subvention');
+    await submit(page, 'text=Compte rendu 2027');
+    await axe(page, 'compte rendu à déposer');
+    await page.fill('#r64', '10 000');
+    await page.fill('#r70', '8 000');
+    await page.fill('#r74', '2 000');
+    await page.fill('#results', 'Quarante séances tenues ; 52 femmes formées, dont 30 vont désormais travailler à vélo.');
+    await submit(page, 'text=Déposer le compte rendu');
+    assert.ok(await page.locator('.error-summary >> text=dépasse 15 %').count(), 'the gap is asked about');
+    assert.equal(await page.inputValue('#r64'), '10 000', 'nothing typed is lost');
+    await axe(page, 'compte rendu en erreur');
+    await page.fill('#j64', 'La moitié des séances assurées par des bénévoles.');
+    await page.fill('#j74', 'Subvention du territoire en partie reportée.');
+    await page.fill('#j70', 'Participation des employeurs plus forte que prévu.');
+    await submit(page, 'text=Déposer le compte rendu');
+    assert.equal(await page.locator('.error-summary').count(), 0, await page.locator('main').innerText());
+    assert.ok(await page.locator('text=Déposé, en examen').count());
+    await axe(page, 'compte rendu déposé');
+  });
+  // The agent accepts it; the years table says so.
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(`${base}/gpsea/comptes-rendus`);
+    await axe(page, 'comptes rendus à examiner');
+    await submit(page, 'main a:has-text("— 2027")');
+    assert.ok(await page.locator('text=La moitié des séances assurées par des bénévoles.').count());
+    await axe(page, 'examen du compte rendu');
+    await page.check('#decision-accepter');
+    await submit(page, 'text=Enregistrer la décision');
+    assert.ok(await page.locator('#comptes-rendus ~ div td:has-text("Accepté")').count(), 'the report is accepted');
+  });
 });
 
 // The text of a PDF, through pdftotext (poppler-utils), spaces collapsed.
