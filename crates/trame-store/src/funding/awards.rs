@@ -308,9 +308,18 @@ impl Store {
             .into_iter()
             .map(|o| o.id)
             .collect();
+        self.awards_of_organisations(scope, &orgs).await
+    }
+
+    /// The awards of some organisations of the territory, latest decided first.
+    pub async fn awards_of_organisations(
+        &self,
+        scope: Scope,
+        orgs: &[i64],
+    ) -> Result<Vec<AwardLine>, StoreError> {
         let rows = award::Entity::find()
             .filter(award::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(award::Column::OrganisationId.is_in(orgs))
+            .filter(award::Column::OrganisationId.is_in(orgs.iter().copied()))
             .order_by_desc(award::Column::DecidedOn)
             .all(&self.db)
             .await?;

@@ -513,6 +513,21 @@ impl Store {
         Ok(row)
     }
 
+    /// The dossiers of one organisation, latest created first.
+    pub async fn organisation_dossiers(
+        &self,
+        scope: Scope,
+        organisation_id: i64,
+    ) -> Result<Vec<DossierRow>, StoreError> {
+        Ok(dossier::Entity::find()
+            .filter(dossier::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(dossier::Column::OrganisationId.eq(organisation_id))
+            .order_by_desc(dossier::Column::CreatedAt)
+            .order_by_desc(dossier::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
     /// A dossier's draft as typed, and its checked content once submitted.
     pub async fn dossier_texts(
         &self,

@@ -23,10 +23,10 @@ impl Modify for BearerToken {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Trame — API", version = "1", description = "Données d'un territoire et de l'organisation du jeton. Erreurs : enveloppe { error: { code, message, fields } }."),
-    paths(v1::territory, v1::communes, v1::organisations, v1::organisation),
-    components(schemas(ErrorBody, ErrorDetail, v1::TerritoryOut, v1::CommuneOut, v1::OrganisationOut)),
+    paths(v1::territory, v1::communes, v1::organisations, v1::organisation, v1::editions, v1::dossiers, v1::dossier, v1::awards, v1::award),
+    components(schemas(ErrorBody, ErrorDetail, v1::TerritoryOut, v1::CommuneOut, v1::OrganisationOut, v1::EditionOut, v1::DossierOut, v1::AwardOut, v1::AwardYearOut)),
     modifiers(&BearerToken),
-    tags((name = "territoire", description = "Le territoire et ses communes"), (name = "organisations", description = "L'organisation du jeton"))
+    tags((name = "territoire", description = "Le territoire et ses communes"), (name = "organisations", description = "L'organisation du jeton"), (name = "financements", description = "Les appels publiés, les dossiers et les subventions de l'organisation du jeton"))
 )]
 pub struct ApiDoc;
 

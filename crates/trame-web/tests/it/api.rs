@@ -194,3 +194,69 @@ async fn the_documentation_is_served_without_any_download() -> anyhow::Result<()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_token_reads_its_organisation_s_dossiers_and_awards_only() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    let mine = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
+    let theirs = crate::funding::association(&app, "Autre", "W941000128").await?;
+    for org in [mine.id, theirs.id] {
+        app.store
+            .add_organisation_member(admin, scope, org, applicant)
+            .await?;
+    }
+    let award = crate::awards::awarded(&app, &app.gpsea, mine.id).await?;
+    let other_award = app
+        .store
+        .create_convention(
+            Some(admin),
+            scope,
+            &trame_domain::funding::convention::Convention {
+                category: trame_domain::funding::convention::Category::Aci,
+                organisation_id: Some(theirs.id),
+                commune_code: None,
+                title: "Chantier d'insertion".into(),
+                years: vec![(2026, trame_domain::money::Euros::from_cents(3_000_000))],
+                decided_on: time::macros::date!(2026 - 01 - 10),
+                deliberation: "CT 2026-01-10".into(),
+                indicators: Vec::new(),
+                siege: false,
+            },
+        )
+        .await?
+        .id;
+    let (convention, _) = crate::awards::commune_convention(&app, &app.gpsea).await?;
+    let token = app
+        .store
+        .create_api_token(admin, scope, mine.id, "outil")
+        .await?;
+    let mut c = app.client();
+    let editions = json(&get(&mut c, "/api/v1/editions", Some(&token)).await?)?;
+    assert!(editions["total"].as_u64().unwrap_or(0) >= 1, "{editions}");
+    let dossiers = json(&get(&mut c, "/api/v1/dossiers", Some(&token)).await?)?;
+    assert_eq!(dossiers["total"], 1, "{dossiers}");
+    assert_eq!(dossiers["items"][0]["state"], "accepte");
+    let d = dossiers["items"][0]["id"].as_i64().unwrap_or(0);
+    let one = get(&mut c, &format!("/api/v1/dossiers/{d}"), Some(&token)).await?;
+    assert_eq!(one.status, 200);
+    let awards = json(&get(&mut c, "/api/v1/subventions", Some(&token)).await?)?;
+    assert_eq!(awards["total"], 1, "{awards}");
+    let a = &awards["items"][0];
+    assert_eq!(a["id"], award);
+    assert_eq!(a["amount_cents"], 1_000_000);
+    assert_eq!(a["years"][0]["report_state"], "a_rendre");
+    let one = get(&mut c, &format!("/api/v1/subventions/{award}"), Some(&token)).await?;
+    assert_eq!(one.status, 200);
+    // Another organisation's, a commune's, another territory's: not found.
+    for id in [other_award, convention] {
+        let r = get(&mut c, &format!("/api/v1/subventions/{id}"), Some(&token)).await?;
+        assert_eq!(r.status, 404, "award {id}");
+    }
+    let theirs_dossier = crate::awards::refused(&app, &app.gpsea, theirs.id).await?;
+    let r = get(&mut c, &format!("/api/v1/dossiers/{theirs_dossier}"), Some(&token)).await?;
+    assert_eq!(r.status, 404);
+    Ok(())
+}
