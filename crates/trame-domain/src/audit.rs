@@ -234,6 +234,12 @@ pub mod action {
     /// Réglages d'un dispositif modifiés.
     pub const SCHEME_UPDATE: &str = "scheme.update";
 
+    /// Création d'un jeton d'API personnel (agent).
+    pub const STAFF_TOKEN_CREATE: &str = "staff_token.create";
+
+    /// Révocation d'un jeton d'API personnel (agent).
+    pub const STAFF_TOKEN_REVOKE: &str = "staff_token.revoke";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -301,6 +307,8 @@ pub mod action {
         REPORT_RETURN,
         REPORT_REMIND,
         SCHEME_UPDATE,
+        STAFF_TOKEN_CREATE,
+        STAFF_TOKEN_REVOKE,
     ];
 }
 
@@ -373,6 +381,8 @@ pub fn action_label(code: &str) -> &str {
         action::REPORT_RETURN => "Compte rendu financier à compléter",
         action::REPORT_REMIND => "Relance d'un compte rendu financier",
         action::SCHEME_UPDATE => "Réglages d'un dispositif modifiés",
+        action::STAFF_TOKEN_CREATE => "Création d'un jeton d'API personnel",
+        action::STAFF_TOKEN_REVOKE => "Révocation d'un jeton d'API personnel",
         other => other,
     }
 }
@@ -403,6 +413,7 @@ pub fn object_label(object_type: &str) -> &str {
         "award" => "subvention",
         "payment" => "versement",
         "award_report" => "compte rendu financier",
+        "staff_token" => "jeton d'API personnel",
         other => other,
     }
 }

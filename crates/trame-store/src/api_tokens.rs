@@ -18,8 +18,14 @@ pub use crate::entities::api_token::Model as ApiToken;
 /// Prefix of every token, so that secret scanners recognise them.
 pub const TOKEN_PREFIX: &str = "trame_";
 
-fn token_hash(token: &str) -> String {
+/// The stored form of a token: its SHA-256, in hex.
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token with this prefix (160 random bits).
+pub(crate) fn new_token(prefix: &str) -> String {
+    format!("{prefix}{}", hex::encode(rand::random::<[u8; 20]>()))
 }
 
 /// Who a valid token acts for.
@@ -56,7 +62,7 @@ impl Store {
             .first(&tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let token = format!("{TOKEN_PREFIX}{}", hex::encode(rand::random::<[u8; 20]>()));
+        let token = new_token(TOKEN_PREFIX);
         let row = api_token::ActiveModel {
             territory_id: Set(scope.territory_id()),
             organisation_id: Set(organisation_id),

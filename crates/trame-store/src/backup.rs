@@ -107,6 +107,7 @@ impl Store {
         table!(award_year, award_year::Column::Id);
         table!(award_indicator, award_indicator::Column::Id);
         table!(award_report, award_report::Column::Id);
+        table!(staff_token, staff_token::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

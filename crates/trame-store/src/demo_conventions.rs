@@ -176,15 +176,9 @@ impl Store {
             let organisation_id = match d.partner {
                 Some((name, commune)) => {
                     let tx = self.begin_write().await?;
-                    let id = demo_organisation(
-                        &tx,
-                        now,
-                        scope,
-                        name,
-                        LegalForm::Association,
-                        commune,
-                    )
-                    .await?;
+                    let id =
+                        demo_organisation(&tx, now, scope, name, LegalForm::Association, commune)
+                            .await?;
                     tx.commit().await?;
                     Some(id)
                 }
@@ -208,7 +202,9 @@ impl Store {
                 title: d.title.into(),
                 years: years.clone(),
                 decided_on,
-                deliberation: format!("Délibération du conseil de territoire {first} (démonstration)"),
+                deliberation: format!(
+                    "Délibération du conseil de territoire {first} (démonstration)"
+                ),
                 indicators: d
                     .indicators
                     .iter()
@@ -253,8 +249,7 @@ impl Store {
                 if let Some(on) = advance_on.filter(|x| *x <= today) {
                     let mandate = format!("MDT-{year}-C{:02}-1", k + 1);
                     let part = parts.first().copied().unwrap_or_default();
-                    insert_payment(&tx, now, Some(agent), scope, a.id, on, part, &mandate)
-                        .await?;
+                    insert_payment(&tx, now, Some(agent), scope, a.id, on, part, &mandate).await?;
                 }
                 let state = d.reports.get(i).copied().unwrap_or(ReportState::Due);
                 let submitted_on = day(year + 1, (Month::April, 10)).unwrap_or(today);
@@ -292,8 +287,17 @@ impl Store {
                 if state == ReportState::Accepted && balance_on <= today {
                     let mandate = format!("MDT-{year}-C{:02}-2", k + 1);
                     let part = parts.get(1).copied().unwrap_or_default();
-                    insert_payment(&tx, now, Some(agent), scope, a.id, balance_on, part, &mandate)
-                        .await?;
+                    insert_payment(
+                        &tx,
+                        now,
+                        Some(agent),
+                        scope,
+                        a.id,
+                        balance_on,
+                        part,
+                        &mandate,
+                    )
+                    .await?;
                 }
             }
             tx.commit().await?;

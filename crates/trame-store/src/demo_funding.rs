@@ -318,7 +318,8 @@ pub(crate) fn demo_report_content(forecast: &Budget, index: usize) -> ReportCont
                 64 => (planned.cents() * 9 / 10, String::new()),
                 60 => (
                     planned.cents() * 6 / 5,
-                    "Achat de matériel supplémentaire pour accueillir plus de participants.".to_owned(),
+                    "Achat de matériel supplémentaire pour accueillir plus de participants."
+                        .to_owned(),
                 ),
                 // Sales cover the difference, so that the report balances.
                 70 => (
@@ -549,8 +550,17 @@ impl Store {
         } else {
             state
         };
-        self.demo_report(tx, scope, a.id, report_year, state, &report, submitted_on, accepted_on)
-            .await?;
+        self.demo_report(
+            tx,
+            scope,
+            a.id,
+            report_year,
+            state,
+            &report,
+            submitted_on,
+            accepted_on,
+        )
+        .await?;
         let balance_on = accepted_on + Duration::days(7);
         if state == ReportState::Accepted && balance_on <= today {
             let mandate = format!("MDT-{year}-{:03}-2", a.id);
@@ -835,7 +845,13 @@ impl Store {
                 .unwrap_or_default();
             let title = format!("Projet d'économie sociale et solidaire n° {seq}");
             let requested = 2_000 + i64::from(i % 13) * 1_000;
-            let c = content(&title, &[commune.as_str()], requested, i % 5 == 0, edition.year);
+            let c = content(
+                &title,
+                &[commune.as_str()],
+                requested,
+                i % 5 == 0,
+                edition.year,
+            );
             let json =
                 serde_json::to_string(&c).map_err(|e| StoreError::Internal(e.to_string()))?;
             let d = dossier::ActiveModel {

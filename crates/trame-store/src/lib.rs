@@ -32,6 +32,7 @@ pub mod oidc;
 pub mod organisations;
 pub mod outbox;
 pub mod sessions;
+pub mod staff_tokens;
 pub mod territories;
 
 mod cache;

@@ -25,6 +25,9 @@ pub enum Access {
     /// A bearer token of the JSON API (`Authorization: Bearer trame_…`); the answer to
     /// anything else is 401 with the error envelope.
     ApiToken,
+    /// A staff member's personal token (`Authorization: Bearer trame_agent_…`), for the
+    /// instructor's view of the JSON API; 401 with the error envelope otherwise.
+    StaffToken,
     /// A person who administers at least one territory (platform-level actions such as
     /// opening a new territory).
     AnyTerritoryAdmin,
@@ -45,7 +48,7 @@ impl Access {
         match self {
             Access::Public | Access::Authenticated | Access::TerritoryPublic => true,
             Access::AnyTerritoryAdmin => roles.contains(&Role::TerritoryAdmin),
-            Access::ApiToken => false,
+            Access::ApiToken | Access::StaffToken => false,
             Access::TerritoryMember(allowed) => {
                 !roles.is_empty()
                     && (allowed.is_empty() || roles.iter().any(|r| allowed.contains(r)))
@@ -98,7 +101,7 @@ pub async fn enforce(
             None => login_redirect(&req),
         });
     }
-    if access == Access::ApiToken {
+    if matches!(access, Access::ApiToken | Access::StaffToken) {
         let token = req
             .headers()
             .get(axum::http::header::AUTHORIZATION)
@@ -106,15 +109,20 @@ pub async fn enforce(
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .map(str::to_owned);
-        let caller = match token {
-            Some(t) => state.store.api_caller(&t).await?,
-            None => None,
+        let Some(token) = token else {
+            return Ok(crate::api::ApiError::Unauthorized.into_response());
         };
-        return Ok(match caller {
-            Some(caller) => {
-                req.extensions_mut().insert(caller);
-                next.run(req).await
-            }
+        let found = if access == Access::ApiToken {
+            state.store.api_caller(&token).await?.map(|c| {
+                req.extensions_mut().insert(c);
+            })
+        } else {
+            state.store.staff_caller(&token).await?.map(|c| {
+                req.extensions_mut().insert(c);
+            })
+        };
+        return Ok(match found {
+            Some(()) => next.run(req).await,
             None => crate::api::ApiError::Unauthorized.into_response(),
         });
     }

@@ -55,7 +55,10 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     }
     if roles.contains(&Role::CommuneReferent) {
         links.push((format!("/{slug}/avis"), "Avis des communes"));
-        links.push((format!("/{slug}/conventions-commune"), "Conventions de mes communes"));
+        links.push((
+            format!("/{slug}/conventions-commune"),
+            "Conventions de mes communes",
+        ));
     }
     if roles.contains(&Role::CommitteeMember) {
         links.push((format!("/{slug}/evaluation"), "Mes évaluations"));
@@ -66,6 +69,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/subventions"), "Subventions"));
         links.push((format!("/{slug}/conventions"), "Conventions"));
         links.push((format!("/{slug}/comptes-rendus"), "Comptes rendus"));
+        links.push((format!("/{slug}/jetons"), "Mes jetons d'API"));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {

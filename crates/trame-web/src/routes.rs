@@ -12,7 +12,7 @@ use crate::pages::funding::{
     apply, awards, calls, committee, conventions, documents, editions, exports, instruction,
     opinions, reports, review,
 };
-use crate::pages::{account, auth, home, invitation, proconnect, space, territories};
+use crate::pages::{account, agent_tokens, auth, home, invitation, proconnect, space, territories};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -70,6 +70,11 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/api/v1/dossiers/{id}", ApiToken, get(crate::api::v1::dossier)),
         r(Method::GET, "/api/v1/subventions", ApiToken, get(crate::api::v1::awards)),
         r(Method::GET, "/api/v1/subventions/{id}", ApiToken, get(crate::api::v1::award)),
+        r(Method::GET, "/api/v1/instruction/dossiers", StaffToken, get(crate::api::staff::dossiers)),
+        r(Method::GET, "/api/v1/instruction/dossiers/{id}", StaffToken, get(crate::api::staff::dossier)),
+        r(Method::GET, "/api/v1/instruction/subventions", StaffToken, get(crate::api::staff::awards)),
+        r(Method::GET, "/api/v1/instruction/subventions/{id}", StaffToken, get(crate::api::staff::award)),
+        r(Method::GET, "/api/v1/instruction/versements", StaffToken, get(crate::api::staff::payments)),
         r(Method::GET, "/invitation/{token}", Public, get(invitation::show)),
         r(Method::POST, "/invitation/{token}", Public, post(invitation::accept)),
         r(Method::GET, "/{territoire}", TerritoryPublic, get(home::territory)),
@@ -123,6 +128,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/subventions/{id}/comptes-rendus/{annee}", TerritoryMember(STAFF), get(reports::review)),
         r(Method::POST, "/{territoire}/subventions/{id}/comptes-rendus/{annee}", TerritoryMember(STAFF), post(reports::decide)),
         r(Method::GET, "/{territoire}/comptes-rendus", TerritoryMember(STAFF), get(reports::list)),
+        r(Method::GET, "/{territoire}/jetons", TerritoryMember(STAFF), get(agent_tokens::list)),
+        r(Method::POST, "/{territoire}/jetons", TerritoryMember(STAFF), post(agent_tokens::create)),
+        r(Method::POST, "/{territoire}/jetons/{id}/retirer", TerritoryMember(STAFF), post(agent_tokens::revoke)),
         r(Method::GET, "/{territoire}/conventions", TerritoryMember(STAFF), get(conventions::list)),
         r(Method::GET, "/{territoire}/conventions/nouvelle", TerritoryMember(STAFF), get(conventions::new_form)),
         r(Method::POST, "/{territoire}/conventions/nouvelle", TerritoryMember(STAFF), post(conventions::create)),

@@ -185,7 +185,10 @@ pub fn check(
     let mut errors = FieldErrors::new();
     let category = Category::from_code(input.category.trim());
     if category.is_none() {
-        errors.insert("category", "Choisissez ce que finance la convention.".into());
+        errors.insert(
+            "category",
+            "Choisissez ce que finance la convention.".into(),
+        );
     }
     let mut organisation_id = None;
     let mut commune_code = None;
@@ -218,7 +221,10 @@ pub fn check(
     }
     let first_year = input.first_year.trim().parse::<i32>().ok();
     if !matches!(first_year, Some(2000..=2100)) {
-        errors.insert("first_year", "Indiquez la première année, par exemple 2026.".into());
+        errors.insert(
+            "first_year",
+            "Indiquez la première année, par exemple 2026.".into(),
+        );
     }
     let mut years = Vec::new();
     let mut ended = false;

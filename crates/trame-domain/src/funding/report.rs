@@ -144,8 +144,12 @@ impl ReportForm {
                 f.results = v.clone();
                 continue;
             }
-            if let Some(i) = INDICATOR_FIELDS.iter().position(|x| x == k) {
-                f.achieved[i] = v.clone();
+            if let Some(slot) = INDICATOR_FIELDS
+                .iter()
+                .position(|x| x == k)
+                .and_then(|i| f.achieved.get_mut(i))
+            {
+                *slot = v.clone();
                 continue;
             }
             for (account, fo, re, ju) in LINE_FIELDS {
@@ -263,11 +267,7 @@ fn is_expense(account: u8) -> bool {
     (60..=69).contains(&account) || account == 86
 }
 
-fn amount_or_zero(
-    typed: Option<&String>,
-    field: &'static str,
-    errors: &mut FieldErrors,
-) -> Euros {
+fn amount_or_zero(typed: Option<&String>, field: &'static str, errors: &mut FieldErrors) -> Euros {
     match typed.map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Euros::default(),
         Some(s) => match Euros::parse(s) {
@@ -350,8 +350,7 @@ pub fn check(
         );
     }
     let mut results_of_indicators = Vec::new();
-    for (k, ind) in indicators.iter().take(MAX_INDICATORS).enumerate() {
-        let field = INDICATOR_FIELDS[k];
+    for (k, (ind, field)) in indicators.iter().zip(INDICATOR_FIELDS).enumerate() {
         let typed = form.achieved.get(k).map(|s| s.trim()).unwrap_or("");
         let cleaned: String = typed
             .chars()
@@ -464,12 +463,17 @@ mod tests {
     #[test]
     fn a_gap_beyond_fifteen_percent_asks_for_a_justification_at_its_line() {
         let b = budget(&[(60, 1000), (64, 9000), (74, 10000)]);
-        let errs = check(&form(&[(60, "1150"), (64, "7000"), (74, "10000")]), Some(&b), &[])
-            .expect_err("64 is 22 % under");
+        let errs = check(
+            &form(&[(60, "1150"), (64, "7000"), (74, "10000")]),
+            Some(&b),
+            &[],
+        )
+        .expect_err("64 is 22 % under");
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(errs["j64"].contains("dépasse 15 %"), "{errs:?}");
         let mut f = form(&[(60, "1150"), (64, "7000"), (74, "10000")]);
-        f.justification.insert(64, "Un poste vacant six mois.".into());
+        f.justification
+            .insert(64, "Un poste vacant six mois.".into());
         let c = check(&f, Some(&b), &[]).expect("justified");
         assert_eq!(c.actual_expenses(), eur(8150));
         assert_eq!(c.forecast_expenses(), eur(10000));
@@ -517,12 +521,16 @@ mod tests {
         assert_eq!(releasable(&s, &one(false), false), eur(0));
         assert_eq!(releasable(&s, &one(false), true), eur(8_000));
         assert_eq!(releasable(&s, &one(true), true), eur(10_000));
-        assert!(check_release(eur(1), eur(0), eur(0), false)
-            .expect_err("unsigned")
-            .contains("signée"));
-        assert!(check_release(eur(2_001), eur(8_000), eur(6_000), true)
-            .expect_err("over the advance")
-            .contains(&eur(2_000).to_string()));
+        assert!(
+            check_release(eur(1), eur(0), eur(0), false)
+                .expect_err("unsigned")
+                .contains("signée")
+        );
+        assert!(
+            check_release(eur(2_001), eur(8_000), eur(6_000), true)
+                .expect_err("over the advance")
+                .contains(&eur(2_000).to_string())
+        );
         assert!(check_release(eur(2_000), eur(8_000), eur(6_000), true).is_ok());
     }
 

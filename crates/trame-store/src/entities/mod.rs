@@ -38,5 +38,6 @@ pub mod scenario;
 pub mod scenario_line;
 pub mod scheme;
 pub mod session;
+pub mod staff_token;
 pub mod territory;
 pub mod territory_logo;

@@ -118,8 +118,7 @@ pub(crate) async fn award_dossier<C: ConnectionTrait>(
     let year = content
         .as_ref()
         .map_or(decided_on.year(), |c| c.ends_on.year());
-    super::reports::add_years(tx, now, scope, row.id, &[(year, Euros::from_cents(amount))])
-        .await?;
+    super::reports::add_years(tx, now, scope, row.id, &[(year, Euros::from_cents(amount))]).await?;
     journal(
         tx,
         now,

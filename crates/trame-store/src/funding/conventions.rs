@@ -69,7 +69,9 @@ impl Store {
             decided_on: Set(c.decided_on),
             deliberation_ref: Set(c.deliberation.clone()),
             siege: Set(c.siege),
-            schedule: Set(Schedule::parse(&scheme.schedule).unwrap_or_default().stored()),
+            schedule: Set(Schedule::parse(&scheme.schedule)
+                .unwrap_or_default()
+                .stored()),
             convention_required: Set(true),
             convention_signed_on: Set(None),
             starts_on: Set(time::Date::from_ordinal_date(first_year, 1).ok()),

@@ -62,7 +62,10 @@ pub fn opinion_status(o: &OpinionRow, deemed_favourable: bool, now: OffsetDateTi
     }
 }
 
-pub(crate) async fn slug_of<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<String, StoreError> {
+pub(crate) async fn slug_of<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+) -> Result<String, StoreError> {
     Ok(territory::Entity::find_by_id(scope.territory_id())
         .first(tx)
         .await?

@@ -14,16 +14,14 @@ use crate::outbox::{NewEmail, queue};
 use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
 use time::{Date, Duration, Month, OffsetDateTime};
 use trame_domain::audit::action;
 use trame_domain::funding::award::{Schedule, report_due};
 use trame_domain::funding::dossier::{Budget, DossierContent};
-use trame_domain::funding::report::{
-    Indicator, ReportContent, ReportState, Tranche, releasable,
-};
+use trame_domain::funding::report::{Indicator, ReportContent, ReportState, Tranche, releasable};
 use trame_domain::money::Euros;
 
 pub use crate::entities::award_report::Model as ReportRow;
@@ -31,8 +29,7 @@ pub use crate::entities::award_year::Model as YearRow;
 
 /// The day a year's report is due: six months after 31 December.
 pub fn due_for(year: i32) -> Date {
-    let end = Date::from_calendar_date(year, Month::December, 31)
-        .unwrap_or(Date::MIN);
+    let end = Date::from_calendar_date(year, Month::December, 31).unwrap_or(Date::MIN);
     report_due(end)
 }
 
@@ -543,9 +540,6 @@ pub(crate) async fn remind_reports<C: ConnectionTrait>(
 mod tests {
     #[test]
     fn a_year_s_report_is_due_on_the_thirtieth_of_june_after_it() {
-        assert_eq!(
-            super::due_for(2025),
-            time::macros::date!(2026 - 06 - 30)
-        );
+        assert_eq!(super::due_for(2025), time::macros::date!(2026 - 06 - 30));
     }
 }

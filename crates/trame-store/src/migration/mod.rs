@@ -14,6 +14,7 @@ mod m20261126_000007_dossier_list_index;
 mod m20261126_000008_dossier_commune_covering;
 mod m20261126_000009_awards;
 mod m20261126_000010_reports_conventions;
+mod m20261126_000011_staff_tokens;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_dossier_commune_covering::Migration),
             Box::new(m20261126_000009_awards::Migration),
             Box::new(m20261126_000010_reports_conventions::Migration),
+            Box::new(m20261126_000011_staff_tokens::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The OpenAPI description of `/api/v1`, and the Swagger UI that shows it (vendored: no
 //! download at build or run time).
 
-use super::{ErrorBody, ErrorDetail, v1};
+use super::{ErrorBody, ErrorDetail, staff, v1};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -15,6 +15,10 @@ impl Modify for BearerToken {
                 "jeton",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Jeton d'API d'une organisation, créé par l'administrateur du territoire.")).build()),
             );
+            components.add_security_scheme(
+                "jeton_agent",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Jeton d'API personnel d'un agent ou d'un administrateur du territoire (trame_agent_…), créé par lui-même ; il agit avec ses rôles, vérifiés à chaque appel.")).build()),
+            );
         }
     }
 }
@@ -23,10 +27,10 @@ impl Modify for BearerToken {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Trame — API", version = "1", description = "Données d'un territoire et de l'organisation du jeton. Erreurs : enveloppe { error: { code, message, fields } }."),
-    paths(v1::territory, v1::communes, v1::organisations, v1::organisation, v1::editions, v1::dossiers, v1::dossier, v1::awards, v1::award),
-    components(schemas(ErrorBody, ErrorDetail, v1::TerritoryOut, v1::CommuneOut, v1::OrganisationOut, v1::EditionOut, v1::DossierOut, v1::AwardOut, v1::AwardYearOut)),
+    paths(v1::territory, v1::communes, v1::organisations, v1::organisation, v1::editions, v1::dossiers, v1::dossier, v1::awards, v1::award, staff::dossiers, staff::dossier, staff::awards, staff::award, staff::payments),
+    components(schemas(ErrorBody, ErrorDetail, v1::TerritoryOut, v1::CommuneOut, v1::OrganisationOut, v1::EditionOut, v1::DossierOut, v1::AwardOut, v1::AwardYearOut, staff::InstructionDossierOut, staff::InstructionDossierDetail, staff::InstructionAwardOut, staff::PaymentOut, staff::DeMinimisOut)),
     modifiers(&BearerToken),
-    tags((name = "territoire", description = "Le territoire et ses communes"), (name = "organisations", description = "L'organisation du jeton"), (name = "financements", description = "Les appels publiés, les dossiers et les subventions de l'organisation du jeton"))
+    tags((name = "territoire", description = "Le territoire et ses communes"), (name = "organisations", description = "L'organisation du jeton"), (name = "financements", description = "Les appels publiés, les dossiers et les subventions de l'organisation du jeton"), (name = "instruction", description = "Vue des agents (jeton personnel) : tous les dossiers, subventions, versements et aides de minimis du territoire"))
 )]
 pub struct ApiDoc;
 

@@ -263,7 +263,8 @@ pub struct AwardOut {
     pub years: Vec<AwardYearOut>,
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
+/// An instant in RFC 3339.
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -296,7 +297,8 @@ pub async fn editions(
     Ok(Json(Page::of(all, page, per_page)))
 }
 
-fn dossier_out(d: trame_store::funding::DossierRow) -> DossierOut {
+/// A dossier as its applicant sees it.
+pub(crate) fn dossier_out(d: trame_store::funding::DossierRow) -> DossierOut {
     DossierOut {
         id: d.id,
         reference: d.reference,
@@ -350,7 +352,8 @@ pub async fn dossier(
     Ok(Json(dossier_out(d)))
 }
 
-async fn award_out(
+/// An award with its years and their reports.
+pub(crate) async fn award_out(
     state: &AppState,
     scope: trame_store::Scope,
     a: trame_store::funding::awards::AwardLine,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod agent_tokens;
 pub mod auth;
 pub mod funding;
 pub mod home;

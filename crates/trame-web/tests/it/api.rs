@@ -248,7 +248,12 @@ async fn a_token_reads_its_organisation_s_dossiers_and_awards_only() -> anyhow::
     assert_eq!(a["id"], award);
     assert_eq!(a["amount_cents"], 1_000_000);
     assert_eq!(a["years"][0]["report_state"], "a_rendre");
-    let one = get(&mut c, &format!("/api/v1/subventions/{award}"), Some(&token)).await?;
+    let one = get(
+        &mut c,
+        &format!("/api/v1/subventions/{award}"),
+        Some(&token),
+    )
+    .await?;
     assert_eq!(one.status, 200);
     // Another organisation's, a commune's, another territory's: not found.
     for id in [other_award, convention] {
@@ -256,7 +261,144 @@ async fn a_token_reads_its_organisation_s_dossiers_and_awards_only() -> anyhow::
         assert_eq!(r.status, 404, "award {id}");
     }
     let theirs_dossier = crate::awards::refused(&app, &app.gpsea, theirs.id).await?;
-    let r = get(&mut c, &format!("/api/v1/dossiers/{theirs_dossier}"), Some(&token)).await?;
+    let r = get(
+        &mut c,
+        &format!("/api/v1/dossiers/{theirs_dossier}"),
+        Some(&token),
+    )
+    .await?;
     assert_eq!(r.status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_agent_s_personal_token_reads_the_instructor_s_view() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
+    app.store
+        .add_organisation_member(admin, scope, org.id, applicant)
+        .await?;
+    let award = crate::awards::awarded(&app, &app.gpsea, org.id).await?;
+    let agent_id = app.person_id(&app.gpsea, Role::Agent);
+    let today = trame_store::funding::awards::paris_day(app.store.now());
+    app.store
+        .record_payment(
+            agent_id,
+            scope,
+            award,
+            today,
+            trame_domain::money::Euros::from_cents(800_000),
+            "MDT-API-1",
+        )
+        .await?;
+    // The agent creates the token on their page; it is shown once.
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let page = agent
+        .post_form("/gpsea/jetons", &[("token_name", "Tableur des finances")])
+        .await?;
+    assert_eq!(page.status, 200);
+    let start = page.body.find("trame_agent_").unwrap_or(0);
+    let token: String = page.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 52, "{token}");
+    assert!(
+        !agent.get("/gpsea/jetons").await?.body.contains(&token),
+        "shown once"
+    );
+    let mut c = app.client();
+    let dossiers = json(
+        &get(
+            &mut c,
+            "/api/v1/instruction/dossiers?etat=accepte",
+            Some(&token),
+        )
+        .await?,
+    )?;
+    assert_eq!(dossiers["total"], 1, "{dossiers}");
+    assert_eq!(dossiers["items"][0]["organisation"], "Ressourcerie");
+    let d = dossiers["items"][0]["id"].as_i64().unwrap_or(0);
+    let one = json(
+        &get(
+            &mut c,
+            &format!("/api/v1/instruction/dossiers/{d}"),
+            Some(&token),
+        )
+        .await?,
+    )?;
+    assert_eq!(one["dossier"]["state"], "accepte", "{one}");
+    assert!(one["communes"].as_array().is_some_and(|a| !a.is_empty()));
+    let a = json(
+        &get(
+            &mut c,
+            &format!("/api/v1/instruction/subventions/{award}"),
+            Some(&token),
+        )
+        .await?,
+    )?;
+    assert_eq!(a["beneficiary"], "Ressourcerie", "{a}");
+    assert_eq!(a["payments"][0]["mandate_ref"], "MDT-API-1");
+    assert_eq!(a["award"]["paid_cents"], 800_000);
+    let payments = json(&get(&mut c, "/api/v1/instruction/versements", Some(&token)).await?)?;
+    assert_eq!(payments["total"], 1);
+    let awards = json(
+        &get(
+            &mut c,
+            "/api/v1/instruction/subventions?per_page=1",
+            Some(&token),
+        )
+        .await?,
+    )?;
+    assert_eq!(awards["items"].as_array().map(Vec::len), Some(1));
+    // The two kinds of token do not open each other's doors.
+    assert_eq!(
+        get(&mut c, "/api/v1/subventions", Some(&token))
+            .await?
+            .status,
+        401
+    );
+    let org_token = app
+        .store
+        .create_api_token(admin, scope, org.id, "outil")
+        .await?;
+    assert_eq!(
+        get(&mut c, "/api/v1/instruction/versements", Some(&org_token))
+            .await?
+            .status,
+        401,
+        "payments are the staff's"
+    );
+    // Another territory's award is not found; a revoked token is refused.
+    let r = get(
+        &mut c,
+        "/api/v1/instruction/subventions/999999",
+        Some(&token),
+    )
+    .await?;
+    assert_eq!(r.status, 404);
+    let id = app.store.staff_tokens(scope, agent_id).await?[0].id;
+    let r = agent
+        .post_form(&format!("/gpsea/jetons/{id}/retirer"), &[])
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        get(&mut c, "/api/v1/instruction/dossiers", Some(&token))
+            .await?
+            .status,
+        401
+    );
+    // An applicant cannot make one.
+    let mut porteur = app.client_as(&app.gpsea, Role::Applicant).await?;
+    assert_eq!(porteur.get("/gpsea/jetons").await?.status, 403);
+    assert!(
+        app.store
+            .create_staff_token(applicant, scope, "essai")
+            .await
+            .is_err()
+    );
     Ok(())
 }

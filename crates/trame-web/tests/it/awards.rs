@@ -155,7 +155,13 @@ async fn the_demo_s_awards_make_a_valid_scdl_file() -> anyhow::Result<()> {
             &tranches,
             trame_store::funding::reports::signed(&a.row),
         );
-        assert!(a.paid <= open, "{}: {} paid, {} released", a.row.reference, a.paid, open);
+        assert!(
+            a.paid <= open,
+            "{}: {} paid, {} released",
+            a.row.reference,
+            a.paid,
+            open
+        );
     }
     for s in ["a_rendre", "depose", "accepte"] {
         assert!(states.contains(s), "{s} in {states:?}");

@@ -23,6 +23,7 @@ struct Ids {
     convention: i64,
     convention_year: i32,
     scheme: i64,
+    staff_token: i64,
     refused: i64,
     dossier: i64,
     piece: i64,
@@ -101,9 +102,14 @@ async fn objects(
     let award = crate::awards::awarded(app, territory, organisation).await?;
     let refused = crate::awards::refused(app, territory, organisation).await?;
     let award_year = app.store.award_years(scope, award).await?[0].year;
-    let (convention, convention_year) =
-        crate::awards::commune_convention(app, territory).await?;
+    let (convention, convention_year) = crate::awards::commune_convention(app, territory).await?;
     let scheme = app.store.convention_scheme(None, scope).await?.id;
+    // The agent's personal token (a person revokes only their own).
+    let agent = app.person_id(territory, Role::Agent);
+    app.store
+        .create_staff_token(agent, scope, "tableur")
+        .await?;
+    let staff_token = app.store.staff_tokens(scope, agent).await?[0].id;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -134,6 +140,7 @@ async fn objects(
         convention,
         convention_year,
         scheme,
+        staff_token,
         refused,
         commune,
         api_token,
@@ -175,6 +182,8 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.commune
     } else if path.contains("/invitations/") {
         ids.invitation
+    } else if path.contains("/jetons/") {
+        ids.staff_token
     } else {
         ids.email
     };
@@ -248,10 +257,16 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
     if spec.path == "/compte/territoire" && matches!(viewer, Viewer::Outsider(_)) {
         return "404";
     }
+    // A personal token is revoked by its own person only: the fixture's is the agent's.
+    if spec.path == "/{territoire}/jetons/{id}/retirer"
+        && matches!(viewer, Viewer::Member(Role::TerritoryAdmin))
+    {
+        return "404";
+    }
     let is_get = spec.method == axum::http::Method::GET;
     match (spec.access, viewer) {
         // A browser session never opens the API: only a bearer token does.
-        (Access::ApiToken, _) => "401",
+        (Access::ApiToken | Access::StaffToken, _) => "401",
         (Access::AnyTerritoryAdmin, Viewer::Anonymous) => "login",
         (
             Access::AnyTerritoryAdmin,

@@ -37,7 +37,11 @@ async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
     let r = agent
         .post_form(
             &pay,
-            &[("paid_on", &today), ("amount", "8000"), ("mandate_ref", "M-1")],
+            &[
+                ("paid_on", &today),
+                ("amount", "8000"),
+                ("mandate_ref", "M-1"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 303, "the advance is released by the decision");
@@ -45,11 +49,20 @@ async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
     let r = agent
         .post_form(
             &pay,
-            &[("paid_on", &today), ("amount", "2000"), ("mandate_ref", "M-2")],
+            &[
+                ("paid_on", &today),
+                ("amount", "2000"),
+                ("mandate_ref", "M-2"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("le solde suit l&#39;acceptation du compte rendu"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("le solde suit l&#39;acceptation du compte rendu"),
+        "{}",
+        r.body
+    );
     assert_eq!(app.store.payments(scope, id).await?.len(), 1);
     // The applicant sees the award and its report to come.
     let mut porteur = app.client_as(&app.gpsea, Role::Applicant).await?;
@@ -59,7 +72,10 @@ async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
     let url = format!("/gpsea/mes-subventions/{id}/comptes-rendus/{year}");
     let form = porteur.get(&url).await?;
     assert_eq!(form.status, 200);
-    assert!(form.body.contains("Prévu : "), "the dossier's forecast is shown");
+    assert!(
+        form.body.contains("Prévu : "),
+        "the dossier's forecast is shown"
+    );
     // Empty: every missing piece at its field.
     let r = porteur.post_form(&url, &[("results", " ")]).await?;
     assert_eq!(r.status, 422);
@@ -112,7 +128,11 @@ async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
     let r = agent
         .post_form(
             &pay,
-            &[("paid_on", &today), ("amount", "2000"), ("mandate_ref", "M-2")],
+            &[
+                ("paid_on", &today),
+                ("amount", "2000"),
+                ("mandate_ref", "M-2"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -125,8 +145,16 @@ async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
         .into_iter()
         .map(|m| m.subject)
         .collect();
-    assert!(subjects.iter().any(|s| s.starts_with(&format!("Compte rendu {year} déposé"))));
-    assert!(subjects.iter().any(|s| s.starts_with(&format!("Compte rendu {year} accepté"))));
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with(&format!("Compte rendu {year} déposé")))
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with(&format!("Compte rendu {year} accepté")))
+    );
     let actions: Vec<String> = app
         .store
         .audit_list(scope, 200)
@@ -167,19 +195,34 @@ async fn a_commune_s_convention_is_visaed_then_signed_then_reported_on() -> anyh
     let r = agent
         .post_form(
             &pay,
-            &[("paid_on", &today), ("amount", "100"), ("mandate_ref", "M-1")],
+            &[
+                ("paid_on", &today),
+                ("amount", "100"),
+                ("mandate_ref", "M-1"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("doit être signée avant le premier versement"));
+    assert!(
+        r.body
+            .contains("doit être signée avant le premier versement")
+    );
     let sign = format!("/gpsea/subventions/{id}/convention");
     let r = agent.post_form(&sign, &[("signed_on", &today)]).await?;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("La commune doit d&#39;abord viser"), "{}", r.body);
+    assert!(
+        r.body.contains("La commune doit d&#39;abord viser"),
+        "{}",
+        r.body
+    );
     // The referent sees it, its PDF, and visas it.
     let mut referent = app.client_as(&app.gpsea, Role::CommuneReferent).await?;
     let list = referent.get("/gpsea/conventions-commune").await?;
-    assert!(list.body.contains("Forum emploi intercommunal"), "{}", list.body);
+    assert!(
+        list.body.contains("Forum emploi intercommunal"),
+        "{}",
+        list.body
+    );
     let page = referent
         .get(&format!("/gpsea/conventions-commune/{id}"))
         .await?;
@@ -188,7 +231,10 @@ async fn a_commune_s_convention_is_visaed_then_signed_then_reported_on() -> anyh
         .get(&format!("/gpsea/conventions-commune/{id}/convention.pdf"))
         .await?;
     let text = trame_testkit::tools::pdf_text(&pdf.bytes)?;
-    assert!(text.contains("Visiteurs"), "indicators in the convention: {text}");
+    assert!(
+        text.contains("Visiteurs"),
+        "indicators in the convention: {text}"
+    );
     let r = referent
         .post_form(&format!("/gpsea/conventions-commune/{id}/visa"), &[])
         .await?;
@@ -198,7 +244,11 @@ async fn a_commune_s_convention_is_visaed_then_signed_then_reported_on() -> anyh
     let r = agent
         .post_form(
             &pay,
-            &[("paid_on", &today), ("amount", "12000"), ("mandate_ref", "M-1")],
+            &[
+                ("paid_on", &today),
+                ("amount", "12000"),
+                ("mandate_ref", "M-1"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -279,7 +329,10 @@ async fn conventions_are_recorded_through_the_form() -> anyhow::Result<()> {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("href=\"#amount_3\""), "{}", r.body);
     assert!(r.body.contains("href=\"#target_1\""));
-    assert!(app.store.conventions(scope).await?.is_empty(), "nothing written");
+    assert!(
+        app.store.conventions(scope).await?.is_empty(),
+        "nothing written"
+    );
     let r = agent
         .post_form(
             "/gpsea/conventions/nouvelle",
@@ -331,7 +384,10 @@ async fn conventions_are_recorded_through_the_form() -> anyhow::Result<()> {
     let r = agent
         .post_form(
             &url,
-            &[("schedule", "50:signature, 50:bilan"), ("convention_always", "1")],
+            &[
+                ("schedule", "50:signature, 50:bilan"),
+                ("convention_always", "1"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 303);
@@ -372,7 +428,11 @@ async fn reports_are_reminded_a_month_before_and_once_late() -> anyhow::Result<(
     };
     let at = |d: time::Date| d.with_hms(10, 0, 0).map(|t| t.assume_utc());
     // Two months before: nothing. A month before, on two days: one reminder.
-    for day in [due - Duration::days(60), due - Duration::days(29), due - Duration::days(28)] {
+    for day in [
+        due - Duration::days(60),
+        due - Duration::days(29),
+        due - Duration::days(28),
+    ] {
         let now = at(day)?;
         app.clock.set(now);
         app.store.run_due_jobs(now, settings).await?;

@@ -95,14 +95,37 @@ pub async fn list(
     })
 }
 
-/// An API token as the record lists it.
-struct TokenRow {
-    id: i64,
-    name: String,
-    prefix: String,
-    created: String,
-    last_used: String,
-    revoked: bool,
+/// An API token as a list shows it (an organisation's, or a staff member's own).
+pub(crate) struct TokenRow {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) prefix: String,
+    pub(crate) created: String,
+    pub(crate) last_used: String,
+    pub(crate) revoked: bool,
+}
+
+impl TokenRow {
+    /// From a token's columns.
+    pub(crate) fn of(
+        id: i64,
+        name: String,
+        prefix: String,
+        created_at: time::OffsetDateTime,
+        last_used_at: Option<time::OffsetDateTime>,
+        revoked: bool,
+    ) -> TokenRow {
+        TokenRow {
+            id,
+            name,
+            prefix,
+            created: paris_datetime(created_at),
+            last_used: last_used_at
+                .map(paris_datetime)
+                .unwrap_or_else(|| "jamais".into()),
+            revoked,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -117,6 +140,8 @@ struct ShowPage {
     tokens: Vec<TokenRow>,
     /// A token just created, shown this once.
     new_token: Option<String>,
+    /// Where the token forms post.
+    token_base: String,
     errors: Errors,
 }
 
@@ -140,16 +165,15 @@ pub(crate) async fn show_page(
             .api_tokens(scope, row.id)
             .await?
             .into_iter()
-            .map(|t| TokenRow {
-                id: t.id,
-                name: t.name,
-                prefix: t.prefix,
-                created: paris_datetime(t.created_at),
-                last_used: t
-                    .last_used_at
-                    .map(paris_datetime)
-                    .unwrap_or_else(|| "jamais".into()),
-                revoked: t.revoked_at.is_some(),
+            .map(|t| {
+                TokenRow::of(
+                    t.id,
+                    t.name,
+                    t.prefix,
+                    t.created_at,
+                    t.last_used_at,
+                    t.revoked_at.is_some(),
+                )
             })
             .collect()
     } else {
@@ -157,6 +181,7 @@ pub(crate) async fn show_page(
     };
     let failed = errors.any();
     let resp = render(&ShowPage {
+        token_base: format!("/{}/admin/organisations/{id}/jetons", ctx.territory.slug),
         chrome,
         slug: ctx.territory.slug,
         org: view(row, &communes),

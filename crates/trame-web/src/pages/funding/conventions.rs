@@ -112,18 +112,6 @@ impl NewForm {
             siege: self.siege.is_some(),
         }
     }
-
-    fn amount(&self, k: usize) -> &str {
-        [&self.amount_1, &self.amount_2, &self.amount_3, &self.amount_4][k]
-    }
-
-    fn indicator(&self, k: usize) -> (&str, &str) {
-        [
-            (self.indicator_1.as_str(), self.target_1.as_str()),
-            (self.indicator_2.as_str(), self.target_2.as_str()),
-            (self.indicator_3.as_str(), self.target_3.as_str()),
-        ][k]
-    }
 }
 
 #[derive(Template)]
@@ -162,24 +150,18 @@ async fn new_page(
         .into_iter()
         .map(|c| (c.code_insee, c.name))
         .collect();
+    let typed = form.input();
     let amounts = AMOUNT_FIELDS
         .iter()
+        .zip(typed.amounts)
         .enumerate()
-        .map(|(k, f)| {
-            (
-                *f,
-                format!("Montant de l'année {} (€)", k + 1),
-                form.amount(k).to_owned(),
-            )
-        })
+        .map(|(k, (f, value))| (*f, format!("Montant de l'année {} (€)", k + 1), value))
         .collect();
     let indicators = INDICATOR_FIELDS
         .iter()
+        .zip(typed.indicators)
         .enumerate()
-        .map(|(k, (l, t))| {
-            let (label, target) = form.indicator(k);
-            (*l, *t, label.to_owned(), target.to_owned(), k + 1)
-        })
+        .map(|(k, ((l, t), (label, target)))| (*l, *t, label, target, k + 1))
         .collect();
     let failed = errors.any();
     let resp = render(&NewPage {
@@ -187,7 +169,10 @@ async fn new_page(
         slug: ctx.territory.slug,
         form,
         errors,
-        categories: Category::ALL.iter().map(|c| (c.code(), c.label())).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
         organisations,
         communes,
         amounts,
@@ -240,11 +225,10 @@ pub async fn create(
             .await
         {
             Ok(a) => {
-                return Ok(Redirect::to(&format!(
-                    "/{}/subventions/{}",
-                    ctx.territory.slug, a.id
-                ))
-                .into_response());
+                return Ok(
+                    Redirect::to(&format!("/{}/subventions/{}", ctx.territory.slug, a.id))
+                        .into_response(),
+                );
             }
             Err(e) => Errors::from_store(e)?,
         },
@@ -331,9 +315,7 @@ async fn schemes_page(
             },
             name: s.name,
             convention_always: s.convention_always,
-            describe: Schedule::parse(&s.schedule)
-                .unwrap_or_default()
-                .describe(),
+            describe: Schedule::parse(&s.schedule).unwrap_or_default().describe(),
             schedule: s.schedule,
         })
         .collect();
@@ -346,7 +328,11 @@ async fn schemes_page(
         typed_schedule,
         errors: errors.clone(),
     })?;
-    Ok(if errors.any() { unprocessable(resp) } else { resp })
+    Ok(if errors.any() {
+        unprocessable(resp)
+    } else {
+        resp
+    })
 }
 
 /// `GET /{territoire}/dispositifs`.

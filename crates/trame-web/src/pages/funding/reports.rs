@@ -66,7 +66,12 @@ pub(crate) async fn beneficiary_award(
     id: i64,
 ) -> Result<AwardLine, AppError> {
     Ok(match side {
-        Side::Applicant => state.store.award_of_person(scope, user.person_id, id).await?,
+        Side::Applicant => {
+            state
+                .store
+                .award_of_person(scope, user.person_id, id)
+                .await?
+        }
         Side::Referent => {
             state
                 .store
@@ -334,7 +339,16 @@ pub async fn my_award(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    award_page(&state, ctx, user, chrome, Side::Applicant, id, Errors::default()).await
+    award_page(
+        &state,
+        ctx,
+        user,
+        chrome,
+        Side::Applicant,
+        id,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `GET /{territoire}/conventions-commune/{id}`.
@@ -346,7 +360,16 @@ pub async fn commune_award(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    award_page(&state, ctx, user, chrome, Side::Referent, id, Errors::default()).await
+    award_page(
+        &state,
+        ctx,
+        user,
+        chrome,
+        Side::Referent,
+        id,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/conventions-commune/{id}/visa`: the referent's visa.
@@ -363,11 +386,10 @@ pub async fn visa(
         .visa_convention(user.person_id, ctx.territory.scope(), id)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/{}/conventions-commune/{id}",
-            ctx.territory.slug
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/conventions-commune/{id}", ctx.territory.slug))
+                .into_response(),
+        ),
         Err(e) => {
             let errors = Errors::from_store(e)?;
             award_page(&state, ctx, user, chrome, Side::Referent, id, errors).await
@@ -479,8 +501,18 @@ pub async fn my_report(
     Path((_, id, year)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let (id, year) = (path_id(&id)?, year_of(&year)?);
-    report_page(&state, ctx, user, chrome, Side::Applicant, id, year, None, Errors::default())
-        .await
+    report_page(
+        &state,
+        ctx,
+        user,
+        chrome,
+        Side::Applicant,
+        id,
+        year,
+        None,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/mes-subventions/{id}/comptes-rendus/{annee}`.
@@ -505,8 +537,18 @@ pub async fn commune_report(
     Path((_, id, year)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let (id, year) = (path_id(&id)?, year_of(&year)?);
-    report_page(&state, ctx, user, chrome, Side::Referent, id, year, None, Errors::default())
-        .await
+    report_page(
+        &state,
+        ctx,
+        user,
+        chrome,
+        Side::Referent,
+        id,
+        year,
+        None,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/conventions-commune/{id}/comptes-rendus/{annee}`.
@@ -581,7 +623,16 @@ pub async fn review(
     Path((_, id, year)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let (id, year) = (path_id(&id)?, year_of(&year)?);
-    review_page(&state, ctx, chrome, id, year, String::new(), Errors::default()).await
+    review_page(
+        &state,
+        ctx,
+        chrome,
+        id,
+        year,
+        String::new(),
+        Errors::default(),
+    )
+    .await
 }
 
 /// The decision form.
@@ -608,7 +659,10 @@ pub async fn decide(
         "completer" => false,
         _ => {
             let mut errors = Errors::default();
-            errors.add("decision", "Choisissez d'accepter le compte rendu ou de le renvoyer.");
+            errors.add(
+                "decision",
+                "Choisissez d'accepter le compte rendu ou de le renvoyer.",
+            );
             return review_page(&state, ctx, chrome, id, year, form.comment, errors).await;
         }
     };
