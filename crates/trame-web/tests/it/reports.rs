@@ -330,6 +330,12 @@ async fn conventions_are_recorded_through_the_form() -> anyhow::Result<()> {
     assert!(r.body.contains("href=\"#amount_3\""), "{}", r.body);
     assert!(r.body.contains("href=\"#target_1\""));
     assert!(
+        r.body
+            .contains("id=\"indicator_2\" name=\"indicator_2\" value=\"\""),
+        "an empty row comes back empty"
+    );
+    assert!(r.body.contains("value=\"Jeunes accompagnés\""));
+    assert!(
         app.store.conventions(scope).await?.is_empty(),
         "nothing written"
     );
@@ -381,6 +387,8 @@ async fn conventions_are_recorded_through_the_form() -> anyhow::Result<()> {
         .post_form(&url, &[("schedule", "70:signature,20:bilan")])
         .await?;
     assert_eq!(r.status, 422);
+    assert!(r.body.contains("error-summary"), "{}", r.body);
+    assert!(r.body.contains("totalisent 90 %"));
     let r = agent
         .post_form(
             &url,
