@@ -316,10 +316,24 @@ impl Store {
         scope: Scope,
         orgs: &[i64],
     ) -> Result<Vec<AwardLine>, StoreError> {
+        self.awards_where(
+            scope,
+            award::Column::OrganisationId.is_in(orgs.iter().copied()),
+        )
+        .await
+    }
+
+    /// The territory's awards that meet `condition`, latest decided first.
+    pub(crate) async fn awards_where(
+        &self,
+        scope: Scope,
+        condition: sea_orm::sea_query::SimpleExpr,
+    ) -> Result<Vec<AwardLine>, StoreError> {
         let rows = award::Entity::find()
             .filter(award::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(award::Column::OrganisationId.is_in(orgs.iter().copied()))
+            .filter(condition)
             .order_by_desc(award::Column::DecidedOn)
+            .order_by_asc(award::Column::Reference)
             .all(&self.db)
             .await?;
         lines_of(&self.db, scope, rows).await

@@ -3,7 +3,7 @@
 //! its years (an amount and a report each) and its indicators; a convention with a
 //! commune is visaed by the commune's referent before the territory records it signed.
 
-use super::awards::{AwardLine, AwardRow, lines_of, paris_day};
+use super::awards::{AwardLine, AwardRow, paris_day};
 use super::reports::{add_indicators, add_years};
 use super::{conflict, journal};
 use crate::entities::award;
@@ -11,7 +11,7 @@ use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter,
 };
 use trame_domain::audit::action;
 use trame_domain::funding::award::Schedule;
@@ -102,14 +102,8 @@ impl Store {
 
     /// The territory's conventions (awards without a dossier), latest first.
     pub async fn conventions(&self, scope: Scope) -> Result<Vec<AwardLine>, StoreError> {
-        let rows = award::Entity::find()
-            .filter(award::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(award::Column::DossierId.is_null())
-            .order_by_desc(award::Column::DecidedOn)
-            .order_by_asc(award::Column::Reference)
-            .all(&self.db)
-            .await?;
-        lines_of(&self.db, scope, rows).await
+        self.awards_where(scope, award::Column::DossierId.is_null())
+            .await
     }
 
     /// The conventions with the communes a referent answers for.
@@ -119,13 +113,8 @@ impl Store {
         person_id: i64,
     ) -> Result<Vec<AwardLine>, StoreError> {
         let communes = self.referent_communes(scope, person_id).await?;
-        let rows = award::Entity::find()
-            .filter(award::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(award::Column::CommuneCode.is_in(communes))
-            .order_by_desc(award::Column::DecidedOn)
-            .all(&self.db)
-            .await?;
-        lines_of(&self.db, scope, rows).await
+        self.awards_where(scope, award::Column::CommuneCode.is_in(communes))
+            .await
     }
 
     /// One convention with a commune the referent answers for; `NotFound` otherwise.

@@ -2,6 +2,7 @@
 //! letter for the staff, the convention for the beneficiary, the receipt of a submitted
 //! dossier for the applicant. Every value goes to the template as data.
 
+use super::reports::{Side, beneficiary_award};
 use super::{french_date, path_id};
 use crate::AppState;
 use crate::access::TerritoryCtx;
@@ -171,18 +172,27 @@ pub async fn acceptance(
     award_pdf(&state, &ctx.territory, &a, Template::Acceptance).await
 }
 
-/// `GET /{territoire}/mes-subventions/{id}/convention.pdf`: the beneficiary's copy.
+/// The beneficiary's copy of a convention: an award the person answers for, or 404.
+async fn beneficiary_convention(
+    state: &AppState,
+    ctx: &TerritoryCtx,
+    user: &CurrentUser,
+    side: Side,
+    id: &str,
+) -> Result<Response, AppError> {
+    let scope = ctx.territory.scope();
+    let a = beneficiary_award(state, scope, user, side, path_id(id)?).await?;
+    award_pdf(state, &ctx.territory, &a, Template::Convention).await
+}
+
+/// `GET /{territoire}/mes-subventions/{id}/convention.pdf`: the organisation's copy.
 pub async fn my_convention(
     State(state): State<AppState>,
     ctx: TerritoryCtx,
     user: CurrentUser,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let a = state
-        .store
-        .award_of_person(ctx.territory.scope(), user.person_id, path_id(&id)?)
-        .await?;
-    award_pdf(&state, &ctx.territory, &a, Template::Convention).await
+    beneficiary_convention(&state, &ctx, &user, Side::Applicant, &id).await
 }
 
 /// `GET /{territoire}/conventions-commune/{id}/convention.pdf`: the commune's copy.
@@ -192,11 +202,7 @@ pub async fn commune_convention(
     user: CurrentUser,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let a = state
-        .store
-        .referent_convention(ctx.territory.scope(), user.person_id, path_id(&id)?)
-        .await?;
-    award_pdf(&state, &ctx.territory, &a, Template::Convention).await
+    beneficiary_convention(&state, &ctx, &user, Side::Referent, &id).await
 }
 
 /// `GET /{territoire}/mes-dossiers/{id}/recepisse.pdf`: the receipt of a submitted dossier.
