@@ -40,6 +40,7 @@ macro_rules! string_newtype_impls {
 pub mod audit;
 pub mod brand;
 pub mod clock;
+pub mod directory;
 pub mod email;
 pub mod format;
 pub mod funding;
