@@ -2,6 +2,8 @@
 //! employment, described with the data·inclusion v1 schema.
 //!
 //! - [`vocab`]: the schema's vocabularies (thématiques on two levels, publics, types,
-//!   frais, modes d'accueil and de mobilisation, who may mobilise, réseaux porteurs).
+//!   frais, modes d'accueil and de mobilisation, who may mobilise, réseaux porteurs);
+//! - [`record`]: a structure and a service as the schema exchanges them, and their check.
 
+pub mod record;
 pub mod vocab;
