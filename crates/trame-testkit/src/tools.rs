@@ -87,3 +87,48 @@ pub fn frictionless_validate(csv: &[u8], schema: &Path) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// The official data·inclusion validator: the PyPI package `data-inclusion-schema`
+/// (pinned in `scripts/validators.txt`), run with the Python of `VALIDATORS_PYTHON` (the
+/// venv `scripts/test` makes). `kind` is `structure` or `service`; `records` a JSON
+/// array. The validator's report on failure, one line per refused record.
+pub fn data_inclusion_validate(kind: &str, records: &serde_json::Value) -> anyhow::Result<()> {
+    const SCRIPT: &str = r#"
+import json, sys
+from data_inclusion.schema import v1
+model = v1.Structure if sys.argv[1] == "structure" else v1.Service
+errors = []
+for i, record in enumerate(json.load(sys.stdin)):
+    try:
+        model.model_validate(record)
+    except Exception as e:
+        errors.append(f"{i}: {e}")
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+"#;
+    use std::io::Write;
+    let mut child = Command::new(program("VALIDATORS_PYTHON", "python3"))
+        .args(["-c", SCRIPT, kind])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the data·inclusion validator cannot be run ({e}): run `scripts/test`, which installs it, or set VALIDATORS_PYTHON"
+            )
+        })?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdin"))?
+        .write_all(serde_json::to_string(records)?.as_bytes())?;
+    let out = child.wait_with_output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "refused by the data·inclusion validator:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
