@@ -542,8 +542,16 @@ impl Store {
         if state == ReportState::Due || submitted_on > today {
             return Ok(());
         }
-        let c = content("", &[], granted / 2, false, year);
-        let report = demo_report_content(&c.budget, index);
+        // The report is set against the dossier's own budget.
+        use sea_orm::EntityTrait;
+        let forecast = crate::entities::dossier_text::Entity::find_by_id(d.id)
+            .first(tx)
+            .await?
+            .and_then(|t| t.content_json)
+            .and_then(|j| serde_json::from_str::<DossierContent>(&j).ok())
+            .map(|c| c.budget)
+            .unwrap_or_default();
+        let report = demo_report_content(&forecast, index);
         let accepted_on = add_months(submitted_on, 1);
         let state = if accepted_on > today {
             ReportState::Submitted

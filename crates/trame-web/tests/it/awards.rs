@@ -141,6 +141,16 @@ async fn the_demo_s_awards_make_a_valid_scdl_file() -> anyhow::Result<()> {
         let years = store.award_years(t.scope(), a.row.id).await?;
         let reports = store.award_reports(t.scope(), a.row.id).await?;
         states.extend(reports.iter().map(|r| r.state.clone()));
+        // A report is set against the dossier's own budget.
+        if let Some(budget) = store.award_forecast(t.scope(), &a.row).await? {
+            for r in &reports {
+                if let Some(c) = trame_store::funding::reports::report_content(r) {
+                    for l in &c.lines {
+                        assert_eq!(l.forecast, budget.line(l.account), "{}", a.row.reference);
+                    }
+                }
+            }
+        }
         let tranches: Vec<_> = years
             .iter()
             .map(|y| trame_domain::funding::report::Tranche {
