@@ -84,6 +84,12 @@ fn what_the_official_validator_refuses_trame_refuses_at_its_field() -> anyhow::R
     let mut v = service();
     v.code_postal = Some("940".into());
     bad.push(("code_postal", v));
+    let mut v = service();
+    v.publics = Some(vec!["tous-publics".into(), "jeunes".into()]);
+    bad.push(("publics", v));
+    let mut v = service();
+    v.date_maj = "1999-12-31".into();
+    bad.push(("date_maj", v));
     for (field, v) in bad {
         let errors = v.check().expect_err(field);
         assert!(errors.contains_key(field), "{field}: {errors:?}");

@@ -240,6 +240,22 @@ pub mod action {
     /// Révocation d'un jeton d'API personnel (agent).
     pub const STAFF_TOKEN_REVOKE: &str = "staff_token.revoke";
 
+    /// Import d'un fichier data·inclusion dans l'annuaire (objet : la révision de
+    /// l'annuaire que portent les fiches modifiées).
+    pub const DIRECTORY_IMPORT: &str = "directory.import";
+
+    /// Changement d'état d'une structure de l'annuaire.
+    pub const DIR_STRUCTURE_STATUS: &str = "dir_structure.status";
+
+    /// Changement d'état d'un service de l'annuaire.
+    pub const DIR_SERVICE_STATUS: &str = "dir_service.status";
+
+    /// Modification d'un service de l'annuaire.
+    pub const DIR_SERVICE_UPDATE: &str = "dir_service.update";
+
+    /// Service signalé comme non mis à jour depuis un an.
+    pub const DIR_SERVICE_STALE: &str = "dir_service.stale";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -309,6 +325,11 @@ pub mod action {
         SCHEME_UPDATE,
         STAFF_TOKEN_CREATE,
         STAFF_TOKEN_REVOKE,
+        DIRECTORY_IMPORT,
+        DIR_STRUCTURE_STATUS,
+        DIR_SERVICE_STATUS,
+        DIR_SERVICE_UPDATE,
+        DIR_SERVICE_STALE,
     ];
 }
 

@@ -108,6 +108,10 @@ impl Store {
         table!(award_indicator, award_indicator::Column::Id);
         table!(award_report, award_report::Column::Id);
         table!(staff_token, staff_token::Column::Id);
+        table!(dir_structure, dir_structure::Column::Id);
+        table!(dir_service, dir_service::Column::Id);
+        table!(dir_code, dir_code::Column::Id);
+        table!(dir_revision, dir_revision::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

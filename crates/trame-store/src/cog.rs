@@ -125,6 +125,51 @@ pub fn find_commune(code: &CodeInsee) -> Result<CommuneRef, StoreError> {
     })
 }
 
+/// The places of the official list a zone d'éligibilité may name: communes, départements,
+/// the SIREN of EPT/EPCI and of communes. Read once per process.
+#[derive(Debug, Default)]
+pub struct Places {
+    communes: std::collections::HashSet<String>,
+    departements: std::collections::HashSet<String>,
+    sirens: std::collections::HashSet<String>,
+}
+
+impl Places {
+    /// The embedded list's places.
+    pub fn get() -> Result<&'static Places, StoreError> {
+        static PLACES: std::sync::OnceLock<Places> = std::sync::OnceLock::new();
+        if let Some(p) = PLACES.get() {
+            return Ok(p);
+        }
+        let cog = load()?;
+        let mut p = Places::default();
+        for g in &cog.groupements {
+            p.sirens.insert(g.siren.clone());
+        }
+        for (code, c) in cog.communes {
+            p.sirens.extend(c.siren);
+            p.departements.extend(c.departement);
+            p.communes.insert(code);
+        }
+        Ok(PLACES.get_or_init(|| p))
+    }
+
+    /// Whether `code` is a commune of the list.
+    pub fn is_commune(&self, code: &str) -> bool {
+        self.communes.contains(code)
+    }
+
+    /// Whether a zone d'éligibilité code names a known place (`france` and foreign
+    /// countries, `99…`, always do).
+    pub fn is_zone(&self, code: &str) -> bool {
+        code == "france"
+            || (code.len() == 5 && code.starts_with("99"))
+            || self.communes.contains(code)
+            || self.departements.contains(code)
+            || self.sirens.contains(code)
+    }
+}
+
 /// A slug for a territory's name: lower-case ASCII words joined by dashes, at most 40
 /// characters (`Grand Paris Sud Est Avenir` → `grand-paris-sud-est-avenir`).
 pub fn slug_for(name: &str) -> String {

@@ -114,6 +114,8 @@ impl Store {
             },
         )
         .await?;
+        self.load_demo_directory(territory.scope(), &territory.siren)
+            .await?;
         Ok(DemoOutcome::Loaded)
     }
 }

@@ -23,6 +23,7 @@ pub mod open_data;
 pub mod pages;
 pub mod ratelimit;
 pub mod routes;
+pub mod search;
 pub mod urls;
 
 use std::sync::Arc;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Per-IP counters.
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// The directory's search indexes.
+    pub search: Arc<search::Indexes>,
 }
 
 impl AppState {
@@ -85,6 +88,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             limiter,
+            search: Arc::new(search::Indexes::default()),
         }
     }
 }

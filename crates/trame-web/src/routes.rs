@@ -12,7 +12,9 @@ use crate::pages::funding::{
     apply, awards, calls, committee, conventions, documents, editions, exports, instruction,
     opinions, reports, review,
 };
-use crate::pages::{account, agent_tokens, auth, home, invitation, proconnect, space, territories};
+use crate::pages::{
+    account, agent_tokens, auth, directory, home, invitation, proconnect, space, territories,
+};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -96,6 +98,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/admin/membres/{id}/desactiver", TerritoryMember(ADMIN), post(members::disable)),
         r(Method::POST, "/{territoire}/admin/membres/{id}/reactiver", TerritoryMember(ADMIN), post(members::enable)),
         r(Method::GET, "/{territoire}/appels", TerritoryPublic, get(calls::list)),
+        r(Method::GET, "/{territoire}/annuaire", TerritoryPublic, get(directory::public::search)),
+        r(Method::GET, "/{territoire}/annuaire/services/{id}", TerritoryPublic, get(directory::public::service)),
+        r(Method::GET, "/{territoire}/annuaire/structures/{id}", TerritoryPublic, get(directory::public::structure)),
+        r(Method::GET, "/{territoire}/annuaire/api/services", TerritoryPublic, get(directory::public::services_json)),
+        r(Method::GET, "/{territoire}/annuaire/api/services/{id}", TerritoryPublic, get(directory::public::service_json)),
+        r(Method::GET, "/{territoire}/annuaire/api/structures/{id}", TerritoryPublic, get(directory::public::structure_json)),
         r(Method::GET, "/{territoire}/appels/{id}", TerritoryPublic, get(calls::show)),
         r(Method::POST, "/{territoire}/appels/{id}/deposer", TerritoryMember(APPLICANT), post(apply::open)),
         r(Method::GET, "/{territoire}/mes-dossiers", TerritoryMember(APPLICANT), get(apply::list)),

@@ -73,6 +73,29 @@ enum Command {
         #[command(subcommand)]
         action: ExportAction,
     },
+    /// Bring data in.
+    Import {
+        #[command(subcommand)]
+        action: ImportAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportAction {
+    /// Structures and services in data·inclusion v1 (JSON or CSV), into the directory: all
+    /// or nothing, idempotent on (source, id).
+    DataInclusion {
+        /// Files (`.json` or `.csv`), or a folder holding `structures.json|csv` and
+        /// `services.json|csv` (what `export data-inclusion` writes).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The territory (its slug); optional when there is only one.
+        #[arg(long)]
+        territoire: Option<String>,
+        /// Create new records as drafts instead of publishing them.
+        #[arg(long)]
+        brouillon: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +112,19 @@ enum ExportAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The directory in data·inclusion v1: `structures.json`, `services.json` and the same
+    /// as CSV, in a folder.
+    DataInclusion {
+        /// The folder to write (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// The territory (its slug); optional when there is only one.
+        #[arg(long)]
+        territoire: Option<String>,
+        /// Drafts and archived records too (by default, what the public sees).
+        #[arg(long)]
+        tout: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +136,13 @@ enum DemoAction {
         /// Confirm the erasure.
         #[arg(long)]
         yes: bool,
+    },
+    /// Add generated services (and their structures) to the demo territory's directory, for
+    /// benchmarks.
+    Generate {
+        /// How many services.
+        #[arg(long, default_value_t = 5000)]
+        services: u32,
     },
     /// Add submitted dossiers to the demo territory's open edition, for benchmarks.
     Volume {
@@ -206,18 +249,31 @@ pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
                     out,
                 },
         } => export_scdl(&cfg, year, territoire.as_deref(), &out).await,
+        Command::Export {
+            action:
+                ExportAction::DataInclusion {
+                    out,
+                    territoire,
+                    tout,
+                },
+        } => crate::directory::export(&cfg, territoire.as_deref(), &out, tout).await,
+        Command::Import {
+            action:
+                ImportAction::DataInclusion {
+                    files,
+                    territoire,
+                    brouillon,
+                },
+        } => crate::directory::import(&cfg, territoire.as_deref(), &files, !brouillon).await,
     }
 }
 
-async fn export_scdl(
-    cfg: &Config,
-    year: Option<i32>,
+/// The territory named by `--territoire`, or the only one.
+pub(crate) async fn territory_arg(
+    store: &trame_store::Store,
     slug: Option<&str>,
-    out: &std::path::Path,
-) -> Result<ExitCode> {
-    let store = open_store(cfg).await?;
-    store.migrate().await?;
-    let territory = match slug {
+) -> Result<trame_store::territories::Territory> {
+    Ok(match slug {
         Some(s) => store
             .territory_by_slug(s)
             .await
@@ -232,7 +288,18 @@ async fn export_scdl(
             }
             all.remove(0)
         }
-    };
+    })
+}
+
+async fn export_scdl(
+    cfg: &Config,
+    year: Option<i32>,
+    slug: Option<&str>,
+    out: &std::path::Path,
+) -> Result<ExitCode> {
+    let store = open_store(cfg).await?;
+    store.migrate().await?;
+    let territory = territory_arg(&store, slug).await?;
     let bytes = trame_web::open_data::scdl_file(&store, &territory, year)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -255,6 +322,12 @@ async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
     }
     let store = open_store(cfg).await?;
     store.migrate().await?;
+    if let DemoAction::Generate { services } = action {
+        store.load_demo().await?;
+        let n = store.generate_directory(services).await?;
+        println!("{n} services générés ajoutés à l'annuaire du territoire de démonstration.");
+        return Ok(ExitCode::SUCCESS);
+    }
     if let DemoAction::Volume { dossiers } = action {
         store.load_demo().await?;
         let n = store.seed_volume(dossiers).await?;

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod db;
+mod directory;
 mod mail;
 mod serve;
 

@@ -3,7 +3,12 @@
 //!
 //! - [`vocab`]: the schema's vocabularies (thématiques on two levels, publics, types,
 //!   frais, modes d'accueil and de mobilisation, who may mobilise, réseaux porteurs);
-//! - [`record`]: a structure and a service as the schema exchanges them, and their check.
+//! - [`record`]: a structure and a service as the schema exchanges them, and their check;
+//! - [`exchange`]: data·inclusion files in JSON and CSV, and the check of a whole file;
+//! - [`listing`]: a record's state, the codes a service is filtered on, the places a
+//!   commune filter looks for.
 
+pub mod exchange;
+pub mod listing;
 pub mod record;
 pub mod vocab;

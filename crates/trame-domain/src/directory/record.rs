@@ -193,11 +193,20 @@ fn length(
 
 fn date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<Date> {
     let d = crate::format::parse_iso_date(value);
-    if d.is_none() {
-        errors.insert(
-            field,
-            "La date de mise à jour s'écrit AAAA-MM-JJ, par exemple 2026-11-26.".into(),
-        );
+    match d {
+        None => {
+            errors.insert(
+                field,
+                "La date de mise à jour s'écrit AAAA-MM-JJ, par exemple 2026-11-26.".into(),
+            );
+        }
+        Some(d) if d.year() < 2000 => {
+            errors.insert(
+                field,
+                "La date de mise à jour doit être postérieure au 1er janvier 2000.".into(),
+            );
+        }
+        Some(_) => {}
     }
     d
 }
@@ -407,6 +416,16 @@ impl Service {
             true,
             "publics",
         );
+        if let Some(p) = &self.publics
+            && p.len() > 1
+            && p.iter().any(|v| v == "tous-publics")
+            && !e.contains_key("publics")
+        {
+            e.insert(
+                "publics",
+                "« tous-publics » ne se combine pas avec d'autres publics.".into(),
+            );
+        }
         codes(
             &mut e,
             "modes_accueil",

@@ -15,6 +15,7 @@ mod m20261126_000008_dossier_commune_covering;
 mod m20261126_000009_awards;
 mod m20261126_000010_reports_conventions;
 mod m20261126_000011_staff_tokens;
+mod m20261126_000012_directory;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_awards::Migration),
             Box::new(m20261126_000010_reports_conventions::Migration),
             Box::new(m20261126_000011_staff_tokens::Migration),
+            Box::new(m20261126_000012_directory::Migration),
         ]
     }
 }

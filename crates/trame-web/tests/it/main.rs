@@ -12,6 +12,7 @@ mod admin;
 mod api;
 mod auth;
 mod awards;
+mod directory;
 mod funding;
 mod matrix;
 mod pages;

@@ -1,0 +1,135 @@
+//! The directory's search caches, one tantivy index per territory and process, kept in
+//! step with the database: before answering, a search reads the territory's directory
+//! revision (one indexed row) and, when the database is ahead, applies the services
+//! changed since (published ones indexed, the others dropped). Every directory write moves
+//! the revision in its own transaction, so a server never answers from an index older
+//! than the last commit it can see, whichever server wrote it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use trame_domain::directory::listing::{Place, Status};
+use trame_domain::directory::vocab::{Vocabulary, category_label, category_of};
+use trame_search::{Doc, Index, SearchError};
+use trame_store::directory::ListedService;
+use trame_store::{Scope, Store, StoreError};
+
+/// Why a search could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+struct Entry {
+    index: Index,
+    /// Held while the index is being brought forward, so two requests do not both apply
+    /// the same changes.
+    sync: tokio::sync::Mutex<()>,
+}
+
+/// The per-territory indexes of this process.
+#[derive(Default)]
+pub struct Indexes {
+    map: Mutex<HashMap<i64, Arc<Entry>>>,
+}
+
+impl std::fmt::Debug for Indexes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexes").finish_non_exhaustive()
+    }
+}
+
+/// The document a service becomes: searched on its name, and on its description, its
+/// structure, its commune and the labels of its thématiques and publics.
+pub fn doc_of(s: &ListedService) -> Doc {
+    let r = &s.record;
+    let mut text = vec![r.description.clone(), s.structure_nom.clone()];
+    text.extend(r.commune.clone());
+    for t in r.thematiques.iter().flatten() {
+        text.extend(category_label(category_of(t)).map(str::to_owned));
+        text.extend(Vocabulary::Thematiques.get(t).map(|e| e.label.clone()));
+    }
+    for p in r.publics.iter().flatten() {
+        text.extend(Vocabulary::Publics.get(p).map(|e| e.label.clone()));
+    }
+    text.extend(r.publics_precisions.clone());
+    Doc {
+        id: s.id,
+        name: r.nom.clone(),
+        text: text.join("\n"),
+        codes: r
+            .codes()
+            .into_iter()
+            .map(|(k, c)| (k.as_str().to_owned(), c))
+            .collect(),
+    }
+}
+
+/// Whether the public sees a service.
+pub fn is_public(s: &ListedService) -> bool {
+    s.status == Status::Publie && s.structure_status == Status::Publie
+}
+
+impl Indexes {
+    fn entry(&self, territory_id: i64) -> Result<Arc<Entry>, CacheError> {
+        let mut map = self.map.lock().map_err(|_| SearchError::poisoned())?;
+        if let Some(e) = map.get(&territory_id) {
+            return Ok(e.clone());
+        }
+        let e = Arc::new(Entry {
+            index: Index::new()?,
+            sync: tokio::sync::Mutex::new(()),
+        });
+        map.insert(territory_id, e.clone());
+        Ok(e)
+    }
+
+    /// The territory's index, brought up to the database's revision.
+    pub async fn fresh(&self, store: &Store, scope: Scope) -> Result<EntryRef, CacheError> {
+        let entry = self.entry(scope.territory_id())?;
+        let revision = store.directory_revision(scope).await?;
+        if entry.index.revision() < revision {
+            let _guard = entry.sync.lock().await;
+            let since = entry.index.revision();
+            if since < revision {
+                let changed = store.services_changed_since(scope, since).await?;
+                let to = changed.iter().map(|s| s.revision).max().unwrap_or(revision);
+                let (public, hidden): (Vec<_>, Vec<_>) = changed.iter().partition(|s| is_public(s));
+                let docs: Vec<Doc> = public.into_iter().map(doc_of).collect();
+                let removed: Vec<i64> = hidden.into_iter().map(|s| s.id).collect();
+                // Indexing is CPU work: off the async threads.
+                let e = entry.clone();
+                tokio::task::spawn_blocking(move || {
+                    e.index.apply(&docs, &removed, to.max(revision))
+                })
+                .await
+                .map_err(|_| SearchError::poisoned())??;
+            }
+        }
+        Ok(EntryRef(entry))
+    }
+}
+
+/// A handle on a territory's index.
+pub struct EntryRef(Arc<Entry>);
+
+impl std::ops::Deref for EntryRef {
+    type Target = Index;
+    fn deref(&self) -> &Index {
+        &self.0.index
+    }
+}
+
+/// The zone codes a commune filter looks for.
+pub fn commune_zone(code_insee: &str, siren: Option<&str>, territory_siren: &str) -> Vec<String> {
+    Place {
+        code_insee,
+        siren,
+        territory_siren,
+    }
+    .zone_codes()
+}

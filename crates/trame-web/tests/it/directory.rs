@@ -1,0 +1,270 @@
+//! The directory through its pages and its JSON: a data·inclusion file imported all or
+//! nothing and idempotently, searched in French with filters, drafts and other
+//! territories kept out, a second server's cache kept right, the export accepted by the
+//! official validator.
+
+use trame_domain::directory::exchange::{Exchange, read_json};
+use trame_domain::directory::listing::Status;
+use trame_store::directory::import::{ImportError, ImportOptions};
+use trame_testkit::TestApp;
+
+const FILE: &str = r#"{
+  "structures": [
+    {"source": "essai", "id": "s1", "nom": "Épicerie du Mont-Mesly", "date_maj": "2026-10-01", "code_insee": "94028", "commune": "Créteil"},
+    {"source": "essai", "id": "s2", "nom": "Auto-école solidaire d'Alfortville", "date_maj": "2026-10-01", "code_insee": "94002", "commune": "Alfortville"}
+  ],
+  "services": [
+    {"source": "essai", "id": "v1", "structure_id": "s1", "nom": "Épiceries solidaires", "description": "Des courses à petit prix pour les familles.", "date_maj": "2026-10-01", "thematiques": ["equipement-et-alimentation--alimentation"], "publics": ["familles"], "frais": "payant", "code_insee": "94028", "zone_eligibilite": ["94028"]},
+    {"source": "essai", "id": "v2", "structure_id": "s2", "nom": "Permis B accompagné", "description": "Préparer le permis de conduire avec un suivi renforcé.", "date_maj": "2026-10-01", "thematiques": ["mobilite--preparer-un-permis"], "publics": ["jeunes"], "frais": "payant", "type": "formation", "code_insee": "94002", "zone_eligibilite": ["94"]},
+    {"source": "essai", "id": "v3", "structure_id": "s2", "nom": "Location de scooters", "description": "Un scooter pour aller travailler.", "date_maj": "2026-10-01", "thematiques": ["mobilite--acceder-a-un-vehicule"], "frais": "gratuit", "code_insee": "94002", "zone_eligibilite": ["94002"]}
+  ]
+}"#;
+
+fn file() -> Exchange {
+    read_json(FILE.as_bytes()).expect("the test file reads")
+}
+
+const PUBLISH: ImportOptions = ImportOptions {
+    publish: true,
+    demo: false,
+};
+
+async fn imported() -> anyhow::Result<TestApp> {
+    let app = TestApp::spawn().await?;
+    app.store
+        .import_directory(None, app.gpsea.scope(), &file(), PUBLISH, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(app)
+}
+
+fn titles(html: &str) -> Vec<String> {
+    html.split("<h3><a href=\"/gpsea/annuaire/services/")
+        .skip(1)
+        .filter_map(|s| {
+            s.split_once("\">")
+                .and_then(|(_, r)| r.split_once('<'))
+                .map(|(t, _)| t.to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_inhabitant_finds_help_in_french_with_filters() -> anyhow::Result<()> {
+    let app = imported().await?;
+    let mut c = app.client();
+    let r = c.get("/gpsea/annuaire?q=epicerie+solidaire").await?;
+    assert_eq!(r.status, 200);
+    assert_eq!(titles(&r.body), vec!["Épiceries solidaires"]);
+    // Category filter: both mobility sub-themes.
+    let r = c.get("/gpsea/annuaire?thematique=mobilite").await?;
+    assert_eq!(
+        titles(&r.body),
+        vec!["Location de scooters", "Permis B accompagné"]
+    );
+    // A Créteil resident: the permit (open to the whole département), not the scooters
+    // (Alfortville only).
+    let r = c
+        .get("/gpsea/annuaire?thematique=mobilite&commune=94028")
+        .await?;
+    assert_eq!(titles(&r.body), vec!["Permis B accompagné"]);
+    assert!(r.body.contains("ouverts aux habitants de Créteil"));
+    let r = c.get("/gpsea/annuaire?frais=gratuit").await?;
+    assert_eq!(titles(&r.body), vec!["Location de scooters"]);
+    // htmx asks for the results only.
+    let r = c
+        .send(
+            axum::http::Request::get("/gpsea/annuaire?thematique=mobilite")
+                .header("HX-Request", "true")
+                .body(axum::body::Body::empty())?,
+        )
+        .await?;
+    assert!(
+        r.body.starts_with("<section id=\"resultats\""),
+        "{}",
+        r.body
+    );
+    // The service page and its JSON.
+    let id = app
+        .store
+        .services_changed_since(app.gpsea.scope(), 0)
+        .await?[1]
+        .id;
+    let r = c.get(&format!("/gpsea/annuaire/services/{id}")).await?;
+    assert!(
+        r.body.contains("Préparer le permis de conduire"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Département 94"));
+    let r = c.get(&format!("/gpsea/annuaire/api/services/{id}")).await?;
+    let v: serde_json::Value = serde_json::from_str(&r.body)?;
+    assert_eq!(v["id"], "v2");
+    assert_eq!(v["type"], "formation");
+    // Another territory does not show it.
+    let r = c.get(&format!("/controle/annuaire/services/{id}")).await?;
+    assert_eq!(r.status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_import_is_all_or_nothing_and_idempotent() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let bad = FILE
+        .replace(
+            "\"zone_eligibilite\": [\"94\"]",
+            "\"zone_eligibilite\": [\"99999x\"]",
+        )
+        .replace("\"id\": \"v3\"", "\"id\": \"v1\"")
+        .replace(
+            "\"code_insee\": \"94028\", \"commune\"",
+            "\"code_insee\": \"94999\", \"commune\"",
+        )
+        .replace("\"publics\": [\"familles\"]", "\"publics\": [\"martiens\"]");
+    let ex = read_json(bad.as_bytes()).expect("reads");
+    let Err(ImportError::Rows(rows)) = app
+        .store
+        .import_directory(None, scope, &ex, PUBLISH, &|_, _| {})
+        .await
+    else {
+        panic!("a faulty file is refused");
+    };
+    let at: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{:?}:{}:{}", r.kind, r.row, r.field))
+        .collect();
+    for expected in [
+        "Structures:1:code_insee",
+        "Services:1:publics",
+        "Services:2:zone_eligibilite",
+        "Services:3:id",
+    ] {
+        assert!(at.contains(&expected.to_owned()), "{expected} in {at:?}");
+    }
+    assert!(rows.iter().all(|r| !r.message.is_empty()));
+    assert_eq!(app.store.directory_revision(scope).await?, 0);
+    assert!(app.store.export_directory(scope, true).await?.0.is_empty());
+
+    let first = app
+        .store
+        .import_directory(None, scope, &file(), PUBLISH, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!((first.structures.created, first.services.created), (2, 3));
+    let again = app
+        .store
+        .import_directory(None, scope, &file(), PUBLISH, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!((again.services.unchanged, again.services.created), (3, 0));
+    assert_eq!(again.revision, first.revision, "nothing moved");
+    // One field changed: one update, the others unchanged.
+    let mut changed = file();
+    changed.services[0].nom = "Épicerie solidaire du Mont-Mesly".into();
+    let third = app
+        .store
+        .import_directory(None, scope, &changed, PUBLISH, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!((third.services.updated, third.services.unchanged), (1, 2));
+    assert_eq!(third.revision, first.revision + 1);
+    let journal = app.store.audit_list(scope, 100).await?;
+    assert_eq!(
+        journal
+            .iter()
+            .filter(|e| e.action == "directory.import")
+            .count(),
+        2
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn drafts_stay_private_and_a_second_server_follows_the_database() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    // A second server: its own search cache on the same database.
+    let second = trame_web::app(trame_web::AppState::new(
+        app.store.clone(),
+        trame_web::WebConfig::default(),
+    ));
+    let mut other = trame_testkit::Client::new(second, [127, 0, 0, 2].into());
+    let r = other.get("/gpsea/annuaire").await?;
+    assert!(titles(&r.body).is_empty());
+    let drafts = ImportOptions {
+        publish: false,
+        demo: false,
+    };
+    app.store
+        .import_directory(None, scope, &file(), drafts, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = app.store.services_changed_since(scope, 0).await?[0].id;
+    let mut c = app.client();
+    assert!(titles(&c.get("/gpsea/annuaire").await?.body).is_empty());
+    assert_eq!(
+        c.get(&format!("/gpsea/annuaire/services/{id}"))
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        c.get(&format!("/gpsea/annuaire/api/services/{id}"))
+            .await?
+            .status,
+        404
+    );
+    // Published through the first server's store, seen at once by the second.
+    app.store
+        .import_directory(None, scope, &Exchange::default(), PUBLISH, &|_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for s in app.store.directory_structures(scope, false).await? {
+        app.store
+            .set_structure_status(None, scope, s.id, Status::Publie)
+            .await?;
+    }
+    for s in app.store.services_changed_since(scope, 0).await? {
+        app.store
+            .set_service_status(None, scope, s.id, Status::Publie)
+            .await?;
+    }
+    assert_eq!(titles(&other.get("/gpsea/annuaire").await?.body).len(), 3);
+    app.store
+        .set_service_status(None, scope, id, Status::Archive)
+        .await?;
+    assert_eq!(titles(&other.get("/gpsea/annuaire").await?.body).len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_export_passes_the_official_validator_and_reimports_unchanged() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.store
+        .load_demo_directory(app.gpsea.scope(), &app.gpsea.siren)
+        .await?;
+    let (structures, services) = app.store.export_directory(app.gpsea.scope(), false).await?;
+    assert!(services.len() > 100);
+    trame_testkit::tools::data_inclusion_validate(
+        "structure",
+        &serde_json::to_value(&structures)?,
+    )?;
+    trame_testkit::tools::data_inclusion_validate("service", &serde_json::to_value(&services)?)?;
+    let again = app
+        .store
+        .import_directory(
+            None,
+            app.gpsea.scope(),
+            &Exchange {
+                structures,
+                services,
+            },
+            PUBLISH,
+            &|_, _| {},
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!(again.services.created + again.services.updated, 0);
+    Ok(())
+}
