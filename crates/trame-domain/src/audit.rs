@@ -404,6 +404,11 @@ pub fn action_label(code: &str) -> &str {
         action::SCHEME_UPDATE => "Réglages d'un dispositif modifiés",
         action::STAFF_TOKEN_CREATE => "Création d'un jeton d'API personnel",
         action::STAFF_TOKEN_REVOKE => "Révocation d'un jeton d'API personnel",
+        action::DIRECTORY_IMPORT => "Import data·inclusion dans l'annuaire",
+        action::DIR_STRUCTURE_STATUS => "Changement d'état d'une structure de l'annuaire",
+        action::DIR_SERVICE_STATUS => "Changement d'état d'un service de l'annuaire",
+        action::DIR_SERVICE_UPDATE => "Service de l'annuaire modifié",
+        action::DIR_SERVICE_STALE => "Service signalé sans mise à jour depuis un an",
         other => other,
     }
 }
@@ -435,6 +440,9 @@ pub fn object_label(object_type: &str) -> &str {
         "payment" => "versement",
         "award_report" => "compte rendu financier",
         "staff_token" => "jeton d'API personnel",
+        "dir_revision" => "révision de l'annuaire",
+        "dir_structure" => "structure de l'annuaire",
+        "dir_service" => "service de l'annuaire",
         other => other,
     }
 }

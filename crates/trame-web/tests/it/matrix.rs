@@ -30,6 +30,8 @@ struct Ids {
     opinion: i64,
     review: i64,
     scenario: i64,
+    dir_service: i64,
+    dir_structure: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -110,6 +112,22 @@ async fn objects(
         .create_staff_token(agent, scope, "tableur")
         .await?;
     let staff_token = app.store.staff_tokens(scope, agent).await?[0].id;
+    app.store
+        .import_directory(
+            Some(admin),
+            scope,
+            &trame_domain::directory::exchange::read_json(
+                br#"{"structures": [{"source": "m", "id": "s", "nom": "Structure", "date_maj": "2026-01-02"}],
+                     "services": [{"source": "m", "id": "v", "structure_id": "s", "nom": "Service", "description": "Un service.", "date_maj": "2026-01-02"}]}"#,
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+            trame_store::directory::import::ImportOptions { publish: true, demo: false },
+            &|_, _| {},
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir_service = app.store.services_changed_since(scope, 0).await?[0].id;
+    let dir_structure = app.store.directory_structures(scope, false).await?[0].id;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -143,6 +161,8 @@ async fn objects(
         staff_token,
         refused,
         commune,
+        dir_service,
+        dir_structure,
         api_token,
         journal,
         organisation,
@@ -158,6 +178,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
     let id = if path.ends_with("/lettre-refus.pdf") {
         ids.refused
+    } else if path.contains("/annuaire/") && path.contains("/services/") {
+        ids.dir_service
+    } else if path.contains("/annuaire/") && path.contains("/structures/") {
+        ids.dir_structure
     } else if path.contains("/appels/") {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
