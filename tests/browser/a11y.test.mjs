@@ -152,7 +152,8 @@ for (const email of ACCOUNTS) {
     } else {
       // The agent instructs: organisations and the call's editions are staff pages.
       const staffOnly = (p) => email.startsWith('agent@')
-        && (p.startsWith('/gpsea/admin/organisations') || p.startsWith('/gpsea/admin/appels'));
+        && (p.startsWith('/gpsea/admin/organisations') || p.startsWith('/gpsea/admin/appels')
+          || p.startsWith('/gpsea/admin/annuaire'));
       const adminPages = [...seen].filter((p) => p.includes('/admin/') && !staffOnly(p));
       assert.deepEqual(adminPages, [], 'no admin page for this role');
       const denied = await page.goto(base + '/gpsea/admin/membres');
@@ -525,3 +526,67 @@ function validateScdl(text) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+test('an inhabitant finds help in the directory; an agent imports a file and edits a service', async () => {
+  const { context, page, errors } = await newPage();
+  await page.goto(base + '/gpsea/annuaire');
+  await axe(page, 'annuaire');
+  await page.fill('#f-q', 'epicerie solidaire');
+  await page.click('form[role=search] button[type=submit]');
+  await page.waitForURL(/q=epicerie/);
+  const first = page.locator('#resultats h3 a').first();
+  assert.match(await first.textContent(), /Épiceries solidaires/);
+  await page.fill('#f-q', '');
+  // htmx refines the results as the filters change, and keeps the search in the URL.
+  await page.selectOption('#f-thematique', 'mobilite');
+  await page.waitForURL(/thematique=mobilite/);
+  await page.selectOption('#f-commune', '94028');
+  await page.waitForURL(/commune=94028/);
+  await page.waitForFunction(() => document.querySelector('#resultats-titre')?.textContent.includes('Créteil'));
+  const heading = await page.textContent('#resultats-titre');
+  assert.match(heading, /Mobilité, ouverts aux habitants de Créteil/);
+  await axe(page, 'annuaire filtré');
+  await page.locator('#resultats h3 a').first().click();
+  await page.waitForURL(/\/annuaire\/services\//);
+  assert.ok((await page.textContent('h1')).length > 3);
+  assert.match(await page.textContent('main'), /Comment être orienté/);
+  await axe(page, 'fiche service');
+  // Without JavaScript, the same URL gives the same results.
+  const nojs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await nojs.newPage();
+  await plain.goto(base + '/gpsea/annuaire?thematique=mobilite&commune=94028');
+  assert.equal((await plain.textContent('#resultats-titre')).trim(), heading.trim());
+  await nojs.close();
+
+  await login(page, 'agent@demo.trame.test', PASSWORD);
+  await page.goto(base + '/gpsea/admin/annuaire/import');
+  await axe(page, 'import annuaire');
+  const file = (services) => ({ name: 'annuaire.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({
+    structures: [{ source: 'essai-navigateur', id: 's1', nom: 'Garage associatif du Plateau', date_maj: '2026-11-01', code_insee: '94071', commune: 'Sucy-en-Brie' }],
+    services,
+  })) });
+  const good = { source: 'essai-navigateur', id: 'v1', structure_id: 's1', nom: 'Réparation solidaire de voitures', description: 'Réparer sa voiture à prix coûtant pour aller travailler.', date_maj: '2026-11-01', thematiques: ['mobilite--entretenir-reparer-son-vehicule'], frais: 'payant', code_insee: '94071', zone_eligibilite: ['200058006'] };
+  await page.setInputFiles('#fichier', file([good, { ...good, id: 'v2', publics: ['martiens'] }]));
+  await page.click('main form button[type=submit]');
+  assert.equal(await page.locator('.error-summary').count(), 1);
+  assert.match(await page.textContent('table'), /martiens/);
+  await axe(page, 'import refusé');
+  await page.setInputFiles('#fichier', file([good]));
+  await page.click('main form button[type=submit]');
+  assert.match(await page.textContent('.notice'), /Services : 1 créé/);
+  await page.goto(base + '/gpsea/admin/annuaire?q=' + encodeURIComponent('Réparation solidaire'));
+  await page.click('text=Réparation solidaire de voitures');
+  await axe(page, 'modifier un service');
+  await page.fill('#description', 'x');
+  await page.click('main form[action$="/services/' + page.url().split('/').pop() + '"] button[type=submit]');
+  assert.equal(await page.getAttribute('#description', 'aria-invalid'), 'true');
+  await axe(page, 'service refusé');
+  await page.fill('#description', 'Réparer sa voiture à prix coûtant, le samedi matin.');
+  await page.click('main form[action$="/services/' + page.url().split('/').pop() + '"] button[type=submit]');
+  assert.match(await page.textContent('.notice'), /enregistré/);
+  const id = new URL(page.url()).pathname.split('/').pop();
+  await page.goto(base + '/gpsea/annuaire/services/' + id);
+  assert.match(await page.textContent('main'), /le samedi matin/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

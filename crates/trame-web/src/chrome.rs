@@ -71,6 +71,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/conventions"), "Conventions"));
         links.push((format!("/{slug}/comptes-rendus"), "Comptes rendus"));
         links.push((format!("/{slug}/jetons"), "Mes jetons d'API"));
+        links.push((format!("/{slug}/admin/annuaire"), "Annuaire"));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {

@@ -42,6 +42,10 @@ const REVIEWER: &[Role] = &[Role::CommitteeMember];
 /// Room for one 10 MB attachment and the form around it.
 const UPLOAD_LIMIT: usize = trame_domain::funding::attachment::MAX_BYTES + 64 * 1024;
 
+/// A data·inclusion file uploaded from the browser (larger ones go through
+/// `trame import data-inclusion`).
+const DIRECTORY_FILE_LIMIT: usize = 50 * 1024 * 1024;
+
 // One route per line reads as a table: keep rustfmt from folding it.
 #[rustfmt::skip]
 fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
@@ -166,6 +170,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/evaluation/{id}/declaration", TerritoryMember(REVIEWER), post(review::declare)),
         r(Method::POST, "/{territoire}/evaluation/{id}/notes", TerritoryMember(REVIEWER), post(review::score)),
         r(Method::GET, "/{territoire}/evaluation/{id}/pieces/{piece}", TerritoryMember(REVIEWER), get(review::attachment)),
+        r(Method::GET, "/{territoire}/admin/annuaire", TerritoryMember(STAFF), get(directory::admin::list)),
+        r(Method::GET, "/{territoire}/admin/annuaire/import", TerritoryMember(STAFF), get(directory::admin::import_form)),
+        r(Method::POST, "/{territoire}/admin/annuaire/import", TerritoryMember(STAFF), post(directory::admin::import).layer(DefaultBodyLimit::max(DIRECTORY_FILE_LIMIT))),
+        r(Method::GET, "/{territoire}/admin/annuaire/services/{id}", TerritoryMember(STAFF), get(directory::admin::edit_form)),
+        r(Method::POST, "/{territoire}/admin/annuaire/services/{id}", TerritoryMember(STAFF), post(directory::admin::update)),
+        r(Method::POST, "/{territoire}/admin/annuaire/services/{id}/etat", TerritoryMember(STAFF), post(directory::admin::set_status)),
         r(Method::GET, "/{territoire}/admin/appels", TerritoryMember(STAFF), get(editions::list)),
         r(Method::GET, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), get(editions::new_form)),
         r(Method::POST, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), post(editions::create)),

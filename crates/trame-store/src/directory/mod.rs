@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use trame_domain::audit::action;
+use trame_domain::directory::exchange;
 use trame_domain::directory::listing::Status;
 use trame_domain::directory::record::{Service, Structure};
 
@@ -423,4 +424,145 @@ pub(crate) async fn write_codes<C: ConnectionTrait>(
         dir_code::Entity::insert_many(rows).exec(tx).await?;
     }
     Ok(())
+}
+
+/// The agents' list of services: every state, or one; by name.
+#[derive(Debug, Clone, Default)]
+pub struct AdminFilter {
+    /// Only this state.
+    pub status: Option<Status>,
+    /// Words of the name.
+    pub q: String,
+    /// Only services last updated before this date (`YYYY-MM-DD`): the stale ones.
+    pub updated_before: Option<String>,
+    /// Page, from 1.
+    pub page: u64,
+}
+
+/// Rows per page of the agents' list.
+pub const ADMIN_PAGE: u64 = 50;
+
+impl Store {
+    /// One page of the agents' list and the total.
+    pub async fn directory_admin_list(
+        &self,
+        scope: Scope,
+        f: &AdminFilter,
+    ) -> Result<(u64, Vec<ListedService>), StoreError> {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let mut q = dir_service::Entity::find()
+            .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()));
+        if let Some(s) = f.status {
+            q = q.filter(dir_service::Column::Status.eq(s.as_str()));
+        }
+        if let Some(d) = &f.updated_before {
+            q = q.filter(dir_service::Column::DateMaj.lt(d.clone()));
+        }
+        let words = f.q.trim();
+        if !words.is_empty() {
+            q = q.filter(dir_service::Column::Nom.contains(words));
+        }
+        let total = q.clone().count(&self.db).await?;
+        let rows = q
+            .order_by_asc(dir_service::Column::Nom)
+            .order_by_asc(dir_service::Column::Id)
+            .limit(ADMIN_PAGE)
+            .offset(f.page.saturating_sub(1) * ADMIN_PAGE)
+            .all(&self.db)
+            .await?;
+        Ok((total, self.listed(scope, rows).await?))
+    }
+
+    /// What a service's edit would break: the schema's rules, the communes and zones
+    /// against the official list, a date not in the future. Empty when it can be saved.
+    pub fn check_service(&self, service: &Service) -> Result<Vec<exchange::RowError>, StoreError> {
+        struct One<'a> {
+            places: &'a crate::cog::Places,
+            today: time::Date,
+        }
+        impl exchange::Context for One<'_> {
+            fn is_commune(&self, code: &str) -> bool {
+                self.places.is_commune(code)
+            }
+            fn is_zone(&self, code: &str) -> bool {
+                self.places.is_zone(code)
+            }
+            fn has_structure(&self, _: &str, _: &str) -> bool {
+                true
+            }
+            fn today(&self) -> time::Date {
+                self.today
+            }
+        }
+        let ex = exchange::Exchange {
+            structures: Vec::new(),
+            services: vec![service.clone()],
+        };
+        Ok(exchange::check(
+            &ex,
+            &One {
+                places: crate::cog::Places::get()?,
+                today: crate::funding::awards::paris_day(self.now()),
+            },
+        ))
+    }
+
+    /// Saves an agent's or a member's edit of a service (checked by the caller with
+    /// [`Store::check_service`]): its source, id and structure stay; its date of update
+    /// becomes today and its stale flag is cleared. Journaled; the revision moves.
+    pub async fn save_service(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        id: i64,
+        edit: &Service,
+    ) -> Result<(), StoreError> {
+        let current = self.directory_service(scope, id, false).await?;
+        let mut s = edit.clone();
+        s.source = current.record.source.clone();
+        s.id = current.record.id.clone();
+        s.structure_id = current.record.structure_id.clone();
+        s.date_maj = crate::funding::awards::paris_day(self.now()).to_string();
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let revision = bump_revision(&tx, scope).await?;
+        let record = serde_json::to_string(&s)
+            .map_err(|e| StoreError::Internal(format!("service record: {e}")))?;
+        dir_service::Entity::update_many()
+            .col_expr(dir_service::Column::Nom, Expr::value(s.nom.clone()))
+            .col_expr(
+                dir_service::Column::CodeInsee,
+                Expr::value(s.code_insee.clone()),
+            )
+            .col_expr(dir_service::Column::Record, Expr::value(record))
+            .col_expr(
+                dir_service::Column::DateMaj,
+                Expr::value(s.date_maj.clone()),
+            )
+            .col_expr(dir_service::Column::Revision, Expr::value(revision))
+            .col_expr(dir_service::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                dir_service::Column::StaleNotifiedAt,
+                Expr::value(Option::<time::OffsetDateTime>::None),
+            )
+            .filter(dir_service::Column::Id.eq(id))
+            .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()))
+            .exec(&tx)
+            .await?;
+        write_codes(&tx, scope, id, &s, true).await?;
+        audit::record(
+            &tx,
+            now,
+            Entry::territory(
+                Some(actor_id),
+                scope.territory_id(),
+                action::DIR_SERVICE_UPDATE,
+                "dir_service",
+                id,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

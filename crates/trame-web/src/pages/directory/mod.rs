@@ -1,6 +1,7 @@
 //! The directory's pages: the public search, the service and structure pages and their
 //! JSON (this module's [`public`]), and the agents' pages.
 
+pub mod admin;
 pub mod public;
 
 use crate::error::AppError;
