@@ -25,17 +25,21 @@ pub enum Job {
     RemindOpinions,
     /// Reminds beneficiaries of final reports due within a month, and of late ones.
     RemindReports,
+    /// Flags the directory's services not updated for a year to their structures and the
+    /// agents.
+    FlagStaleServices,
     /// Refreshes the query planner's statistics (SQLite).
     Optimize,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::PurgeIdleSessions,
         Job::PurgeAccessLog,
         Job::RemindOpinions,
         Job::RemindReports,
+        Job::FlagStaleServices,
         Job::Optimize,
     ];
 
@@ -46,6 +50,7 @@ impl Job {
             Job::PurgeAccessLog => "purge_access_log",
             Job::RemindOpinions => "remind_opinions",
             Job::RemindReports => "remind_reports",
+            Job::FlagStaleServices => "flag_stale_services",
             Job::Optimize => "optimize",
         }
     }
@@ -55,7 +60,9 @@ impl Job {
         let d = now.date();
         match self {
             Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
-            Job::PurgeAccessLog | Job::RemindReports | Job::Optimize => d.to_string(),
+            Job::PurgeAccessLog | Job::RemindReports | Job::FlagStaleServices | Job::Optimize => {
+                d.to_string()
+            }
         }
     }
 }
@@ -179,6 +186,9 @@ impl Store {
             }
             Job::RemindOpinions => crate::funding::instruction::remind_opinions(&tx, now).await?,
             Job::RemindReports => crate::funding::reports::remind_reports(&tx, now).await?,
+            Job::FlagStaleServices => {
+                crate::directory::stale::flag_stale_services(&tx, now).await?
+            }
             Job::Optimize => 0,
         };
         let run_id = run.id;
@@ -187,6 +197,9 @@ impl Store {
         am.outcome = Set(Some(match job {
             Job::RemindOpinions => format!("{rows} demande(s) d'avis relancée(s)"),
             Job::RemindReports => format!("{rows} compte(s) rendu(s) relancé(s)"),
+            Job::FlagStaleServices => {
+                format!("{rows} service(s) signalé(s) sans mise à jour depuis un an")
+            }
             Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),
         }));

@@ -6,6 +6,7 @@
 //! - this module: reading for the pages, the API, the export and the search caches.
 
 pub mod import;
+pub(crate) mod stale;
 
 use crate::audit::{self, Entry};
 use crate::entities::{dir_code, dir_revision, dir_service, dir_structure};

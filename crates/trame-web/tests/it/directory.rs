@@ -268,3 +268,155 @@ async fn the_export_passes_the_official_validator_and_reimports_unchanged() -> a
     assert_eq!(again.services.created + again.services.updated, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_service_not_updated_for_a_year_is_flagged_once_and_an_edit_clears_it()
+-> anyhow::Result<()> {
+    let app = imported().await?;
+    let scope = app.gpsea.scope();
+    let settings = trame_store::jobs::JobSettings {
+        session_idle: time::Duration::hours(1),
+        access_log_retention: time::Duration::days(365),
+    };
+    let stale = |subject: &'static str| {
+        let store = app.store.clone();
+        async move {
+            Ok::<usize, anyhow::Error>(
+                store
+                    .outbox(scope, 200)
+                    .await?
+                    .iter()
+                    .filter(|m| m.subject.contains(subject))
+                    .count(),
+            )
+        }
+    };
+    // The file's services were updated on 2026-10-01: fresh until 2027-10-01.
+    app.store.run_due_jobs(app.store.now(), settings).await?;
+    assert_eq!(stale("à mettre à jour").await?, 0);
+    let later = time::macros::datetime!(2027-10-05 08:00 UTC);
+    app.clock.set(later);
+    app.store.run_due_jobs(later, settings).await?;
+    // One digest per staff member (admin and agent), none twice.
+    assert_eq!(
+        stale("3 service(s) de l'annuaire à mettre à jour").await?,
+        2
+    );
+    let next_day = later + time::Duration::days(1);
+    app.clock.set(next_day);
+    app.store.run_due_jobs(next_day, settings).await?;
+    assert_eq!(stale("à mettre à jour").await?, 2, "flagged once");
+    // The agent's list shows them; an edit updates the date and clears the flag.
+    let mut agent = app
+        .client_as(&app.gpsea, trame_domain::role::Role::Agent)
+        .await?;
+    let list = agent.get("/gpsea/admin/annuaire?ancien=1").await?;
+    assert!(list.body.contains("3 service(s)"), "{}", list.body);
+    let id = app.store.services_changed_since(scope, 0).await?[0].id;
+    let path = format!("/gpsea/admin/annuaire/services/{id}");
+    let mut fields = vec![
+        ("nom", "Épiceries solidaires"),
+        (
+            "description",
+            "Des courses à petit prix, le mardi et le jeudi.",
+        ),
+        ("thematiques", "equipement-et-alimentation--alimentation"),
+        ("publics", "familles"),
+        ("frais", "payant"),
+        ("zone_eligibilite", "94028, 94002"),
+        ("code_insee", "94028"),
+    ];
+    fields.push(("publics", "tous-publics"));
+    let r = agent.post_form(&path, &fields).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("ne se combine pas"), "{}", r.body);
+    fields.pop();
+    let r = agent.post_form(&path, &fields).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let s = app.store.directory_service(scope, id, false).await?;
+    assert_eq!(s.record.date_maj, "2027-10-06");
+    assert_eq!(
+        s.record.zone_eligibilite,
+        Some(vec!["94028".to_owned(), "94002".to_owned()])
+    );
+    assert_eq!(s.record.id, "v1", "the id and source stay");
+    let list = agent.get("/gpsea/admin/annuaire?ancien=1").await?;
+    assert!(list.body.contains("2 service(s)"), "{}", list.body);
+    // An Alfortville resident now finds it.
+    let r = app
+        .client()
+        .get("/gpsea/annuaire?commune=94002&q=courses")
+        .await?;
+    assert_eq!(titles(&r.body), vec!["Épiceries solidaires"]);
+    // Archived by the agent, it leaves the public search; the journal has each step.
+    let r = agent
+        .post_form(&format!("{path}/etat"), &[("etat", "archive")])
+        .await?;
+    assert_eq!(r.status, 303);
+    assert!(titles(&app.client().get("/gpsea/annuaire?q=courses").await?.body).is_empty());
+    let actions: Vec<String> = app
+        .store
+        .audit_list(scope, 200)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "dir_service.stale",
+        "dir_service.update",
+        "dir_service.status",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}");
+    }
+    // Another territory's agent cannot open it.
+    let mut outsider = app
+        .client_as(&app.other, trame_domain::role::Role::Agent)
+        .await?;
+    assert_eq!(
+        outsider
+            .get(&format!("/controle/admin/annuaire/services/{id}"))
+            .await?
+            .status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_upload_page_reports_each_faulty_row_and_writes_nothing() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut agent = app
+        .client_as(&app.gpsea, trame_domain::role::Role::Agent)
+        .await?;
+    let csv = "source;id;structure_id;nom;description;date_maj;thematiques;zone_eligibilite\n\
+               essai;v1;absente;Atelier vélo;Réparer son vélo.;2026-10-01;mobilite--voler;94\n";
+    let r = agent
+        .post_file(
+            "/gpsea/admin/annuaire/import",
+            "fichier",
+            "services.csv",
+            "text/csv",
+            csv.as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("structure_id") && r.body.contains("thematiques"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("rien n&#39;a été importé") || r.body.contains("rien n'a été importé"));
+    assert_eq!(app.store.directory_revision(app.gpsea.scope()).await?, 0);
+    let r = agent
+        .post_file(
+            "/gpsea/admin/annuaire/import",
+            "fichier",
+            "annuaire.json",
+            "application/json",
+            FILE.as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("3 créé(s)"), "{}", r.body);
+    Ok(())
+}
