@@ -24,8 +24,72 @@ pub enum CacheError {
     Search(#[from] SearchError),
 }
 
+/// What a result line shows, kept beside the index so that a page of results needs no
+/// further read of the database.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The service's id.
+    pub id: i64,
+    /// Its structure's id.
+    pub structure_id: i64,
+    /// Name.
+    pub nom: String,
+    /// Its structure's name.
+    pub structure_nom: String,
+    /// Commune name.
+    pub commune: Option<String>,
+    /// Labels of its thématiques.
+    pub themes: Vec<String>,
+    /// Free or paid, in words.
+    pub frais: String,
+    /// The description's start.
+    pub excerpt: String,
+}
+
+fn excerpt(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(chars).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_owned();
+    format!("{cut}…")
+}
+
+fn label(v: Vocabulary, code: &str) -> String {
+    v.get(code)
+        .map_or_else(|| code.to_owned(), |e| e.label.clone())
+}
+
+/// The card of a service.
+pub fn card_of(s: &ListedService) -> Card {
+    let r = &s.record;
+    Card {
+        id: s.id,
+        structure_id: s.structure_id,
+        nom: r.nom.clone(),
+        structure_nom: s.structure_nom.clone(),
+        commune: r.commune.clone(),
+        themes: r
+            .thematiques
+            .iter()
+            .flatten()
+            .map(|t| label(Vocabulary::Thematiques, t))
+            .collect(),
+        frais: r
+            .frais
+            .as_deref()
+            .map(|f| label(Vocabulary::Frais, f))
+            .unwrap_or_default(),
+        excerpt: excerpt(&r.description, 220),
+    }
+}
+
 struct Entry {
     index: Index,
+    cards: std::sync::RwLock<HashMap<i64, Arc<Card>>>,
     /// Held while the index is being brought forward, so two requests do not both apply
     /// the same changes.
     sync: tokio::sync::Mutex<()>,
@@ -82,6 +146,7 @@ impl Indexes {
         }
         let e = Arc::new(Entry {
             index: Index::new()?,
+            cards: std::sync::RwLock::new(HashMap::new()),
             sync: tokio::sync::Mutex::new(()),
         });
         map.insert(territory_id, e.clone());
@@ -99,8 +164,17 @@ impl Indexes {
                 let changed = store.services_changed_since(scope, since).await?;
                 let to = changed.iter().map(|s| s.revision).max().unwrap_or(revision);
                 let (public, hidden): (Vec<_>, Vec<_>) = changed.iter().partition(|s| is_public(s));
-                let docs: Vec<Doc> = public.into_iter().map(doc_of).collect();
+                let docs: Vec<Doc> = public.iter().map(|s| doc_of(s)).collect();
                 let removed: Vec<i64> = hidden.into_iter().map(|s| s.id).collect();
+                {
+                    let mut cards = entry.cards.write().map_err(|_| SearchError::poisoned())?;
+                    for id in &removed {
+                        cards.remove(id);
+                    }
+                    for s in public {
+                        cards.insert(s.id, Arc::new(card_of(s)));
+                    }
+                }
                 // Indexing is CPU work: off the async threads.
                 let e = entry.clone();
                 tokio::task::spawn_blocking(move || {
@@ -116,6 +190,16 @@ impl Indexes {
 
 /// A handle on a territory's index.
 pub struct EntryRef(Arc<Entry>);
+
+impl EntryRef {
+    /// The cards of these services, in the order given.
+    pub fn cards(&self, ids: &[i64]) -> Vec<Arc<Card>> {
+        match self.0.cards.read() {
+            Ok(cards) => ids.iter().filter_map(|id| cards.get(id).cloned()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
 
 impl std::ops::Deref for EntryRef {
     type Target = Index;

@@ -71,6 +71,9 @@ async fn an_inhabitant_finds_help_in_french_with_filters() -> anyhow::Result<()>
     assert!(r.body.contains("ouverts aux habitants de Créteil"));
     let r = c.get("/gpsea/annuaire?frais=gratuit").await?;
     assert_eq!(titles(&r.body), vec!["Location de scooters"]);
+    let r = c.get("/gpsea/annuaire/api/services?thematique=mobilite").await?;
+    let v: serde_json::Value = serde_json::from_str(&r.body)?;
+    assert_eq!((v["total"].as_u64(), v["services"][0]["id"].as_str()), (Some(2), Some("v3")));
     // htmx asks for the results only.
     let r = c
         .send(

@@ -246,3 +246,70 @@ fn backup_then_restore_into_an_empty_folder() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_directory_exports_then_imports_back_unchanged_and_a_bad_file_changes_nothing()
+-> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    let run = |args: &[&str]| -> anyhow::Result<(bool, String)> {
+        let out = trame(dir.path(), &db).args(args).output()?;
+        Ok((
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        ))
+    };
+    let (ok, out) = run(&["demo", "load"])?;
+    assert!(ok, "{out}");
+    let export = dir.path().join("export");
+    let export = export.to_str().unwrap_or_default();
+    let (ok, out) = run(&["export", "data-inclusion", "--out", export])?;
+    assert!(ok && out.contains("service(s) écrits"), "{out}");
+    for f in [
+        "structures.json",
+        "services.json",
+        "structures.csv",
+        "services.csv",
+    ] {
+        assert!(dir.path().join("export").join(f).exists(), "{f}");
+    }
+    // The folder back in: every record unchanged; the progress bar reaches 100 %.
+    let (ok, out) = run(&["import", "data-inclusion", export])?;
+    assert!(
+        ok && out.contains("0 créé(s), 0 modifié(s)") && out.contains("100 %"),
+        "{out}"
+    );
+    // The CSV files too.
+    let csv = format!("{export}/services.csv");
+    let (ok, out) = run(&[
+        "import",
+        "data-inclusion",
+        &format!("{export}/structures.csv"),
+        &csv,
+    ])?;
+    assert!(ok && out.contains("0 créé(s), 0 modifié(s)"), "{out}");
+    // A faulty row: its line and reason, exit 2, nothing written.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"[{"source": "x", "id": "1", "structure_id": "nulle-part", "nom": "Atelier", "description": "Un atelier.", "date_maj": "2026-01-01", "frais": "cher"}]"#,
+    )?;
+    let out = trame(dir.path(), &db)
+        .args(["import", "data-inclusion", bad.to_str().unwrap_or_default()])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("services ligne 1")
+            && text.contains("frais")
+            && text.contains("structure_id"),
+        "{text}"
+    );
+    assert!(text.contains("rien n'a été importé"), "{text}");
+    Ok(())
+}

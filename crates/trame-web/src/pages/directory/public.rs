@@ -10,12 +10,13 @@ use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::pages::funding::path_id;
 use crate::pages::render;
-use crate::search::commune_zone;
+use crate::search::{Card, card_of, commune_zone};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::sync::Arc;
 use trame_domain::directory::record::{Service, Structure};
 use trame_domain::directory::vocab::{CATEGORIES, Entry, Vocabulary, category_of, thematiques_of};
 use trame_search::Search;
@@ -79,18 +80,6 @@ impl DirQuery {
     }
 }
 
-/// A service as a result line shows it.
-pub struct Card {
-    /// The service.
-    pub s: ListedService,
-    /// Its thématiques' labels.
-    pub themes: Vec<String>,
-    /// Free or paid.
-    pub frais: String,
-    /// The description's start.
-    pub excerpt: String,
-}
-
 fn label(v: Vocabulary, code: &str) -> String {
     v.get(code)
         .map_or_else(|| code.to_owned(), |e| e.label.clone())
@@ -98,34 +87,6 @@ fn label(v: Vocabulary, code: &str) -> String {
 
 fn labels(v: Vocabulary, codes: Option<&Vec<String>>) -> Vec<String> {
     codes.into_iter().flatten().map(|c| label(v, c)).collect()
-}
-
-fn excerpt(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(chars).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map_or(cut.as_str(), |(a, _)| a)
-        .to_owned();
-    format!("{cut}…")
-}
-
-impl Card {
-    fn of(s: ListedService) -> Card {
-        Card {
-            themes: labels(Vocabulary::Thematiques, s.record.thematiques.as_ref()),
-            frais: s
-                .record
-                .frais
-                .as_deref()
-                .map(|f| label(Vocabulary::Frais, f))
-                .unwrap_or_default(),
-            excerpt: excerpt(&s.record.description, 220),
-            s,
-        }
-    }
 }
 
 /// A choice in a filter.
@@ -191,7 +152,7 @@ struct Results {
     total: usize,
     page: usize,
     pages: usize,
-    cards: Vec<Card>,
+    cards: Vec<Arc<Card>>,
     prev: Option<String>,
     next: Option<String>,
     summary: String,
@@ -264,13 +225,7 @@ async fn results(
     let hits = index
         .search(&search)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let cards = state
-        .store
-        .services_by_ids(scope, &hits.ids)
-        .await?
-        .into_iter()
-        .map(Card::of)
-        .collect();
+    let cards = index.cards(&hits.ids);
     let page = q.page();
     let pages = hits.total.div_ceil(PAGE_SIZE).max(1);
     let base = q.without_page();
@@ -440,8 +395,8 @@ pub async fn structure(
         .store
         .structure_services(scope, id, true)
         .await?
-        .into_iter()
-        .map(Card::of)
+        .iter()
+        .map(card_of)
         .collect();
     render(&StructurePage {
         chrome,
@@ -484,18 +439,22 @@ pub async fn services_json(
 ) -> Result<Response, AppError> {
     let communes = state.store.communes(ctx.territory.scope()).await?;
     let r = results(&state, &ctx, &query, &communes).await?;
+    let ids: Vec<i64> = r.cards.iter().map(|c| c.id).collect();
+    let records = state
+        .store
+        .services_by_ids(ctx.territory.scope(), &ids)
+        .await?;
     let slug = &ctx.territory.slug;
     Ok(axum::Json(ServicesPage {
         total: r.total,
         page: r.page,
-        services: r
-            .cards
+        services: records
             .iter()
-            .map(|c| {
+            .map(|s| {
                 with_trame_id(
-                    c.s.id,
-                    &c.s.record,
-                    format!("/{slug}/annuaire/services/{}", c.s.id),
+                    s.id,
+                    &s.record,
+                    format!("/{slug}/annuaire/services/{}", s.id),
                 )
             })
             .collect(),
