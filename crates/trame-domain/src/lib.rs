@@ -46,6 +46,7 @@ pub mod format;
 pub mod funding;
 pub mod identifiers;
 pub mod image;
+pub mod map;
 pub mod money;
 pub mod organisation;
 pub mod password;

@@ -24,6 +24,7 @@ mod demo_directory;
 pub mod demo_funding;
 pub mod directory;
 pub mod entities;
+pub mod equity;
 pub mod funding;
 pub mod hasher;
 pub mod invitations;

@@ -49,6 +49,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/espace"), "Mon espace"));
     }
     links.push((format!("/{slug}/annuaire"), "Trouver de l'aide"));
+    links.push((format!("/{slug}/equite"), "Équité territoriale"));
     links.push((format!("/{slug}/appels"), "Appels à projets"));
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));

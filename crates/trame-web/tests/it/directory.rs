@@ -71,9 +71,14 @@ async fn an_inhabitant_finds_help_in_french_with_filters() -> anyhow::Result<()>
     assert!(r.body.contains("ouverts aux habitants de Créteil"));
     let r = c.get("/gpsea/annuaire?frais=gratuit").await?;
     assert_eq!(titles(&r.body), vec!["Location de scooters"]);
-    let r = c.get("/gpsea/annuaire/api/services?thematique=mobilite").await?;
+    let r = c
+        .get("/gpsea/annuaire/api/services?thematique=mobilite")
+        .await?;
     let v: serde_json::Value = serde_json::from_str(&r.body)?;
-    assert_eq!((v["total"].as_u64(), v["services"][0]["id"].as_str()), (Some(2), Some("v3")));
+    assert_eq!(
+        (v["total"].as_u64(), v["services"][0]["id"].as_str()),
+        (Some(2), Some("v3"))
+    );
     // htmx asks for the results only.
     let r = c
         .send(
@@ -421,5 +426,45 @@ async fn the_upload_page_reports_each_faulty_row_and_writes_nothing() -> anyhow:
         .await?;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("3 créé(s)"), "{}", r.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_map_and_the_equity_dashboard_count_services_by_zone() -> anyhow::Result<()> {
+    let app = imported().await?;
+    let mut c = app.client();
+    // Mobility: the permit (département) is open to every commune, the scooters only to
+    // Alfortville.
+    let r = c.get("/gpsea/carte?thematique=mobilite").await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<svg"), "{}", r.body);
+    assert!(
+        r.body.contains("aria-label=\"Alfortville : 2\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("aria-label=\"Créteil : 1\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("href=\"/gpsea/annuaire?thematique=mobilite&#38;commune=94028\"")
+    );
+    let r = c.get("/gpsea/equite?indicateur=mobilite").await?;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("écart"),
+        "Créteil's food offer is under half the rate"
+    );
+    let csv = c.get("/gpsea/equite.csv").await?;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let alfortville = csv
+        .body
+        .lines()
+        .find(|l| l.starts_with("94002,"))
+        .expect("Alfortville's line");
+    // Two services open to 45,531 inhabitants (the permit and the scooters).
+    assert!(
+        alfortville.starts_with("94002,Alfortville,45531,0.44,"),
+        "{alfortville}"
+    );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! JSON (this module's [`public`]), and the agents' pages.
 
 pub mod admin;
+pub mod equity;
 pub mod public;
 
 use crate::error::AppError;

@@ -156,10 +156,11 @@ struct Results {
     prev: Option<String>,
     next: Option<String>,
     summary: String,
+    query_string: String,
 }
 
 /// The search's filters for the index; `Err` with the field when a value is unknown.
-fn search_of(q: &DirQuery, communes: &[Commune], territory_siren: &str) -> Search {
+pub(crate) fn search_of(q: &DirQuery, communes: &[Commune], territory_siren: &str) -> Search {
     let mut filters: Vec<(String, Vec<String>)> = Vec::new();
     let mut one = |kind: &str, value: &str, ok: bool| {
         if !value.is_empty() && ok {
@@ -192,7 +193,7 @@ fn search_of(q: &DirQuery, communes: &[Commune], territory_siren: &str) -> Searc
     }
 }
 
-fn summary(q: &DirQuery, communes: &[Commune]) -> String {
+pub(crate) fn summary(q: &DirQuery, communes: &[Commune]) -> String {
     let mut parts = Vec::new();
     if !q.q.is_empty() {
         parts.push(format!("« {} »", q.q));
@@ -245,6 +246,7 @@ async fn results(
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
         summary: summary(q, communes),
+        query_string: base.clone(),
     })
 }
 
