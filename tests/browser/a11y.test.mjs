@@ -551,6 +551,13 @@ test('an inhabitant finds help in the directory; an agent imports a file and edi
   assert.ok((await page.textContent('h1')).length > 3);
   assert.match(await page.textContent('main'), /Comment être orienté/);
   await axe(page, 'fiche service');
+  // The same search on the map: every commune a link, the figures in a table.
+  await page.goBack();
+  await page.click('text=Voir ces résultats sur la carte des communes');
+  await page.waitForURL(/\/carte\?/);
+  assert.equal(await page.locator('svg a circle').count(), 16);
+  assert.equal(await page.locator('table tbody tr').count(), 16);
+  await axe(page, 'carte');
   // Without JavaScript, the same URL gives the same results.
   const nojs = await browser.newContext({ javaScriptEnabled: false });
   const plain = await nojs.newPage();
@@ -587,6 +594,13 @@ test('an inhabitant finds help in the directory; an agent imports a file and edi
   const id = new URL(page.url()).pathname.split('/').pop();
   await page.goto(base + '/gpsea/annuaire/services/' + id);
   assert.match(await page.textContent('main'), /le samedi matin/);
+  // The equity dashboard: the map by indicator, the table, the CSV.
+  await page.goto(base + '/gpsea/equite');
+  await page.selectOption('#indicateur', 'mobilite');
+  await page.click('main form button[type=submit]');
+  await page.waitForURL(/indicateur=mobilite/);
+  assert.match(await page.textContent('caption'), /pour 10 000 habitants/);
+  await axe(page, 'équité territoriale');
   assert.deepEqual(errors, []);
   await context.close();
 });
