@@ -5,7 +5,7 @@
 //! The import moves the directory revision once and writes one journal entry; every
 //! record it changed carries that revision.
 
-use super::{bump_revision, write_codes};
+use super::{bump_revision, rewrite_service, write_codes};
 use crate::audit::{self, Entry};
 use crate::cog::Places;
 use crate::entities::{dir_service, dir_structure};
@@ -241,28 +241,7 @@ impl Store {
             match services.get(&(s.source.clone(), s.id.clone())) {
                 Some((_, old)) if *old == record => out.services.unchanged += 1,
                 Some((id, _)) => {
-                    dir_service::Entity::update_many()
-                        .col_expr(dir_service::Column::Nom, Expr::value(s.nom.clone()))
-                        .col_expr(
-                            dir_service::Column::CodeInsee,
-                            Expr::value(s.code_insee.clone()),
-                        )
-                        .col_expr(dir_service::Column::Record, Expr::value(record))
-                        .col_expr(
-                            dir_service::Column::DateMaj,
-                            Expr::value(s.date_maj.clone()),
-                        )
-                        .col_expr(dir_service::Column::StructureId, Expr::value(structure_id))
-                        .col_expr(dir_service::Column::Revision, Expr::value(revision))
-                        .col_expr(dir_service::Column::UpdatedAt, Expr::value(now))
-                        .col_expr(
-                            dir_service::Column::StaleNotifiedAt,
-                            Expr::value(Option::<time::OffsetDateTime>::None),
-                        )
-                        .filter(dir_service::Column::Id.eq(*id))
-                        .exec(&tx)
-                        .await?;
-                    write_codes(&tx, scope, *id, s, true).await?;
+                    rewrite_service(&tx, scope, *id, s, Some(structure_id), revision, now).await?;
                     out.services.updated += 1;
                 }
                 None => {

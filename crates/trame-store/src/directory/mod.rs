@@ -396,6 +396,46 @@ impl Store {
     }
 }
 
+/// Writes a service's new record over its row (its columns, its revision, its codes), and
+/// clears its stale flag; `structure_id` moves it to another structure.
+pub(crate) async fn rewrite_service<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+    id: i64,
+    s: &Service,
+    structure_id: Option<i64>,
+    revision: i64,
+    now: time::OffsetDateTime,
+) -> Result<(), StoreError> {
+    let record = serde_json::to_string(s)
+        .map_err(|e| StoreError::Internal(format!("service record: {e}")))?;
+    let mut q = dir_service::Entity::update_many()
+        .col_expr(dir_service::Column::Nom, Expr::value(s.nom.clone()))
+        .col_expr(
+            dir_service::Column::CodeInsee,
+            Expr::value(s.code_insee.clone()),
+        )
+        .col_expr(dir_service::Column::Record, Expr::value(record))
+        .col_expr(
+            dir_service::Column::DateMaj,
+            Expr::value(s.date_maj.clone()),
+        )
+        .col_expr(dir_service::Column::Revision, Expr::value(revision))
+        .col_expr(dir_service::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            dir_service::Column::StaleNotifiedAt,
+            Expr::value(Option::<time::OffsetDateTime>::None),
+        );
+    if let Some(structure) = structure_id {
+        q = q.col_expr(dir_service::Column::StructureId, Expr::value(structure));
+    }
+    q.filter(dir_service::Column::Id.eq(id))
+        .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()))
+        .exec(tx)
+        .await?;
+    write_codes(tx, scope, id, s, true).await
+}
+
 /// Replaces a service's filter codes.
 pub(crate) async fn write_codes<C: ConnectionTrait>(
     tx: &C,
@@ -527,30 +567,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let revision = bump_revision(&tx, scope).await?;
-        let record = serde_json::to_string(&s)
-            .map_err(|e| StoreError::Internal(format!("service record: {e}")))?;
-        dir_service::Entity::update_many()
-            .col_expr(dir_service::Column::Nom, Expr::value(s.nom.clone()))
-            .col_expr(
-                dir_service::Column::CodeInsee,
-                Expr::value(s.code_insee.clone()),
-            )
-            .col_expr(dir_service::Column::Record, Expr::value(record))
-            .col_expr(
-                dir_service::Column::DateMaj,
-                Expr::value(s.date_maj.clone()),
-            )
-            .col_expr(dir_service::Column::Revision, Expr::value(revision))
-            .col_expr(dir_service::Column::UpdatedAt, Expr::value(now))
-            .col_expr(
-                dir_service::Column::StaleNotifiedAt,
-                Expr::value(Option::<time::OffsetDateTime>::None),
-            )
-            .filter(dir_service::Column::Id.eq(id))
-            .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()))
-            .exec(&tx)
-            .await?;
-        write_codes(&tx, scope, id, &s, true).await?;
+        rewrite_service(&tx, scope, id, &s, None, revision, now).await?;
         audit::record(
             &tx,
             now,
