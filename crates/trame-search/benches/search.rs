@@ -118,6 +118,7 @@ fn main() {
     );
 
     let mut times = Vec::new();
+    let mut by_kind: Vec<Vec<Duration>> = vec![Vec::new(); 4];
     for i in 0..2_000 {
         let commune = COMMUNES[rng.next(COMMUNES.len())];
         let zone = vec![
@@ -159,9 +160,27 @@ fn main() {
         let t = Instant::now();
         let hits = index.search(&s).expect("search");
         times.push(t.elapsed());
+        by_kind[i % 4].push(t.elapsed());
         assert!(hits.total > 0 || i % 4 != 3);
     }
     times.sort();
+    for (k, label) in [
+        "one word",
+        "two words",
+        "a word and filters",
+        "filters, name order",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let v = &mut by_kind[k];
+        v.sort();
+        println!(
+            "  {label}: p50 {:.2} ms, p95 {:.2} ms",
+            percentile(v, 0.5).as_secs_f64() * 1e3,
+            percentile(v, 0.95).as_secs_f64() * 1e3
+        );
+    }
     println!(
         "2000 searches over {n} services: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
         percentile(&times, 0.50).as_secs_f64() * 1e3,

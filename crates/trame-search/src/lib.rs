@@ -21,9 +21,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer, TokenStream,
 };
-use tantivy::{
-    Index as Tantivy, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
-};
+use tantivy::{Index as Tantivy, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 const ANALYZER: &str = "fr";
 
@@ -86,11 +84,20 @@ struct Fields {
     name: Field,
     text: Field,
     code: Field,
-    sort: Field,
 }
+
+/// Ids in name order, and each id's sort key.
+type NameOrder = (
+    std::collections::BTreeSet<(String, i64)>,
+    std::collections::HashMap<i64, String>,
+);
 
 /// The in-memory index of one territory's published services.
 pub struct Index {
+    /// Every indexed service in name order: (sort key, id). Tantivy's own sort on a text
+    /// fast field resolves each hit's term (measured: a third of a filtered list's time),
+    /// so a filtered list in name order walks this instead.
+    order: std::sync::RwLock<NameOrder>,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
@@ -154,7 +161,6 @@ impl Index {
             name: b.add_text_field("name", text_options.clone()),
             text: b.add_text_field("text", text_options),
             code: b.add_text_field("code", STRING),
-            sort: b.add_text_field("sort", STRING | FAST),
         };
         let index = Tantivy::create_in_ram(b.build());
         index.tokenizers().register(ANALYZER, analyzer());
@@ -164,6 +170,7 @@ impl Index {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Index {
+            order: std::sync::RwLock::new(Default::default()),
             reader,
             writer: Mutex::new(writer),
             f,
@@ -195,7 +202,6 @@ impl Index {
             doc.add_i64(self.f.id, d.id);
             doc.add_text(self.f.name, &d.name);
             doc.add_text(self.f.text, &d.text);
-            doc.add_text(self.f.sort, sort_key(&d.name));
             for (kind, code) in &d.codes {
                 doc.add_text(self.f.code, format!("{kind}:{code}"));
             }
@@ -203,6 +209,18 @@ impl Index {
         }
         w.commit()?;
         self.reader.reload()?;
+        let mut order = self.order.write().map_err(|_| SearchError::poisoned())?;
+        let (names, keys) = &mut *order;
+        for id in removed.iter().chain(upserts.iter().map(|d| &d.id)) {
+            if let Some(k) = keys.remove(id) {
+                names.remove(&(k, *id));
+            }
+        }
+        for d in upserts {
+            let k = sort_key(&d.name);
+            names.insert((k.clone(), d.id));
+            keys.insert(d.id, k);
+        }
         self.revision.fetch_max(revision, Ordering::AcqRel);
         Ok(())
     }
@@ -255,22 +273,16 @@ impl Index {
 
     /// One page of results and the total.
     pub fn search(&self, s: &Search) -> Result<Hits, SearchError> {
+        let limit = s.limit.max(1);
+        if terms(&s.words).is_empty() {
+            return self.in_name_order(s, limit);
+        }
         let searcher = self.reader.searcher();
         let q = self.query(s);
-        let limit = s.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(s.offset);
-        let (total, addresses) = if terms(&s.words).is_empty() {
-            let (total, hits) = searcher.search(
-                &q,
-                &(Count, top.order_by_string_fast_field("sort", Order::Asc)),
-            )?;
-            (total, hits.into_iter().map(|(_, a)| a).collect::<Vec<_>>())
-        } else {
-            let (total, hits) = searcher.search(&q, &(Count, top.order_by_score()))?;
-            (total, hits.into_iter().map(|(_, a)| a).collect())
-        };
-        let mut ids = Vec::with_capacity(addresses.len());
-        for a in addresses {
+        let (total, hits) = searcher.search(&q, &(Count, top.order_by_score()))?;
+        let mut ids = Vec::with_capacity(hits.len());
+        for (_, a) in hits {
             let reader = searcher.segment_reader(a.segment_ord);
             let col = reader
                 .fast_fields()
@@ -281,6 +293,56 @@ impl Index {
             }
         }
         Ok(Hits { total, ids })
+    }
+
+    /// A filtered list in name order: the matching ids, then the name order walked until
+    /// the page is full.
+    fn in_name_order(&self, s: &Search, limit: usize) -> Result<Hits, SearchError> {
+        let order = self.order.read().map_err(|_| SearchError::poisoned())?;
+        let (names, _) = &*order;
+        if s.filters.is_empty() {
+            return Ok(Hits {
+                total: names.len(),
+                ids: names
+                    .iter()
+                    .skip(s.offset)
+                    .take(limit)
+                    .map(|(_, id)| *id)
+                    .collect(),
+            });
+        }
+        let searcher = self.reader.searcher();
+        let matching = searcher.search(&self.query(s), &tantivy::collector::DocSetCollector)?;
+        let mut wanted = std::collections::HashSet::with_capacity(matching.len());
+        // One column reader per segment: opening it costs more than reading a value.
+        let mut columns = Vec::new();
+        for reader in searcher.segment_readers() {
+            columns.push(
+                reader
+                    .fast_fields()
+                    .i64("id")
+                    .map_err(|e| SearchError(e.to_string()))?,
+            );
+        }
+        for a in matching {
+            if let Some(id) = columns
+                .get(a.segment_ord as usize)
+                .and_then(|c| c.first(a.doc_id))
+            {
+                wanted.insert(id);
+            }
+        }
+        let ids = names
+            .iter()
+            .filter(|(_, id)| wanted.contains(id))
+            .skip(s.offset)
+            .take(limit)
+            .map(|(_, id)| *id)
+            .collect();
+        Ok(Hits {
+            total: wanted.len(),
+            ids,
+        })
     }
 
     /// How many services match each code of `kind` under the search's other filters

@@ -374,49 +374,43 @@ pub async fn dashboard(
     let t = table(&state, &ctx).await?;
     let communes = state.store.communes(ctx.territory.scope()).await?;
     let slug = ctx.territory.slug.clone();
-    let (indicator, label, values, words): (
-        String,
-        String,
-        BTreeMap<String, f64>,
-        fn(f64) -> String,
-    ) = if q.indicateur == "financement" {
-        (
-            "financement".into(),
-            "Financement attribué par habitant (€)".into(),
-            t.rows
+    let (indicator, label, values): (String, String, BTreeMap<String, f64>) =
+        if q.indicateur == "financement" {
+            (
+                "financement".into(),
+                "Financement attribué par habitant (€)".into(),
+                t.rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.code.clone(),
+                            r.funding_cents as f64 / 100.0 / r.population.max(1) as f64,
+                        )
+                    })
+                    .collect(),
+            )
+        } else {
+            let k = t
+                .columns
                 .iter()
-                .map(|r| {
-                    (
-                        r.code.clone(),
-                        r.funding_cents as f64 / 100.0 / r.population.max(1) as f64,
-                    )
-                })
-                .collect(),
-            rate_words,
-        )
-    } else {
-        let k = t
-            .columns
-            .iter()
-            .position(|(c, _)| *c == q.indicateur)
-            .unwrap_or(0);
-        let (code, name) = t.columns.get(k).cloned().unwrap_or_default();
-        (
-            code,
-            format!("Services pour 10 000 habitants — {name}"),
-            t.rows
-                .iter()
-                .map(|r| (r.code.clone(), r.cells.get(k).map_or(0.0, |c| c.rate)))
-                .collect(),
-            rate_words,
-        )
-    };
+                .position(|(c, _)| *c == q.indicateur)
+                .unwrap_or(0);
+            let (code, name) = t.columns.get(k).cloned().unwrap_or_default();
+            (
+                code,
+                format!("Services pour 10 000 habitants — {name}"),
+                t.rows
+                    .iter()
+                    .map(|r| (r.code.clone(), r.cells.get(k).map_or(0.0, |c| c.rate)))
+                    .collect(),
+            )
+        };
     let theme = if indicator == "services" || indicator == "financement" {
         String::new()
     } else {
         format!("thematique={indicator}&")
     };
-    let map = map_view(label.clone(), &communes, &values, words, |c| {
+    let map = map_view(label.clone(), &communes, &values, rate_words, |c| {
         format!("/{slug}/annuaire?{theme}commune={}", c.code_insee)
     });
     render(&EquityPage {

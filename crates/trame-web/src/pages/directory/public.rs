@@ -110,7 +110,12 @@ fn choices(v: Vocabulary) -> Vec<Choice> {
         .collect()
 }
 
-fn theme_choices() -> Vec<Choice> {
+fn theme_choices() -> &'static [Choice] {
+    static CHOICES: std::sync::OnceLock<Vec<Choice>> = std::sync::OnceLock::new();
+    CHOICES.get_or_init(theme_list)
+}
+
+fn theme_list() -> Vec<Choice> {
     let mut out = Vec::new();
     for (cat, cat_label) in CATEGORIES {
         out.push(Choice {
@@ -137,7 +142,7 @@ struct SearchPage {
     territory_name: String,
     query: DirQuery,
     results: Results,
-    themes: Vec<Choice>,
+    themes: &'static [Choice],
     publics: Vec<Choice>,
     types: Vec<Choice>,
     frais: Vec<Choice>,
