@@ -774,11 +774,15 @@ impl Store {
         // Ten months ago, so that none is flagged as stale before two months.
         let date_maj = (date - time::Duration::days(300)).to_string();
         let ex = exchange(&communes, territory_siren, &date_maj, "trame-demo", None);
-        let n = ex.services.len();
+        self.import_demo(scope, &ex).await
+    }
+
+    /// Imports demo records, published and marked as demo data; returns how many services.
+    async fn import_demo(&self, scope: Scope, ex: &Exchange) -> Result<usize, StoreError> {
         self.import_directory(
             None,
             scope,
-            &ex,
+            ex,
             ImportOptions {
                 publish: true,
                 demo: true,
@@ -787,7 +791,7 @@ impl Store {
         )
         .await
         .map_err(import_error)?;
-        Ok(n)
+        Ok(ex.services.len())
     }
 
     /// Adds `n` generated services (and their structures) to the demo territory's
@@ -804,20 +808,7 @@ impl Store {
             &source,
             Some(n as usize),
         );
-        let created = ex.services.len();
-        self.import_directory(
-            None,
-            territory.scope(),
-            &ex,
-            ImportOptions {
-                publish: true,
-                demo: true,
-            },
-            &|_, _| {},
-        )
-        .await
-        .map_err(import_error)?;
-        Ok(created)
+        self.import_demo(territory.scope(), &ex).await
     }
 }
 

@@ -257,6 +257,28 @@ impl Store {
         self.listed(scope, rows).await
     }
 
+    /// How many published structures stand in each commune (INSEE code), read from the
+    /// indexed column rather than each record.
+    pub async fn structures_per_commune(
+        &self,
+        scope: Scope,
+    ) -> Result<HashMap<String, usize>, StoreError> {
+        use sea_orm::QuerySelect;
+        let codes: Vec<Option<String>> = dir_structure::Entity::find()
+            .select_only()
+            .column(dir_structure::Column::CodeInsee)
+            .filter(dir_structure::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(dir_structure::Column::Status.eq(Status::Publie.as_str()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out = HashMap::new();
+        for c in codes.into_iter().flatten() {
+            *out.entry(c).or_default() += 1;
+        }
+        Ok(out)
+    }
+
     /// Every structure of the territory, by name.
     pub async fn directory_structures(
         &self,

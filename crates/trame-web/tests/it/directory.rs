@@ -444,6 +444,13 @@ async fn the_map_and_the_equity_dashboard_count_services_by_zone() -> anyhow::Re
         r.body
     );
     assert!(r.body.contains("aria-label=\"Créteil : 1\""), "{}", r.body);
+    // The table: services open to residents, then structures standing in the commune.
+    assert!(
+        r.body
+            .contains("Alfortville</a></th><td class=\"num\">2</td><td class=\"num\">1</td>"),
+        "{}",
+        r.body
+    );
     assert!(
         r.body
             .contains("href=\"/gpsea/annuaire?thematique=mobilite&#38;commune=94028\"")

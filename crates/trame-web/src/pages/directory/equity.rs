@@ -180,7 +180,7 @@ pub async fn map(
     query.commune.clear();
     query.page = None;
     let base = search_of(&query, &communes, &ctx.territory.siren);
-    let structures = state.store.directory_structures(scope, true).await?;
+    let structures = state.store.structures_per_commune(scope).await?;
     let mut values = BTreeMap::new();
     let mut rows = Vec::new();
     for c in &communes {
@@ -201,10 +201,7 @@ pub async fn map(
             name: c.name.clone(),
             code: c.code_insee.clone(),
             services: n,
-            structures: structures
-                .iter()
-                .filter(|s| s.record.code_insee.as_deref() == Some(c.code_insee.as_str()))
-                .count(),
+            structures: structures.get(&c.code_insee).copied().unwrap_or_default(),
         });
     }
     let q = query.without_page();
