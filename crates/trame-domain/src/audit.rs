@@ -256,6 +256,40 @@ pub mod action {
     /// Service signalé comme non mis à jour depuis un an.
     pub const DIR_SERVICE_STALE: &str = "dir_service.stale";
 
+    /// Délibération ajoutée au registre de l'intérêt territorial.
+    pub const INTEREST_DELIBERATION_CREATE: &str = "interest_deliberation.create";
+
+    /// Délibération du registre modifiée.
+    pub const INTEREST_DELIBERATION_UPDATE: &str = "interest_deliberation.update";
+
+    /// Document d'une délibération déposé ou remplacé.
+    pub const INTEREST_DOCUMENT_SET: &str = "interest_document.update";
+
+    /// Politique déclarée d'intérêt territorial.
+    pub const INTEREST_POLICY_CREATE: &str = "interest_policy.create";
+
+    /// Politique d'intérêt territorial modifiée.
+    pub const INTEREST_POLICY_UPDATE: &str = "interest_policy.update";
+
+    /// Projet ESS ajouté à la vitrine.
+    pub const SHOWCASE_CREATE: &str = "showcase_project.create";
+
+    /// Projet ESS de la vitrine modifié (publication, consentement…).
+    pub const SHOWCASE_UPDATE: &str = "showcase_project.update";
+
+    /// Lauréats des appels à projets proposés pour la vitrine, même s'il n'y en avait
+    /// aucun de nouveau (objet : le territoire).
+    pub const SHOWCASE_PROPOSE: &str = "showcase_project.propose";
+
+    /// Contours des communes importés pour la carte (objet : le territoire).
+    pub const OUTLINES_IMPORT: &str = "commune_outline.import";
+
+    /// Modification d'une structure de l'annuaire.
+    pub const DIR_STRUCTURE_UPDATE: &str = "dir_structure.update";
+
+    /// Rattachement d'une structure de l'annuaire à une organisation, dont les membres la tiennent à jour.
+    pub const DIR_STRUCTURE_LINK: &str = "dir_structure.link";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -330,6 +364,17 @@ pub mod action {
         DIR_SERVICE_STATUS,
         DIR_SERVICE_UPDATE,
         DIR_SERVICE_STALE,
+        INTEREST_DELIBERATION_CREATE,
+        INTEREST_DELIBERATION_UPDATE,
+        INTEREST_DOCUMENT_SET,
+        INTEREST_POLICY_CREATE,
+        INTEREST_POLICY_UPDATE,
+        SHOWCASE_CREATE,
+        SHOWCASE_UPDATE,
+        SHOWCASE_PROPOSE,
+        OUTLINES_IMPORT,
+        DIR_STRUCTURE_UPDATE,
+        DIR_STRUCTURE_LINK,
     ];
 }
 
@@ -409,6 +454,19 @@ pub fn action_label(code: &str) -> &str {
         action::DIR_SERVICE_STATUS => "Changement d'état d'un service de l'annuaire",
         action::DIR_SERVICE_UPDATE => "Service de l'annuaire modifié",
         action::DIR_SERVICE_STALE => "Service signalé sans mise à jour depuis un an",
+        action::INTEREST_DELIBERATION_CREATE => {
+            "Délibération ajoutée au registre de l'intérêt territorial"
+        }
+        action::INTEREST_DELIBERATION_UPDATE => "Délibération du registre modifiée",
+        action::INTEREST_DOCUMENT_SET => "Document d'une délibération déposé",
+        action::INTEREST_POLICY_CREATE => "Politique déclarée d'intérêt territorial",
+        action::INTEREST_POLICY_UPDATE => "Politique d'intérêt territorial modifiée",
+        action::SHOWCASE_CREATE => "Projet ajouté à la vitrine des projets soutenus",
+        action::SHOWCASE_UPDATE => "Projet de la vitrine modifié",
+        action::SHOWCASE_PROPOSE => "Lauréats proposés pour la vitrine",
+        action::OUTLINES_IMPORT => "Contours des communes importés",
+        action::DIR_STRUCTURE_UPDATE => "Structure de l'annuaire modifiée",
+        action::DIR_STRUCTURE_LINK => "Structure de l'annuaire rattachée à une organisation",
         other => other,
     }
 }

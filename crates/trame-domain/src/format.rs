@@ -18,6 +18,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_dates() {
+        use time::macros::date;
+        assert_eq!(long_french_date(date!(2017 - 12 - 13)), "13 décembre 2017");
+        assert_eq!(long_french_date(date!(2026 - 01 - 01)), "1er janvier 2026");
+        assert_eq!(long_french_date(date!(2024 - 08 - 31)), "31 août 2024");
+    }
+
+    #[test]
     fn groups() {
         assert_eq!(group_digits(0), "0");
         assert_eq!(group_digits(999), "999");
@@ -59,6 +67,34 @@ pub fn parse_iso_date(raw: &str) -> Option<time::Date> {
 /// A calendar date as people in France read it: `26/11/2026`.
 pub fn french_date(d: time::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// A calendar date written out as in a deliberation: `13 décembre 2017`, `1er janvier 2026`.
+pub fn long_french_date(d: time::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let day = if d.day() == 1 {
+        "1er".to_owned()
+    } else {
+        d.day().to_string()
+    };
+    format!(
+        "{day} {} {}",
+        MONTHS[usize::from(u8::from(d.month())) - 1],
+        d.year()
+    )
 }
 
 /// An instant as people in metropolitan France read it: `26/11/2026 à 13:18`.

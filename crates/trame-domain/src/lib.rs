@@ -46,11 +46,13 @@ pub mod format;
 pub mod funding;
 pub mod identifiers;
 pub mod image;
+pub mod interest;
 pub mod map;
 pub mod money;
 pub mod organisation;
 pub mod password;
 pub mod role;
+pub mod showcase;
 pub mod territory;
 
 mod error;

@@ -112,6 +112,11 @@ impl Store {
         table!(dir_service, dir_service::Column::Id);
         table!(dir_code, dir_code::Column::Id);
         table!(dir_revision, dir_revision::Column::Id);
+        table!(interest_deliberation, interest_deliberation::Column::Id);
+        table!(interest_document, interest_document::Column::Id);
+        table!(interest_policy, interest_policy::Column::Id);
+        table!(showcase_project, showcase_project::Column::Id);
+        table!(commune_outline, commune_outline::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -116,6 +116,7 @@ impl Store {
         .await?;
         self.load_demo_directory(territory.scope(), &territory.siren)
             .await?;
+        self.load_demo_register(territory.scope()).await?;
         Ok(DemoOutcome::Loaded)
     }
 }

@@ -50,6 +50,11 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     }
     links.push((format!("/{slug}/annuaire"), "Trouver de l'aide"));
     links.push((format!("/{slug}/equite"), "Équité territoriale"));
+    links.push((
+        format!("/{slug}/interet-territorial"),
+        "Intérêt territorial",
+    ));
+    links.push((format!("/{slug}/projets-soutenus"), "Projets soutenus"));
     links.push((format!("/{slug}/appels"), "Appels à projets"));
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
@@ -73,6 +78,14 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/comptes-rendus"), "Comptes rendus"));
         links.push((format!("/{slug}/jetons"), "Mes jetons d'API"));
         links.push((format!("/{slug}/admin/annuaire"), "Annuaire"));
+        links.push((
+            format!("/{slug}/admin/interet-territorial"),
+            "Registre de l'intérêt territorial",
+        ));
+        links.push((
+            format!("/{slug}/admin/projets-soutenus"),
+            "Vitrine des projets",
+        ));
         links.push((format!("/{slug}/admin/organisations"), "Organisations"));
     }
     if roles.contains(&Role::TerritoryAdmin) {

@@ -13,7 +13,8 @@ use crate::pages::funding::{
     opinions, reports, review,
 };
 use crate::pages::{
-    account, agent_tokens, auth, directory, home, invitation, proconnect, space, territories,
+    account, agent_tokens, auth, directory, home, invitation, proconnect, register, showcase,
+    space, territories,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -111,6 +112,9 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/annuaire/api/services", TerritoryPublic, get(directory::public::services_json)),
         r(Method::GET, "/{territoire}/annuaire/api/services/{id}", TerritoryPublic, get(directory::public::service_json)),
         r(Method::GET, "/{territoire}/annuaire/api/structures/{id}", TerritoryPublic, get(directory::public::structure_json)),
+        r(Method::GET, "/{territoire}/interet-territorial", TerritoryPublic, get(register::public)),
+        r(Method::GET, "/{territoire}/interet-territorial/deliberations/{id}/document", TerritoryPublic, get(register::document)),
+        r(Method::GET, "/{territoire}/projets-soutenus", TerritoryPublic, get(showcase::public)),
         r(Method::GET, "/{territoire}/appels/{id}", TerritoryPublic, get(calls::show)),
         r(Method::POST, "/{territoire}/appels/{id}/deposer", TerritoryMember(APPLICANT), post(apply::open)),
         r(Method::GET, "/{territoire}/mes-dossiers", TerritoryMember(APPLICANT), get(apply::list)),
@@ -179,6 +183,19 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/admin/annuaire/services/{id}", TerritoryMember(STAFF), get(directory::admin::edit_form)),
         r(Method::POST, "/{territoire}/admin/annuaire/services/{id}", TerritoryMember(STAFF), post(directory::admin::update)),
         r(Method::POST, "/{territoire}/admin/annuaire/services/{id}/etat", TerritoryMember(STAFF), post(directory::admin::set_status)),
+        r(Method::GET, "/{territoire}/admin/interet-territorial", TerritoryMember(STAFF), get(register::admin)),
+        r(Method::POST, "/{territoire}/admin/interet-territorial", TerritoryMember(STAFF), post(register::create).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        r(Method::GET, "/{territoire}/admin/interet-territorial/{id}", TerritoryMember(STAFF), get(register::entry)),
+        r(Method::POST, "/{territoire}/admin/interet-territorial/{id}", TerritoryMember(STAFF), post(register::update).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        r(Method::POST, "/{territoire}/admin/interet-territorial/{id}/politiques", TerritoryMember(STAFF), post(register::add_policy)),
+        r(Method::GET, "/{territoire}/admin/interet-territorial/{id}/politiques/{politique}", TerritoryMember(STAFF), get(register::policy_form)),
+        r(Method::POST, "/{territoire}/admin/interet-territorial/{id}/politiques/{politique}", TerritoryMember(STAFF), post(register::update_policy)),
+        r(Method::GET, "/{territoire}/admin/projets-soutenus", TerritoryMember(STAFF), get(showcase::admin)),
+        r(Method::POST, "/{territoire}/admin/projets-soutenus/laureats", TerritoryMember(STAFF), post(showcase::propose)),
+        r(Method::GET, "/{territoire}/admin/projets-soutenus/nouveau", TerritoryMember(STAFF), get(showcase::new_form)),
+        r(Method::POST, "/{territoire}/admin/projets-soutenus/nouveau", TerritoryMember(STAFF), post(showcase::create)),
+        r(Method::GET, "/{territoire}/admin/projets-soutenus/{id}", TerritoryMember(STAFF), get(showcase::edit_form)),
+        r(Method::POST, "/{territoire}/admin/projets-soutenus/{id}", TerritoryMember(STAFF), post(showcase::update)),
         r(Method::GET, "/{territoire}/admin/appels", TerritoryMember(STAFF), get(editions::list)),
         r(Method::GET, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), get(editions::new_form)),
         r(Method::POST, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), post(editions::create)),

@@ -10,6 +10,8 @@ pub mod funding;
 pub mod home;
 pub mod invitation;
 pub mod proconnect;
+pub mod register;
+pub mod showcase;
 pub mod space;
 pub mod territories;
 

@@ -17,6 +17,7 @@ mod funding;
 mod matrix;
 mod pages;
 mod proconnect;
+mod register;
 mod reports;
 mod scenario;
 mod security;

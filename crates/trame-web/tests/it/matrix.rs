@@ -32,6 +32,9 @@ struct Ids {
     scenario: i64,
     dir_service: i64,
     dir_structure: i64,
+    deliberation: i64,
+    policy: i64,
+    project: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -128,6 +131,56 @@ async fn objects(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir_service = app.store.services_changed_since(scope, 0).await?[0].id;
     let dir_structure = app.store.directory_structures(scope, false).await?[0].id;
+    let deliberation = app
+        .store
+        .create_deliberation(
+            admin,
+            scope,
+            &trame_domain::interest::Deliberation {
+                decided_on: time::macros::date!(2025 - 06 - 25),
+                reference: "CT2025/1".into(),
+                title: "Intérêt territorial".into(),
+                summary: String::new(),
+                interest: trame_domain::interest::Interest::Specified,
+            },
+            Some(trame_store::interest::NewDocument {
+                filename: "d.pdf".into(),
+                bytes: b"%PDF-1.4 d".to_vec(),
+            }),
+        )
+        .await?;
+    let policy = app
+        .store
+        .add_policy(
+            admin,
+            scope,
+            deliberation,
+            &trame_domain::interest::Policy {
+                title: "Aide alimentaire".into(),
+                description: "Épiceries".into(),
+                effective_from: time::macros::date!(2026 - 01 - 01),
+                effective_until: None,
+            },
+        )
+        .await?;
+    let project = app
+        .store
+        .create_showcase_project(
+            admin,
+            scope,
+            &trame_domain::showcase::Project {
+                name: "Projet".into(),
+                mission: "Mission".into(),
+                website: None,
+                commune_code: None,
+                scheme: "Appel à projets ESS".into(),
+                year: 2025,
+                consent_on: None,
+                consent_note: String::new(),
+                published: false,
+            },
+        )
+        .await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -163,6 +216,9 @@ async fn objects(
         commune,
         dir_service,
         dir_structure,
+        deliberation,
+        policy,
+        project,
         api_token,
         journal,
         organisation,
@@ -182,6 +238,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.dir_service
     } else if path.contains("/annuaire/") && path.contains("/structures/") {
         ids.dir_structure
+    } else if path.contains("interet-territorial/") {
+        ids.deliberation
+    } else if path.contains("/projets-soutenus/") {
+        ids.project
     } else if path.contains("/appels/") {
         ids.edition
     } else if path.contains("/mes-dossiers/") || path.contains("/instruction/") {
@@ -220,6 +280,7 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     path = path.replace("{annee}", &year.to_string());
     path = path.replace("{person}", &ids.member.to_string());
     path = path.replace("{piece}", &ids.piece.to_string());
+    path = path.replace("{politique}", &ids.policy.to_string());
     path = path.replace("{review}", &ids.review.to_string());
     path = path.replace("{scenario}", &ids.scenario.to_string());
     if path.contains("/jetons/") {

@@ -242,13 +242,18 @@ pub(crate) async fn dossier_view(
 
 /// Serves an attachment as a download.
 pub(crate) fn download(a: &AttachmentRow, bytes: Vec<u8>) -> Response {
+    download_named(&a.filename, &a.mime, bytes)
+}
+
+/// A stored file sent back as a download: its type, its name (ASCII and UTF-8), never
+/// cached by a shared cache.
+pub(crate) fn download_named(filename: &str, mime: &str, bytes: Vec<u8>) -> Response {
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&a.mime) {
+    if let Ok(v) = HeaderValue::from_str(mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let ascii: String = a
-        .filename
+    let ascii: String = filename
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -260,7 +265,7 @@ pub(crate) fn download(a: &AttachmentRow, bytes: Vec<u8>) -> Response {
         .collect();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        crate::urls::encode_component(&a.filename)
+        crate::urls::encode_component(filename)
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
