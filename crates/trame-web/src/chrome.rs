@@ -59,6 +59,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
         links.push((format!("/{slug}/mes-subventions"), "Mes subventions"));
+        links.push((format!("/{slug}/ma-structure"), "Ma structure"));
     }
     if roles.contains(&Role::CommuneReferent) {
         links.push((format!("/{slug}/avis"), "Avis des communes"));

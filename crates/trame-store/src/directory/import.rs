@@ -5,12 +5,11 @@
 //! The import moves the directory revision once and writes one journal entry; every
 //! record it changed carries that revision.
 
-use super::{bump_revision, rewrite_service, write_codes};
+use super::{bump_revision, rewrite_service, rewrite_structure, write_codes};
 use crate::audit::{self, Entry};
 use crate::cog::Places;
 use crate::entities::{dir_service, dir_structure};
 use crate::{Scope, Store, StoreError};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -179,28 +178,7 @@ impl Store {
                 Some((_, old)) if *old == record => out.structures.unchanged += 1,
                 Some((id, _)) => {
                     let id = *id;
-                    dir_structure::Entity::update_many()
-                        .col_expr(dir_structure::Column::Nom, Expr::value(s.nom.clone()))
-                        .col_expr(
-                            dir_structure::Column::CodeInsee,
-                            Expr::value(s.code_insee.clone()),
-                        )
-                        .col_expr(dir_structure::Column::Record, Expr::value(record.clone()))
-                        .col_expr(
-                            dir_structure::Column::DateMaj,
-                            Expr::value(s.date_maj.clone()),
-                        )
-                        .col_expr(dir_structure::Column::Revision, Expr::value(revision))
-                        .col_expr(dir_structure::Column::UpdatedAt, Expr::value(now))
-                        .filter(dir_structure::Column::Id.eq(id))
-                        .exec(&tx)
-                        .await?;
-                    // Its services show its name: their cached copies must move too.
-                    dir_service::Entity::update_many()
-                        .col_expr(dir_service::Column::Revision, Expr::value(revision))
-                        .filter(dir_service::Column::StructureId.eq(id))
-                        .exec(&tx)
-                        .await?;
+                    rewrite_structure(&tx, scope, id, s, &record, revision, now).await?;
                     structures.insert(key, (id, record));
                     out.structures.updated += 1;
                 }

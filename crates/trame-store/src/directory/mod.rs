@@ -6,6 +6,7 @@
 //! - this module: reading for the pages, the API, the export and the search caches.
 
 pub mod import;
+pub mod members;
 pub(crate) mod stale;
 
 use crate::audit::{self, Entry};
@@ -458,6 +459,47 @@ pub(crate) async fn rewrite_service<C: ConnectionTrait>(
     write_codes(tx, scope, id, s, true).await
 }
 
+/// Writes a structure's new record (`record` is its JSON) over its row, and moves its
+/// services' revision: they show its name, so their cached copies must move too.
+pub(crate) async fn rewrite_structure<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+    id: i64,
+    s: &Structure,
+    record: &str,
+    revision: i64,
+    now: time::OffsetDateTime,
+) -> Result<(), StoreError> {
+    let t = scope.territory_id();
+    dir_structure::Entity::update_many()
+        .col_expr(dir_structure::Column::Nom, Expr::value(s.nom.clone()))
+        .col_expr(
+            dir_structure::Column::CodeInsee,
+            Expr::value(s.code_insee.clone()),
+        )
+        .col_expr(
+            dir_structure::Column::Record,
+            Expr::value(record.to_owned()),
+        )
+        .col_expr(
+            dir_structure::Column::DateMaj,
+            Expr::value(s.date_maj.clone()),
+        )
+        .col_expr(dir_structure::Column::Revision, Expr::value(revision))
+        .col_expr(dir_structure::Column::UpdatedAt, Expr::value(now))
+        .filter(dir_structure::Column::Id.eq(id))
+        .filter(dir_structure::Column::TerritoryId.eq(t))
+        .exec(tx)
+        .await?;
+    dir_service::Entity::update_many()
+        .col_expr(dir_service::Column::Revision, Expr::value(revision))
+        .filter(dir_service::Column::StructureId.eq(id))
+        .filter(dir_service::Column::TerritoryId.eq(t))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
 /// Replaces a service's filter codes.
 pub(crate) async fn write_codes<C: ConnectionTrait>(
     tx: &C,
@@ -539,6 +581,24 @@ impl Store {
     /// What a service's edit would break: the schema's rules, the communes and zones
     /// against the official list, a date not in the future. Empty when it can be saved.
     pub fn check_service(&self, service: &Service) -> Result<Vec<exchange::RowError>, StoreError> {
+        self.check_records(exchange::Exchange {
+            structures: Vec::new(),
+            services: vec![service.clone()],
+        })
+    }
+
+    /// What a structure's edit would break, as [`Store::check_service`] does.
+    pub fn check_structure(
+        &self,
+        structure: &Structure,
+    ) -> Result<Vec<exchange::RowError>, StoreError> {
+        self.check_records(exchange::Exchange {
+            structures: vec![structure.clone()],
+            services: Vec::new(),
+        })
+    }
+
+    fn check_records(&self, ex: exchange::Exchange) -> Result<Vec<exchange::RowError>, StoreError> {
         struct One<'a> {
             places: &'a crate::cog::Places,
             today: time::Date,
@@ -557,10 +617,6 @@ impl Store {
                 self.today
             }
         }
-        let ex = exchange::Exchange {
-            structures: Vec::new(),
-            services: vec![service.clone()],
-        };
         Ok(exchange::check(
             &ex,
             &One {

@@ -475,3 +475,153 @@ async fn the_map_and_the_equity_dashboard_count_services_by_zone() -> anyhow::Re
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_structure_s_members_keep_their_own_structure_up_to_date_and_no_other()
+-> anyhow::Result<()> {
+    use trame_domain::role::Role;
+    let app = imported().await?;
+    let scope = app.gpsea.scope();
+    let structures = app.store.directory_structures(scope, false).await?;
+    let grocery = structures.iter().find(|s| s.record.id == "s1").unwrap().id;
+    let school = structures.iter().find(|s| s.record.id == "s2").unwrap().id;
+    let org = crate::funding::association(&app, "Épicerie du Mont-Mesly", "W941000099").await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    app.store
+        .add_organisation_member(admin, scope, org.id, applicant)
+        .await?;
+    let mut member = app.client_as(&app.gpsea, Role::Applicant).await?;
+    // Before the link, the member has no structure and cannot open it.
+    let r = member.get("/gpsea/ma-structure").await?;
+    assert!(
+        r.body.contains("Aucune structure de l&#39;annuaire")
+            || r.body.contains("Aucune structure de l'annuaire")
+    );
+    assert_eq!(
+        member
+            .get(&format!("/gpsea/ma-structure/{grocery}"))
+            .await?
+            .status,
+        404
+    );
+    // An agent links the grocery to the organisation.
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let r = agent
+        .post_form(
+            &format!("/gpsea/admin/annuaire/structures/{grocery}/organisation"),
+            &[("organisation_id", &org.id.to_string())],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    // An organisation of another territory is refused at its field.
+    let r = agent
+        .post_form(
+            &format!("/gpsea/admin/annuaire/structures/{school}/organisation"),
+            &[("organisation_id", "999999")],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("Choisissez une organisation du territoire.")
+    );
+    let r = member.get("/gpsea/ma-structure").await?;
+    assert!(r.body.contains("Épicerie du Mont-Mesly"));
+    assert!(!r.body.contains("Auto-école"));
+    // The member edits the structure: a bad postal code is refused at its field.
+    let form = |cp: &'static str| {
+        vec![
+            ("nom", "Épicerie solidaire du Mont-Mesly"),
+            ("description", "Une épicerie pour les familles du quartier."),
+            ("code_postal", cp),
+            ("commune", "Créteil"),
+            ("code_insee", "94028"),
+            ("reseaux_porteurs", "restos-du-coeur"),
+        ]
+    };
+    let path = format!("/gpsea/ma-structure/{grocery}");
+    let r = member.post_form(&path, &form("9400")).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"code_postal-error\""), "{}", r.body);
+    let r = member.post_form(&path, &form("94000")).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let s = app.store.directory_structure(scope, grocery, false).await?;
+    assert_eq!(s.record.nom, "Épicerie solidaire du Mont-Mesly");
+    assert_eq!(
+        s.record.reseaux_porteurs,
+        Some(vec!["restos-du-coeur".to_owned()])
+    );
+    assert_eq!(s.record.source, "essai", "source and id stay");
+    // The public page follows (the search shows the new structure name).
+    let r = app
+        .client()
+        .get(&format!("/gpsea/annuaire/structures/{grocery}"))
+        .await?;
+    assert!(r.body.contains("Épicerie solidaire du Mont-Mesly"));
+    // Its service, edited by the member and set to draft.
+    let service = app.store.structure_services(scope, grocery, false).await?[0].clone();
+    let r = member
+        .get(&format!("/gpsea/ma-structure/services/{}", service.id))
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&format!(
+        "action=\"/gpsea/ma-structure/services/{}\"",
+        service.id
+    )));
+    let r = member
+        .post_form(
+            &format!("/gpsea/ma-structure/services/{}/etat", service.id),
+            &[("etat", "brouillon")],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.client()
+            .get(&format!("/gpsea/annuaire/services/{}", service.id))
+            .await?
+            .status,
+        404
+    );
+    // The other structure and its services stay out of reach.
+    let other_service = app.store.structure_services(scope, school, false).await?[0].id;
+    assert_eq!(
+        member
+            .get(&format!("/gpsea/ma-structure/{school}"))
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        member
+            .post_form(&format!("/gpsea/ma-structure/{school}"), &form("94000"))
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        member
+            .post_form(
+                &format!("/gpsea/ma-structure/services/{other_service}/etat"),
+                &[("etat", "archive")],
+            )
+            .await?
+            .status,
+        404
+    );
+    let actions: Vec<String> = app
+        .store
+        .audit_list(scope, 100)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "dir_structure.link",
+        "dir_structure.update",
+        "dir_service.status",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}");
+    }
+    Ok(())
+}

@@ -131,6 +131,10 @@ async fn objects(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir_service = app.store.services_changed_since(scope, 0).await?[0].id;
     let dir_structure = app.store.directory_structures(scope, false).await?[0].id;
+    // The applicant's organisation keeps the structure up to date.
+    app.store
+        .link_structure(admin, scope, dir_structure, Some(organisation))
+        .await?;
     let deliberation = app
         .store
         .create_deliberation(
@@ -234,6 +238,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
     let id = if path.ends_with("/lettre-refus.pdf") {
         ids.refused
+    } else if path.contains("/ma-structure/services/") {
+        ids.dir_service
+    } else if path.contains("/ma-structure/") {
+        ids.dir_structure
     } else if path.contains("/annuaire/") && path.contains("/services/") {
         ids.dir_service
     } else if path.contains("/annuaire/") && path.contains("/structures/") {

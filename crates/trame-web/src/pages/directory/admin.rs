@@ -135,19 +135,26 @@ pub async fn set_status(
     Path((_, id)): Path<(String, String)>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
+    change_service_status(Side::Agent, &state, &ctx, &user, path_id(&id)?, &form).await
+}
+
+/// Changes the state of a service the caller may edit, then back to its page.
+pub async fn change_service_status(
+    side: Side,
+    state: &AppState,
+    ctx: &TerritoryCtx,
+    user: &CurrentUser,
+    id: i64,
+    form: &StatusForm,
+) -> Result<Response, AppError> {
     let status = Status::parse(&form.etat).ok_or(AppError::BadRequest("etat"))?;
     state
         .store
-        .set_service_status(
-            Some(user.person_id),
-            ctx.territory.scope(),
-            path_id(&id)?,
-            status,
-        )
+        .set_service_status(Some(user.person_id), ctx.territory.scope(), id, status)
         .await?;
     Ok(Redirect::to(&format!(
-        "/{}/admin/annuaire/services/{id}?etat=1",
-        ctx.territory.slug
+        "{}?etat=1",
+        side.service_path(&ctx.territory.slug, id)
     ))
     .into_response())
 }
@@ -162,7 +169,7 @@ pub struct Check {
     pub checked: bool,
 }
 
-fn checks(v: Vocabulary, selected: Option<&Vec<String>>) -> Vec<Check> {
+pub(crate) fn checks(v: Vocabulary, selected: Option<&Vec<String>>) -> Vec<Check> {
     v.entries()
         .iter()
         .map(|e: &Entry| Check {
@@ -190,6 +197,12 @@ pub struct Group {
 struct EditPage {
     chrome: Chrome,
     slug: String,
+    /// The service's path on this side (the agents' or the member's).
+    base: String,
+    /// The page to go back to, and its label.
+    back: (String, &'static str),
+    /// The structure's page on this side.
+    structure_link: String,
     s: ListedService,
     f: Service,
     zone: String,
@@ -200,7 +213,36 @@ struct EditPage {
     status_changed: bool,
 }
 
+/// Who edits a service: an agent (any service) or a member of its structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// A territory agent, from the agents' directory.
+    Agent,
+    /// A member of the structure's organisation, from « Ma structure ».
+    Member,
+}
+
+impl Side {
+    /// The service's path on this side.
+    pub fn service_path(self, slug: &str, id: i64) -> String {
+        match self {
+            Side::Agent => format!("/{slug}/admin/annuaire/services/{id}"),
+            Side::Member => format!("/{slug}/ma-structure/services/{id}"),
+        }
+    }
+
+    /// The structure's path on this side.
+    pub fn structure_path(self, slug: &str, id: i64) -> String {
+        match self {
+            Side::Agent => format!("/{slug}/admin/annuaire/structures/{id}"),
+            Side::Member => format!("/{slug}/ma-structure/{id}"),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn edit_page(
+    side: Side,
     chrome: Chrome,
     slug: String,
     s: ListedService,
@@ -260,6 +302,15 @@ fn edit_page(
             },
         ],
         states: Status::ALL,
+        base: side.service_path(&slug, s.id),
+        structure_link: side.structure_path(&slug, s.structure_id),
+        back: match side {
+            Side::Agent => (format!("/{slug}/admin/annuaire"), "Retour à la liste"),
+            Side::Member => (
+                side.structure_path(&slug, s.structure_id),
+                "Retour à ma structure",
+            ),
+        },
         chrome,
         slug,
         s,
@@ -282,8 +333,20 @@ pub async fn edit_form(
         .store
         .directory_service(ctx.territory.scope(), path_id(&id)?, false)
         .await?;
+    service_form(Side::Agent, chrome, &ctx, s, &q)
+}
+
+/// The edit page of a service the caller may edit, with the notices of the query.
+pub fn service_form(
+    side: Side,
+    chrome: Chrome,
+    ctx: &TerritoryCtx,
+    s: ListedService,
+    q: &std::collections::HashMap<String, String>,
+) -> Result<Response, AppError> {
     let f = s.record.clone();
     render(&edit_page(
+        side,
         chrome,
         ctx.territory.slug.clone(),
         s,
@@ -294,7 +357,7 @@ pub async fn edit_form(
     ))
 }
 
-fn text(pairs: &[(String, String)], name: &str) -> Option<String> {
+pub(crate) fn text(pairs: &[(String, String)], name: &str) -> Option<String> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
@@ -302,7 +365,7 @@ fn text(pairs: &[(String, String)], name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn values(pairs: &[(String, String)], name: &str) -> Option<Vec<String>> {
+pub(crate) fn values(pairs: &[(String, String)], name: &str) -> Option<Vec<String>> {
     let v: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == name)
@@ -395,15 +458,32 @@ pub async fn update(
     Path((_, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let scope = ctx.territory.scope();
-    let id = path_id(&id)?;
-    let stored = state.store.directory_service(scope, id, false).await?;
-    let edit = service_of(&stored.record, &pairs);
+    let stored = state
+        .store
+        .directory_service(ctx.territory.scope(), path_id(&id)?, false)
+        .await?;
+    save_service_form(Side::Agent, &state, ctx, user, chrome, stored, &pairs).await
+}
+
+/// Checks and saves a service's form for a caller who may edit it; the form again with
+/// each error at its field, or back to the page.
+pub async fn save_service_form(
+    side: Side,
+    state: &AppState,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    stored: ListedService,
+    pairs: &[(String, String)],
+) -> Result<Response, AppError> {
+    let id = stored.id;
+    let edit = service_of(&stored.record, pairs);
     let mut dated = edit.clone();
     dated.date_maj = trame_store::funding::awards::paris_day(state.store.now()).to_string();
     let problems = state.store.check_service(&dated)?;
     if !problems.is_empty() {
         return Ok(unprocessable(render(&edit_page(
+            side,
             chrome,
             ctx.territory.slug.clone(),
             stored,
@@ -415,11 +495,11 @@ pub async fn update(
     }
     state
         .store
-        .save_service(user.person_id, scope, id, &edit)
+        .save_service(user.person_id, ctx.territory.scope(), id, &edit)
         .await?;
     Ok(Redirect::to(&format!(
-        "/{}/admin/annuaire/services/{id}?enregistre=1",
-        ctx.territory.slug
+        "{}?enregistre=1",
+        side.service_path(&ctx.territory.slug, id)
     ))
     .into_response())
 }

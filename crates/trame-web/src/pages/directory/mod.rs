@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod equity;
 pub mod public;
+pub mod structures;
 
 use crate::error::AppError;
 use crate::search::CacheError;
