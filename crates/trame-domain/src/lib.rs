@@ -44,6 +44,7 @@ pub mod directory;
 pub mod email;
 pub mod format;
 pub mod funding;
+pub mod geometry;
 pub mod identifiers;
 pub mod image;
 pub mod interest;

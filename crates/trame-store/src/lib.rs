@@ -36,6 +36,7 @@ pub mod migration;
 pub mod oidc;
 pub mod organisations;
 pub mod outbox;
+pub mod outlines;
 pub mod sessions;
 pub mod showcase;
 pub mod staff_tokens;

@@ -187,6 +187,24 @@ enum TerritoryAction {
     },
     /// List the territories.
     List,
+    /// The communes' outlines, for the map.
+    Geometry {
+        #[command(subcommand)]
+        action: GeometryAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GeometryAction {
+    /// Import the communes' outlines from a GeoJSON FeatureCollection (IGN ADMIN EXPRESS,
+    /// Etalab contours…), in WGS 84 or Lambert-93; replaces the territory's outlines.
+    Import {
+        /// The GeoJSON file.
+        file: PathBuf,
+        /// The territory (its slug); optional when there is only one.
+        #[arg(long)]
+        territoire: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -429,6 +447,53 @@ async fn territory(action: TerritoryAction, cfg: &Config) -> Result<ExitCode> {
                 println!(
                     "{:<28} {} ({} communes, SIREN {})",
                     t.slug, t.name, n, t.siren
+                );
+            }
+        }
+        TerritoryAction::Geometry {
+            action: GeometryAction::Import { file, territoire },
+        } => {
+            let t = territory_arg(&store, territoire.as_deref()).await?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("lecture de {}", file.display()))?;
+            let reading = match trame_domain::geometry::read_geojson(&bytes) {
+                Ok(r) => r,
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    eprintln!("{} erreur(s) : rien n'a été importé.", errors.len());
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let report = match store.import_outlines(None, t.scope(), &reading).await {
+                Ok(r) => r,
+                Err(trame_store::StoreError::Conflict { message, .. }) => {
+                    eprintln!("{}: {message}", file.display());
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            println!(
+                "{} contour(s) de commune importé(s) pour « {} »{}.",
+                report.stored,
+                t.name,
+                if reading.from_lambert93 {
+                    " (coordonnées Lambert-93 converties en WGS 84)"
+                } else {
+                    ""
+                }
+            );
+            if !report.ignored.is_empty() {
+                println!(
+                    "Hors du territoire, ignorées : {}.",
+                    report.ignored.join(", ")
+                );
+            }
+            if !report.missing.is_empty() {
+                println!(
+                    "Sans contour dans le fichier (un carré à leur centre sur la carte) : {}.",
+                    report.missing.join(", ")
                 );
             }
         }

@@ -1,4 +1,4 @@
-//! The outline of a commune for the map: a GeoJSON geometry (Polygon or MultiPolygon, WGS 84).
+//! The outline of a commune for the map: its rings as JSON `[[[lon, lat], …], …]`, WGS 84.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

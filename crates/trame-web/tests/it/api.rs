@@ -177,6 +177,7 @@ async fn the_documentation_is_served_without_any_download() -> anyhow::Result<()
     let doc = c.get("/api/v1/openapi.json").await?;
     assert_eq!(doc.status, 200);
     assert!(doc.body.contains("\"/api/v1/organisations/{id}\""));
+    assert!(doc.body.contains("\"/{territoire}/annuaire/api/services\""));
     let ui = c.get("/api/docs/").await?;
     assert_eq!(ui.status, 200);
     assert!(ui.body.contains("swagger-ui"));

@@ -625,3 +625,40 @@ async fn a_structure_s_members_keep_their_own_structure_up_to_date_and_no_other(
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn imported_outlines_replace_the_discs_of_the_map() -> anyhow::Result<()> {
+    let app = imported().await?;
+    let scope = app.gpsea.scope();
+    let before = app.client().get("/gpsea/carte").await?;
+    assert!(before.body.contains("<circle") && !before.body.contains("<path d=\"M"));
+    // Créteil and Alfortville outlined; the other communes get a small square.
+    let geojson = br#"{"type": "FeatureCollection", "features": [
+      {"properties": {"INSEE_COM": "94028"}, "geometry": {"type": "Polygon", "coordinates": [[[2.44, 48.76], [2.48, 48.76], [2.49, 48.80], [2.44, 48.80], [2.44, 48.76]], [[2.45, 48.77], [2.46, 48.77], [2.46, 48.78], [2.45, 48.77]]]}},
+      {"properties": {"INSEE_COM": "94002"}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[2.40, 48.78], [2.43, 48.78], [2.43, 48.81], [2.40, 48.81], [2.40, 48.78]]]]}}
+    ]}"#;
+    let reading =
+        trame_domain::geometry::read_geojson(geojson).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let report = app.store.import_outlines(None, scope, &reading).await?;
+    assert_eq!((report.stored, report.missing.len()), (2, 14));
+    let r = app.client().get("/gpsea/carte").await?;
+    assert!(r.body.contains("(contours des communes)"));
+    assert_eq!(
+        r.body.matches("<path d=\"M").count(),
+        16,
+        "one shape per commune"
+    );
+    assert!(!r.body.contains("<circle"));
+    // Créteil's outline keeps its hole (two sub-paths) and links to the filtered search.
+    assert!(r.body.contains("aria-label=\"Créteil : "));
+    let eq = app.client().get("/gpsea/equite").await?;
+    assert_eq!(eq.body.matches("<path d=\"M").count(), 16);
+    assert!(
+        app.store
+            .audit_list(scope, 20)
+            .await?
+            .iter()
+            .any(|e| e.action == "commune_outline.import")
+    );
+    Ok(())
+}

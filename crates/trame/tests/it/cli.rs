@@ -313,3 +313,134 @@ fn the_directory_exports_then_imports_back_unchanged_and_a_bad_file_changes_noth
     assert!(text.contains("rien n'a été importé"), "{text}");
     Ok(())
 }
+
+/// A GeoJSON of squares around the reference centroids (the real outlines, such as IGN
+/// ADMIN EXPRESS, are not in the repository): `skip` communes are left out, and one
+/// commune outside the territory is added; in Lambert-93 when `l93`.
+fn squares(skip: usize, l93: bool) -> anyhow::Result<String> {
+    let reference: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/reference/territoire-gpsea.json"),
+    )?)?;
+    let mut features = Vec::new();
+    let communes = reference["communes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for c in communes.iter().skip(skip) {
+        let code = c["code_insee"].as_str().unwrap_or_default();
+        let (lat, lon) = (
+            c["centroide"]["lat"].as_f64().unwrap_or_default(),
+            c["centroide"]["lon"].as_f64().unwrap_or_default(),
+        );
+        let d = 0.01;
+        let ring: Vec<[f64; 2]> = [(-d, -d), (d, -d), (d, d), (-d, d), (-d, -d)]
+            .iter()
+            .map(|(x, y)| {
+                if l93 {
+                    // Near Paris, a degree is about 73.5 km east and 111.2 km north.
+                    [
+                        652_469.0 + (lon + x - 2.352_222) * 73_500.0,
+                        6_862_035.0 + (lat + y - 48.856_614) * 111_200.0,
+                    ]
+                } else {
+                    [lon + x, lat + y]
+                }
+            })
+            .collect();
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"INSEE_COM": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }));
+    }
+    features.push(serde_json::json!({
+        "type": "Feature",
+        "properties": {"INSEE_COM": "75056"},
+        "geometry": {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]]]},
+    }));
+    Ok(serde_json::json!({"type": "FeatureCollection", "features": features}).to_string())
+}
+
+#[test]
+fn the_territory_imports_commune_outlines_for_its_map() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let dir = tempfile::tempdir()?;
+    let run = |args: &[&str]| -> anyhow::Result<(bool, String)> {
+        let out = trame(dir.path(), &db).args(args).output()?;
+        Ok((
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        ))
+    };
+    let (ok, out) = run(&["demo", "load"])?;
+    assert!(ok, "{out}");
+    // A file that outlines no commune of the territory, or is not GeoJSON: refused.
+    let file = dir.path().join("contours.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type": "FeatureCollection", "features": [{"properties": {"code": "75056"}, "geometry": {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]]]}}]}"#,
+    )?;
+    let path = file.to_str().unwrap_or_default();
+    let (ok, out) = run(&["territory", "geometry", "import", path])?;
+    assert!(!ok && out.contains("aucune commune du territoire"), "{out}");
+    std::fs::write(
+        &file,
+        r#"{"features": [{"properties": {}, "geometry": null}]}"#,
+    )?;
+    let (ok, out) = run(&["territory", "geometry", "import", path])?;
+    assert!(
+        !ok && out.contains("Entité 1 : pas de code INSEE") && out.contains("rien n'a été importé"),
+        "{out}"
+    );
+    // Lambert-93, two communes left out, Paris set aside.
+    std::fs::write(&file, squares(2, true)?)?;
+    let (ok, out) = run(&[
+        "territory",
+        "geometry",
+        "import",
+        path,
+        "--territoire",
+        "gpsea",
+    ])?;
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("14 contour(s)") && out.contains("Lambert-93 converties"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Hors du territoire, ignorées : 75056"),
+        "{out}"
+    );
+    assert!(out.contains("Sans contour dans le fichier"), "{out}");
+    // The map draws them.
+    let store = rt.block_on(trame_store::Store::connect(
+        db.url(),
+        std::sync::Arc::new(trame_domain::clock::FrozenClock::new(
+            trame_testkit::start_instant(),
+        )),
+    ))?;
+    let t = rt.block_on(store.territory_by_slug("gpsea"))?;
+    let outlines = rt.block_on(store.outlines(t.scope()))?;
+    assert_eq!(outlines.len(), 14);
+    let (lon, lat) = outlines[0].rings[0][0];
+    assert!(
+        (2.3..2.7).contains(&lon) && (48.6..48.9).contains(&lat),
+        "{lon} {lat}"
+    );
+    // A new file replaces them all.
+    std::fs::write(&file, squares(0, false)?)?;
+    let (ok, out) = run(&["territory", "geometry", "import", path])?;
+    assert!(
+        ok && out.contains("16 contour(s)") && !out.contains("Sans contour"),
+        "{out}"
+    );
+    assert_eq!(rt.block_on(store.outlines(t.scope()))?.len(), 16);
+    rt.block_on(store.close())?;
+    Ok(())
+}

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use trame_domain::directory::vocab::CATEGORIES;
+use trame_domain::geometry::{Outline, draw};
 use trame_domain::map::{Point, class_bounds, class_of, schematic};
 use trame_domain::money::Euros;
 use trame_search::Search;
@@ -48,6 +49,8 @@ pub struct Disc {
     pub href: String,
     /// Label position.
     pub label_y: f64,
+    /// The commune's outline as an SVG path, when the territory imported outlines.
+    pub path: Option<String>,
 }
 
 /// The legend: one line per class.
@@ -66,8 +69,10 @@ pub struct MapView {
     pub width: u32,
     /// Drawing height.
     pub height: u32,
-    /// Discs.
+    /// Discs, or outlines.
     pub discs: Vec<Disc>,
+    /// Drawn from imported outlines (else from the communes' centroids).
+    pub outlined: bool,
     /// Legend.
     pub legend: Vec<LegendLine>,
 }
@@ -78,6 +83,7 @@ const HEIGHT: f64 = 480.0;
 fn map_view(
     title: String,
     communes: &[Commune],
+    outlines: &[Outline],
     values: &BTreeMap<String, f64>,
     words: impl Fn(f64) -> String,
     href: impl Fn(&Commune) -> String,
@@ -96,24 +102,62 @@ fn map_view(
         .collect();
     let all: Vec<f64> = values.values().copied().collect();
     let bounds = class_bounds(&all);
-    let discs = schematic(&points, WIDTH, HEIGHT, 60.0)
-        .into_iter()
-        .filter_map(|p| {
-            let c = communes.iter().find(|c| c.code_insee == p.code)?;
-            let v = values.get(&p.code).copied().unwrap_or_default();
-            Some(Disc {
-                fill: FILLS.get(class_of(&bounds, v)).copied().unwrap_or(FILLS[0]),
-                value: words(v),
-                href: href(c),
-                label_y: p.cy + p.r + 13.0,
-                code: p.code,
-                name: p.name,
-                cx: p.cx,
-                cy: p.cy,
-                r: p.r,
-            })
+    let disc = |code: String, name: String, cx: f64, cy: f64, r: f64, path: Option<String>| {
+        let c = communes.iter().find(|c| c.code_insee == code)?;
+        let v = values.get(&code).copied().unwrap_or_default();
+        Some(Disc {
+            fill: FILLS.get(class_of(&bounds, v)).copied().unwrap_or(FILLS[0]),
+            value: words(v),
+            href: href(c),
+            label_y: if path.is_some() {
+                cy + 4.0
+            } else {
+                cy + r + 13.0
+            },
+            code,
+            name,
+            cx,
+            cy,
+            r,
+            path,
         })
-        .collect();
+    };
+    let discs: Vec<Disc> = if outlines.is_empty() {
+        schematic(&points, WIDTH, HEIGHT, 60.0)
+            .into_iter()
+            .filter_map(|p| disc(p.code, p.name, p.cx, p.cy, p.r, None))
+            .collect()
+    } else {
+        // A commune the file did not outline gets a small square at its centre, drawn
+        // with the same projection.
+        let mut all: Vec<Outline> = outlines.to_vec();
+        for p in &points {
+            if !outlines.iter().any(|o| o.code == p.code) {
+                let d = 0.004;
+                all.push(Outline {
+                    code: p.code.clone(),
+                    rings: vec![vec![
+                        (p.lon - d, p.lat - d),
+                        (p.lon + d, p.lat - d),
+                        (p.lon + d, p.lat + d),
+                        (p.lon - d, p.lat + d),
+                        (p.lon - d, p.lat - d),
+                    ]],
+                });
+            }
+        }
+        draw(&all, WIDTH, HEIGHT, 20.0)
+            .into_iter()
+            .filter_map(|d| {
+                let name = communes
+                    .iter()
+                    .find(|c| c.code_insee == d.code)?
+                    .name
+                    .clone();
+                disc(d.code, name, d.label.0, d.label.1, 0.0, Some(d.path))
+            })
+            .collect()
+    };
     let mut legend = Vec::new();
     let mut low = all.iter().copied().fold(f64::INFINITY, f64::min);
     for (i, b) in bounds.iter().enumerate() {
@@ -131,6 +175,7 @@ fn map_view(
         title,
         width: WIDTH as u32,
         height: HEIGHT as u32,
+        outlined: !outlines.is_empty(),
         discs,
         legend,
     }
@@ -207,9 +252,11 @@ pub async fn map(
     let q = query.without_page();
     let sep = if q.is_empty() { "" } else { "&" };
     let slug = ctx.territory.slug.clone();
+    let outlines = state.store.outlines(scope).await?;
     let map = map_view(
         "Services ouverts aux habitants de chaque commune".into(),
         &communes,
+        &outlines,
         &values,
         count_words,
         |c| format!("/{slug}/annuaire?{q}{sep}commune={}", c.code_insee),
@@ -407,9 +454,15 @@ pub async fn dashboard(
     } else {
         format!("thematique={indicator}&")
     };
-    let map = map_view(label.clone(), &communes, &values, rate_words, |c| {
-        format!("/{slug}/annuaire?{theme}commune={}", c.code_insee)
-    });
+    let outlines = state.store.outlines(ctx.territory.scope()).await?;
+    let map = map_view(
+        label.clone(),
+        &communes,
+        &outlines,
+        &values,
+        rate_words,
+        |c| format!("/{slug}/annuaire?{theme}commune={}", c.code_insee),
+    );
     render(&EquityPage {
         chrome,
         territory_name: ctx.territory.name.clone(),

@@ -439,6 +439,19 @@ fn with_trame_id<T: serde::Serialize>(id: i64, record: &T, page: String) -> serd
 }
 
 /// `GET /{territoire}/annuaire/api/services`: the same search as the page, as JSON.
+#[utoipa::path(get, path = "/{territoire}/annuaire/api/services", tag = "annuaire",
+    params(
+        ("territoire" = String, Path, description = "Identifiant du territoire dans les adresses (gpsea)"),
+        ("q" = Option<String>, Query, description = "Mots cherchés, en français (accents et pluriels indifférents)"),
+        ("thematique" = Option<String>, Query, description = "Thématique data·inclusion : catégorie (mobilite) ou sous-thématique (mobilite--preparer-un-permis)"),
+        ("commune" = Option<String>, Query, description = "Code INSEE d'une commune du territoire : les services ouverts à ses habitants"),
+        ("public" = Option<String>, Query, description = "Public data·inclusion (jeunes, familles…)"),
+        ("type" = Option<String>, Query, description = "Type de service data·inclusion"),
+        ("frais" = Option<String>, Query, description = "Frais : gratuit, payant…"),
+        ("accueil" = Option<String>, Query, description = "Mode d'accueil : en-presentiel, a-distance"),
+        ("page" = Option<u32>, Query, description = "Page, à partir de 1 (20 services par page)"),
+    ),
+    responses((status = 200, description = "Les services publiés qui répondent, classés", body = ServicesPage), (status = 404, description = "Territoire inconnu")))]
 pub async fn services_json(
     State(state): State<AppState>,
     ctx: TerritoryCtx,
@@ -470,6 +483,9 @@ pub async fn services_json(
 }
 
 /// `GET /{territoire}/annuaire/api/services/{id}`.
+#[utoipa::path(get, path = "/{territoire}/annuaire/api/services/{id}", tag = "annuaire",
+    params(("territoire" = String, Path, description = "Identifiant du territoire dans les adresses"), ("id" = i64, Path, description = "Identifiant Trame du service (trame_id)")),
+    responses((status = 200, description = "Le service au format data·inclusion v1, avec trame_id et page", body = Object), (status = 404, description = "Service inconnu, en brouillon, archivé, ou d'une structure non publiée")))]
 pub async fn service_json(
     State(state): State<AppState>,
     ctx: TerritoryCtx,
@@ -484,6 +500,9 @@ pub async fn service_json(
 }
 
 /// `GET /{territoire}/annuaire/api/structures/{id}`.
+#[utoipa::path(get, path = "/{territoire}/annuaire/api/structures/{id}", tag = "annuaire",
+    params(("territoire" = String, Path, description = "Identifiant du territoire dans les adresses"), ("id" = i64, Path, description = "Identifiant Trame de la structure (trame_id)")),
+    responses((status = 200, description = "La structure au format data·inclusion v1, avec trame_id et page", body = Object), (status = 404, description = "Structure inconnue ou non publiée")))]
 pub async fn structure_json(
     State(state): State<AppState>,
     ctx: TerritoryCtx,
