@@ -3,9 +3,10 @@
 //! The deliberation is GPSEA's conservatory deliberation of 13 December 2017 (`DOMAIN.md`,
 //! « Action sociale »): the interest is still to be specified, so no policy is declared.
 //! Its reference and summary are written for the demonstration. The five named projects
-//! are those the issue lists; their missions, communes and years are plausible demo
-//! values, not GPSEA's records. The laureates are proposed from the demo's awards, and
-//! all but the latest consent to be shown.
+//! the showcase must show: Les Archéotrucs, Coop'Cot and Créteil ressourcerie are
+//! written here (their missions, communes and years are plausible demo values, not
+//! GPSEA's records); Facilymode and US Alfortville Rugby come with the other laureates
+//! from the demo's awards. Every laureate but one consents to be shown.
 
 use crate::entities::showcase_project;
 use crate::interest::insert_deliberation;
@@ -17,7 +18,7 @@ use trame_domain::interest::{Deliberation, Interest};
 use trame_domain::showcase::Project;
 
 /// (name, mission, commune, scheme, year).
-const PROJECTS: [(&str, &str, &str, &str, i32); 5] = [
+const PROJECTS: [(&str, &str, &str, &str, i32); 3] = [
     (
         "Les Archéotrucs",
         "Ateliers de fouilles reconstituées et de médiation scientifique pour les enfants, les familles et les écoles, animés par des archéologues.",
@@ -38,20 +39,6 @@ const PROJECTS: [(&str, &str, &str, &str, i32); 5] = [
         "94028",
         "Appel à projets ESS",
         2023,
-    ),
-    (
-        "Facilymode",
-        "Boutique de mode solidaire et conseil en image pour les personnes qui reprennent un emploi.",
-        "94044",
-        "Accompagnement ESS",
-        2023,
-    ),
-    (
-        "US Alfortville Rugby",
-        "Le rugby comme école de la confiance : accompagnement vers l'emploi et la formation des jeunes licenciés du club.",
-        "94002",
-        "Appel à projets ESS",
-        2024,
     ),
 ];
 
@@ -101,15 +88,21 @@ impl Store {
             .await?;
         }
         propose_in(&tx, now, None, scope, true).await?;
-        // Every laureate but the latest consents; the latest stays unpublished, to show
-        // that nothing is public without a consent.
+        // Every laureate but one consents; the last one not named above stays
+        // unpublished, to show that nothing is public without a consent.
         let laureates = showcase_project::Entity::find()
             .filter(showcase_project::Column::TerritoryId.eq(scope.territory_id()))
             .filter(showcase_project::Column::AwardId.is_not_null())
             .order_by_asc(showcase_project::Column::Id)
             .all(&tx)
             .await?;
-        let keep_hidden = laureates.last().map(|p| p.id);
+        let keep_hidden = laureates
+            .iter()
+            .rev()
+            .find(|p| {
+                !["Facilymode", "Union Sportive d'Alfortville Rugby"].contains(&p.name.as_str())
+            })
+            .map(|p| p.id);
         for p in laureates {
             if Some(p.id) == keep_hidden {
                 continue;

@@ -41,7 +41,7 @@ async fn the_demo_register_says_the_interest_is_to_be_specified_and_the_showcase
         "Coop&#39;Cot",
         "Créteil ressourcerie",
         "Facilymode",
-        "US Alfortville Rugby",
+        "Union Sportive d&#39;Alfortville Rugby",
         "La Cour Cyclette",
     ] {
         assert!(r.body.contains(name), "{name}");
@@ -53,6 +53,22 @@ async fn the_demo_register_says_the_interest_is_to_be_specified_and_the_showcase
     let hidden: Vec<_> = all.iter().filter(|p| !p.published).collect();
     assert_eq!(hidden.len(), 1);
     assert!(hidden[0].award_id.is_some() && hidden[0].consent_on.is_none());
+    let escaped = hidden[0].mission.replace('\'', "&#39;");
+    assert!(
+        !r.body.contains(&format!("<p>{escaped}</p>")),
+        "{}",
+        hidden[0].mission
+    );
+    // No project twice in a year (Facilymode is both named and a laureate).
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &all {
+        assert!(
+            seen.insert((p.name.clone(), p.year, p.mission.clone())),
+            "{} {}",
+            p.name,
+            p.year
+        );
+    }
     assert_eq!(public.len(), all.len() - 1);
     assert!(all.len() >= 15, "{} projects", all.len());
     assert_eq!(
