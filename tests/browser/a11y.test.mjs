@@ -153,7 +153,8 @@ for (const email of ACCOUNTS) {
       // The agent instructs: organisations and the call's editions are staff pages.
       const staffOnly = (p) => email.startsWith('agent@')
         && (p.startsWith('/gpsea/admin/organisations') || p.startsWith('/gpsea/admin/appels')
-          || p.startsWith('/gpsea/admin/annuaire'));
+          || p.startsWith('/gpsea/admin/annuaire') || p.startsWith('/gpsea/admin/interet-territorial')
+          || p.startsWith('/gpsea/admin/projets-soutenus'));
       const adminPages = [...seen].filter((p) => p.includes('/admin/') && !staffOnly(p));
       assert.deepEqual(adminPages, [], 'no admin page for this role');
       const denied = await page.goto(base + '/gpsea/admin/membres');
@@ -603,4 +604,71 @@ test('an inhabitant finds help in the directory; an agent imports a file and edi
   await axe(page, 'équité territoriale');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the public reads the register and the showcase; an agent records a deliberation; a member updates their structure', async () => {
+  const { context, page, errors } = await newPage();
+  await page.goto(base + '/gpsea/interet-territorial');
+  assert.match(await page.textContent('main'), /reste à préciser/);
+  assert.match(await page.textContent('main'), /13 décembre 2017/);
+  await axe(page, 'intérêt territorial');
+  await page.goto(base + '/gpsea/projets-soutenus');
+  for (const name of ['Les Archéotrucs', "Coop'Cot", 'Créteil ressourcerie', 'Facilymode']) {
+    assert.match(await page.textContent('main'), new RegExp(name));
+  }
+  await axe(page, 'projets soutenus');
+
+  await login(page, 'agent@demo.trame.test', PASSWORD);
+  await page.goto(base + '/gpsea/admin/interet-territorial');
+  await page.fill('#decided_on', '2026-06-24');
+  await page.fill('#title', "Définition de l'intérêt territorial en matière d'action sociale");
+  await page.check('input[name=interest][value=precise]');
+  await page.click('main form button[type=submit]');
+  assert.equal(await page.locator('.error-summary').count(), 1);
+  assert.equal(await page.getAttribute('#reference', 'aria-invalid'), 'true');
+  await axe(page, 'délibération refusée');
+  await page.fill('#reference', 'CT2026.3/071');
+  await page.setInputFiles('#document', { name: 'CT2026-071.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.click('main form button[type=submit]');
+  await page.waitForURL(/\/admin\/interet-territorial\/\d+/);
+  await page.fill('#policy_title', 'Aide alimentaire d\'urgence');
+  await page.fill('#policy_description', 'Les épiceries solidaires ouvertes à tous les habitants du territoire.');
+  await page.fill('#effective_from', '2026-07-01');
+  await page.click('form[action$="/politiques"] button[type=submit]');
+  await page.waitForURL(/#politiques/);
+  await axe(page, 'délibération et politiques');
+  await page.goto(base + '/gpsea/interet-territorial');
+  assert.doesNotMatch(await page.textContent('main'), /reste à préciser/);
+  assert.match(await page.textContent('table'), /Aide alimentaire d'urgence/);
+  const pdf = await page.request.get(base + await page.getAttribute('a[href$="/document"]', 'href'));
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.goto(base + '/gpsea/admin/projets-soutenus');
+  await axe(page, 'vitrine');
+  await page.click('text=Proposer les lauréats des appels à projets');
+  assert.match(await page.textContent('.notice'), /lauréat/);
+  await page.click('text=Ajouter un projet');
+  await page.fill('#name', 'Atelier partagé du Plateau');
+  await page.fill('#mission', 'Un atelier de réparation partagé.');
+  await page.fill('#scheme', 'Accompagnement ESS');
+  await page.check('input[name=published]');
+  await page.click('main form button[type=submit]');
+  assert.equal(await page.getAttribute('#consent_on', 'aria-invalid'), 'true');
+  await axe(page, 'projet sans consentement');
+  await context.close();
+
+  // The demo applicant acts for La Cour Cyclette, which runs Créteil's bicycle workshop.
+  const member = await newPage();
+  await login(member.page, 'porteur@demo.trame.test', PASSWORD);
+  await member.page.goto(base + '/gpsea/ma-structure');
+  await axe(member.page, 'ma structure');
+  await member.page.click('main h2 a');
+  await member.page.fill('#telephone', '01 45 17 00 00');
+  await member.page.click('main form button[type=submit]');
+  assert.match(await member.page.textContent('.notice'), /enregistrée/);
+  await axe(member.page, 'structure enregistrée');
+  const id = new URL(member.page.url()).pathname.split('/').pop();
+  await member.page.goto(base + '/gpsea/annuaire/structures/' + id);
+  assert.match(await member.page.textContent('main'), /01 45 17 00 00/);
+  assert.deepEqual([...errors, ...member.errors], []);
+  await member.context.close();
 });

@@ -197,11 +197,12 @@ impl Deliberation {
 /// A policy as typed in the form.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct PolicyInput {
-    /// Title (« Aide alimentaire d'urgence »…).
-    #[serde(default)]
+    /// Title (« Aide alimentaire d'urgence »…); `policy_title` in forms, apart from the
+    /// deliberation's own title on the same page.
+    #[serde(default, rename = "policy_title")]
     pub title: String,
     /// What is pooled: the service, for whom, who runs it.
-    #[serde(default)]
+    #[serde(default, rename = "policy_description")]
     pub description: String,
     /// First day of the territorial interest, `YYYY-MM-DD`.
     #[serde(default)]
@@ -231,7 +232,7 @@ impl Policy {
         let mut errors = FieldErrors::new();
         let title = text(
             &mut errors,
-            "title",
+            "policy_title",
             &input.title,
             "l'intitulé de la politique",
             200,
@@ -239,7 +240,7 @@ impl Policy {
         );
         let description = text(
             &mut errors,
-            "description",
+            "policy_description",
             &input.description,
             "ce qui est mis en commun",
             4000,

@@ -8,7 +8,7 @@
 //! GPSEA's records); Facilymode and US Alfortville Rugby come with the other laureates
 //! from the demo's awards. Every laureate but one consents to be shown.
 
-use crate::entities::showcase_project;
+use crate::entities::{dir_structure, organisation, showcase_project};
 use crate::interest::insert_deliberation;
 use crate::showcase::{insert_project, propose_in};
 use crate::{Scope, Store, StoreError};
@@ -124,6 +124,37 @@ impl Store {
                     trame_domain::audit::action::SHOWCASE_UPDATE,
                     "showcase_project",
                     p.id,
+                ),
+            )
+            .await?;
+        }
+        // La Cour Cyclette, the demo applicant's organisation, runs Créteil's bicycle
+        // workshop in the directory: its members keep it up to date.
+        let org = organisation::Entity::find()
+            .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(organisation::Column::Name.eq("La Cour Cyclette"))
+            .one(&tx)
+            .await?;
+        let workshop = dir_structure::Entity::find()
+            .filter(dir_structure::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(dir_structure::Column::Nom.starts_with("Atelier vélo participatif"))
+            .filter(dir_structure::Column::CodeInsee.eq("94028"))
+            .one(&tx)
+            .await?;
+        if let (Some(org), Some(w)) = (org, workshop) {
+            let id = w.id;
+            let mut am: dir_structure::ActiveModel = w.into();
+            am.organisation_id = Set(Some(org.id));
+            am.update(&tx).await?;
+            crate::audit::record(
+                &tx,
+                now,
+                crate::audit::Entry::territory(
+                    None,
+                    scope.territory_id(),
+                    trame_domain::audit::action::DIR_STRUCTURE_LINK,
+                    "dir_structure",
+                    id,
                 ),
             )
             .await?;

@@ -323,7 +323,7 @@ impl Store {
         let d = deliberation_in(&tx, scope, deliberation_id).await?;
         if d.interest != Interest::Specified.code() {
             return Err(StoreError::Conflict {
-                field: "title",
+                field: "policy_title",
                 message: PENDING_HAS_NO_POLICY.into(),
             });
         }

@@ -152,8 +152,8 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         .post_form(
             &format!("{first}/politiques"),
             &[
-                ("title", "Aide alimentaire"),
-                ("description", "Épiceries solidaires"),
+                ("policy_title", "Aide alimentaire"),
+                ("policy_description", "Épiceries solidaires"),
                 ("effective_from", "2018-01-01"),
             ],
         )
@@ -214,9 +214,9 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         .post_form(
             &format!("{second}/politiques"),
             &[
-                ("title", "Aide alimentaire d'urgence"),
+                ("policy_title", "Aide alimentaire d'urgence"),
                 (
-                    "description",
+                    "policy_description",
                     "Les épiceries solidaires ouvertes à tous les habitants.",
                 ),
                 ("effective_from", "2025-01-01"),
@@ -229,9 +229,9 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         .post_form(
             &format!("{second}/politiques"),
             &[
-                ("title", "Aide alimentaire d'urgence"),
+                ("policy_title", "Aide alimentaire d'urgence"),
                 (
-                    "description",
+                    "policy_description",
                     "Les épiceries solidaires ouvertes à tous les habitants.",
                 ),
                 ("effective_from", "2026-01-01"),
@@ -243,9 +243,9 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         .post_form(
             &format!("{second}/politiques"),
             &[
-                ("title", "Domiciliation"),
+                ("policy_title", "Domiciliation"),
                 (
-                    "description",
+                    "policy_description",
                     "Adresse postale pour les personnes sans domicile stable.",
                 ),
                 ("effective_from", "2027-01-01"),
@@ -298,8 +298,8 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         .post_form(
             &format!("{second}/politiques/{}", food.id),
             &[
-                ("title", "Aide alimentaire d'urgence"),
-                ("description", "Les épiceries solidaires."),
+                ("policy_title", "Aide alimentaire d'urgence"),
+                ("policy_description", "Les épiceries solidaires."),
                 ("effective_from", "2026-01-01"),
                 ("effective_until", "2025-12-31"),
             ],
