@@ -5,18 +5,24 @@
 //! The import moves the directory revision once and writes one journal entry; every
 //! record it changed carries that revision.
 
-use super::{bump_revision, rewrite_service, rewrite_structure, write_codes};
+use super::{bump_revision, code_rows, rewrite_service, rewrite_structure};
 use crate::audit::{self, Entry};
 use crate::cog::Places;
-use crate::entities::{dir_service, dir_structure};
+use crate::entities::{dir_code, dir_service, dir_structure};
 use crate::{Scope, Store, StoreError};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use trame_domain::audit::action;
 use trame_domain::directory::exchange::{self, Context, Exchange, RowError};
 use trame_domain::directory::listing::Status;
+use trame_domain::directory::record::Service;
+
+/// Rows per multi-row insert of records: 16 columns each, well within SQLite's 32,766
+/// and PostgreSQL's 65,535 bind parameters.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Rows per multi-row insert of filter codes (4 columns each).
+const CODES_PER_INSERT: usize = 5000;
 
 /// How new records are created.
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +177,10 @@ impl Store {
             revision,
         };
         let mut done = 0;
+        // New records go in by batches (one statement per batch, within the bounds of
+        // SQLite's and PostgreSQL's bind parameters); their ids are read back by the
+        // import's revision, which only this transaction's rows carry.
+        let mut new_structures = Vec::new();
         for s in &ex.structures {
             let record = json(s)?;
             let key = (s.source.clone(), s.id.clone());
@@ -183,14 +193,14 @@ impl Store {
                     out.structures.updated += 1;
                 }
                 None => {
-                    let row = dir_structure::ActiveModel {
+                    new_structures.push(dir_structure::ActiveModel {
                         territory_id: Set(t),
                         source: Set(s.source.clone()),
                         ext_id: Set(s.id.clone()),
                         status: Set(status.as_str().to_owned()),
                         nom: Set(s.nom.clone()),
                         code_insee: Set(s.code_insee.clone()),
-                        record: Set(record.clone()),
+                        record: Set(record),
                         date_maj: Set(s.date_maj.clone()),
                         is_demo: Set(opts.demo),
                         revision: Set(revision),
@@ -198,18 +208,39 @@ impl Store {
                         updated_at: Set(now),
                         organisation_id: Set(None),
                         ..Default::default()
-                    }
-                    .insert(&tx)
-                    .await?;
-                    structures.insert(key, (row.id, record));
+                    });
                     out.structures.created += 1;
                 }
             }
             done += 1;
-            if done % 500 == 0 {
-                progress(done, total);
+        }
+        for batch in new_structures.chunks(ROWS_PER_INSERT) {
+            dir_structure::Entity::insert_many(batch.to_vec())
+                .exec(&tx)
+                .await?;
+        }
+        progress(done, total);
+        if out.structures.created > 0 {
+            let created: Vec<(i64, String, String)> = dir_structure::Entity::find()
+                .select_only()
+                .columns([
+                    dir_structure::Column::Id,
+                    dir_structure::Column::Source,
+                    dir_structure::Column::ExtId,
+                ])
+                .filter(dir_structure::Column::TerritoryId.eq(t))
+                .filter(dir_structure::Column::Revision.eq(revision))
+                .into_tuple()
+                .all(&tx)
+                .await?;
+            for (id, source, ext) in created {
+                structures
+                    .entry((source, ext))
+                    .or_insert_with(|| (id, String::new()));
             }
         }
+        let mut new_services = Vec::new();
+        let mut new_keys: Vec<&Service> = Vec::new();
         for s in &ex.services {
             let record = json(s)?;
             let structure_id = structures
@@ -223,7 +254,7 @@ impl Store {
                     out.services.updated += 1;
                 }
                 None => {
-                    let row = dir_service::ActiveModel {
+                    new_services.push(dir_service::ActiveModel {
                         territory_id: Set(t),
                         source: Set(s.source.clone()),
                         ext_id: Set(s.id.clone()),
@@ -239,16 +270,55 @@ impl Store {
                         structure_id: Set(structure_id),
                         stale_notified_at: Set(None),
                         ..Default::default()
-                    }
-                    .insert(&tx)
-                    .await?;
-                    write_codes(&tx, scope, row.id, s, false).await?;
+                    });
+                    new_keys.push(s);
                     out.services.created += 1;
                 }
             }
             done += 1;
-            if done % 500 == 0 {
+            if new_services.len() == ROWS_PER_INSERT {
+                dir_service::Entity::insert_many(std::mem::take(&mut new_services))
+                    .exec(&tx)
+                    .await?;
                 progress(done, total);
+            }
+        }
+        if !new_services.is_empty() {
+            dir_service::Entity::insert_many(new_services)
+                .exec(&tx)
+                .await?;
+        }
+        if !new_keys.is_empty() {
+            let ids: HashMap<(String, String), i64> = dir_service::Entity::find()
+                .select_only()
+                .columns([
+                    dir_service::Column::Id,
+                    dir_service::Column::Source,
+                    dir_service::Column::ExtId,
+                ])
+                .filter(dir_service::Column::TerritoryId.eq(t))
+                .filter(dir_service::Column::Revision.eq(revision))
+                .into_tuple::<(i64, String, String)>()
+                .all(&tx)
+                .await?
+                .into_iter()
+                .map(|(id, source, ext)| ((source, ext), id))
+                .collect();
+            let mut codes = Vec::new();
+            for s in new_keys {
+                let id = ids
+                    .get(&(s.source.clone(), s.id.clone()))
+                    .copied()
+                    .ok_or_else(|| StoreError::Internal("inserted service missing".into()))?;
+                codes.extend(code_rows(scope, id, s));
+                if codes.len() >= CODES_PER_INSERT {
+                    dir_code::Entity::insert_many(std::mem::take(&mut codes))
+                        .exec(&tx)
+                        .await?;
+                }
+            }
+            if !codes.is_empty() {
+                dir_code::Entity::insert_many(codes).exec(&tx).await?;
             }
         }
         progress(total, total);

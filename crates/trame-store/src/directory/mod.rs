@@ -456,7 +456,7 @@ pub(crate) async fn rewrite_service<C: ConnectionTrait>(
         .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()))
         .exec(tx)
         .await?;
-    write_codes(tx, scope, id, s, true).await
+    write_codes(tx, scope, id, s).await
 }
 
 /// Writes a structure's new record (`record` is its JSON) over its row, and moves its
@@ -500,21 +500,13 @@ pub(crate) async fn rewrite_structure<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Replaces a service's filter codes.
-pub(crate) async fn write_codes<C: ConnectionTrait>(
-    tx: &C,
+/// A service's filter codes as rows to insert.
+pub(crate) fn code_rows(
     scope: Scope,
     service_id: i64,
     service: &Service,
-    replace: bool,
-) -> Result<(), StoreError> {
-    if replace {
-        dir_code::Entity::delete_many()
-            .filter(dir_code::Column::ServiceId.eq(service_id))
-            .exec(tx)
-            .await?;
-    }
-    let rows: Vec<dir_code::ActiveModel> = service
+) -> Vec<dir_code::ActiveModel> {
+    service
         .codes()
         .into_iter()
         .map(|(kind, code)| dir_code::ActiveModel {
@@ -524,7 +516,21 @@ pub(crate) async fn write_codes<C: ConnectionTrait>(
             code: Set(code),
             ..Default::default()
         })
-        .collect();
+        .collect()
+}
+
+/// Replaces a service's filter codes.
+pub(crate) async fn write_codes<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+    service_id: i64,
+    service: &Service,
+) -> Result<(), StoreError> {
+    dir_code::Entity::delete_many()
+        .filter(dir_code::Column::ServiceId.eq(service_id))
+        .exec(tx)
+        .await?;
+    let rows = code_rows(scope, service_id, service);
     if !rows.is_empty() {
         dir_code::Entity::insert_many(rows).exec(tx).await?;
     }
