@@ -90,11 +90,11 @@ pub fn long_french_date(d: time::Date) -> String {
     } else {
         d.day().to_string()
     };
-    format!(
-        "{day} {} {}",
-        MONTHS[usize::from(u8::from(d.month())) - 1],
-        d.year()
-    )
+    let month = MONTHS
+        .get(usize::from(u8::from(d.month())).saturating_sub(1))
+        .copied()
+        .unwrap_or_default();
+    format!("{day} {month} {}", d.year())
 }
 
 /// An instant as people in metropolitan France read it: `26/11/2026 à 13:18`.

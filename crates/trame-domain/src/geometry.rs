@@ -59,7 +59,9 @@ fn ring_of(v: &serde_json::Value, lambert: bool) -> Option<Vec<(f64, f64)>> {
 
 fn looks_projected(geometry: &serde_json::Value) -> bool {
     // The first coordinate of any depth: beyond ±180 / ±90 it is not degrees.
-    let mut v = &geometry["coordinates"];
+    let Some(mut v) = geometry.get("coordinates") else {
+        return false;
+    };
     while let Some(first) = v.as_array().and_then(|a| a.first()) {
         if first.is_number() {
             let a = v.as_array().map(Vec::as_slice).unwrap_or_default();
@@ -78,7 +80,7 @@ fn looks_projected(geometry: &serde_json::Value) -> bool {
 pub fn read_geojson(bytes: &[u8]) -> Result<Reading, Vec<String>> {
     let doc: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| vec![format!("Le fichier n'est pas un JSON valide : {e}.")])?;
-    let Some(features) = doc["features"].as_array() else {
+    let Some(features) = doc.get("features").and_then(serde_json::Value::as_array) else {
         return Err(vec![
             "Le fichier n'est pas une FeatureCollection GeoJSON (pas de liste « features »)."
                 .into(),
@@ -88,10 +90,14 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Reading, Vec<String>> {
     let mut reading = Reading::default();
     for (i, f) in features.iter().enumerate() {
         let n = i + 1;
-        let props = &f["properties"];
+        let props = f.get("properties");
         let code = CODE_KEYS
             .iter()
-            .find_map(|k| props[*k].as_str())
+            .find_map(|k| {
+                props
+                    .and_then(|p| p.get(*k))
+                    .and_then(serde_json::Value::as_str)
+            })
             .map(str::trim)
             .unwrap_or_default();
         if code.len() != 5 {
@@ -100,14 +106,19 @@ pub fn read_geojson(bytes: &[u8]) -> Result<Reading, Vec<String>> {
             ));
             continue;
         }
-        let g = &f["geometry"];
+        let null = serde_json::Value::Null;
+        let g = f.get("geometry").unwrap_or(&null);
         let lambert = looks_projected(g);
         if lambert {
             reading.from_lambert93 = true;
         }
-        let polygons: Vec<&serde_json::Value> = match g["type"].as_str() {
-            Some("Polygon") => vec![&g["coordinates"]],
-            Some("MultiPolygon") => g["coordinates"]
+        let coordinates = g.get("coordinates").unwrap_or(&null);
+        let polygons: Vec<&serde_json::Value> = match g
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+        {
+            Some("Polygon") => vec![coordinates],
+            Some("MultiPolygon") => coordinates
                 .as_array()
                 .map(|a| a.iter().collect())
                 .unwrap_or_default(),
