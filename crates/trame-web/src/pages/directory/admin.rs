@@ -436,10 +436,12 @@ const FIELDS: [&str; 22] = [
     "horaires_accueil",
 ];
 
-fn field_errors(rows: Vec<RowError>) -> Errors {
+/// The faults of a record's check, each at its form field (`fields`: the form's field
+/// names; a fault elsewhere shows at the name).
+pub(crate) fn field_errors(rows: Vec<RowError>, fields: &[&'static str]) -> Errors {
     let mut errors = Errors::default();
     for r in rows {
-        let field = FIELDS
+        let field = fields
             .iter()
             .find(|f| **f == r.field)
             .copied()
@@ -488,7 +490,7 @@ pub async fn save_service_form(
             ctx.territory.slug.clone(),
             stored,
             edit,
-            field_errors(problems),
+            field_errors(problems, &FIELDS),
             false,
             false,
         ))?));

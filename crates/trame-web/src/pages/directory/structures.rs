@@ -3,7 +3,8 @@
 //! own members (« Ma structure »: their structures and services only).
 
 use super::admin::{
-    Side, StatusForm, change_service_status, checks, save_service_form, service_form, text, values,
+    Side, StatusForm, change_service_status, checks, field_errors, save_service_form, service_form,
+    text, values,
 };
 use crate::AppState;
 use crate::access::TerritoryCtx;
@@ -17,7 +18,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use trame_domain::directory::exchange::RowError;
 use trame_domain::directory::listing::Status;
 use trame_domain::directory::record::Structure;
 use trame_domain::directory::vocab::Vocabulary;
@@ -60,10 +60,11 @@ async fn structure_page(
     ctx: &TerritoryCtx,
     chrome: Chrome,
     s: ListedStructure,
-    f: Structure,
+    f: Option<Structure>,
     errors: Errors,
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
+    let f = f.unwrap_or_else(|| s.record.clone());
     let scope = ctx.territory.scope();
     let failed = errors.any();
     let organisations = match side {
@@ -138,19 +139,6 @@ const FIELDS: [&str; 14] = [
     "reseaux_porteurs",
 ];
 
-fn field_errors(rows: Vec<RowError>) -> Errors {
-    let mut errors = Errors::default();
-    for r in rows {
-        let field = FIELDS
-            .iter()
-            .find(|f| **f == r.field)
-            .copied()
-            .unwrap_or("nom");
-        errors.add(field, r.message);
-    }
-    errors
-}
-
 async fn save(
     side: Side,
     state: &AppState,
@@ -171,8 +159,8 @@ async fn save(
             ctx,
             chrome,
             stored,
-            edit,
-            field_errors(problems),
+            Some(edit),
+            field_errors(problems, &FIELDS),
             None,
         )
         .await;
@@ -200,14 +188,13 @@ pub async fn admin_form(
         .store
         .directory_structure(ctx.territory.scope(), path_id(&id)?, false)
         .await?;
-    let f = s.record.clone();
     structure_page(
         Side::Agent,
         &state,
         &ctx,
         chrome,
         s,
-        f,
+        None,
         Errors::default(),
         notice_of(&q),
     )
@@ -287,8 +274,7 @@ pub async fn admin_link(
         Ok(o) => o,
         Err(errors) => {
             let s = state.store.directory_structure(scope, id, false).await?;
-            let f = s.record.clone();
-            return structure_page(Side::Agent, &state, &ctx, chrome, s, f, errors, None).await;
+            return structure_page(Side::Agent, &state, &ctx, chrome, s, None, errors, None).await;
         }
     };
     match state
@@ -304,8 +290,7 @@ pub async fn admin_link(
         Err(e) => {
             let errors = Errors::from_store(e)?;
             let s = state.store.directory_structure(scope, id, false).await?;
-            let f = s.record.clone();
-            structure_page(Side::Agent, &state, &ctx, chrome, s, f, errors, None).await
+            structure_page(Side::Agent, &state, &ctx, chrome, s, None, errors, None).await
         }
     }
 }
@@ -355,14 +340,13 @@ pub async fn member_form(
         .store
         .member_structure(ctx.territory.scope(), user.person_id, path_id(&id)?)
         .await?;
-    let f = s.record.clone();
     structure_page(
         Side::Member,
         &state,
         &ctx,
         chrome,
         s,
-        f,
+        None,
         Errors::default(),
         notice_of(&q),
     )
