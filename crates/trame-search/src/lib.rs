@@ -10,6 +10,9 @@
 //! The index remembers the directory revision it reflects; the web layer brings it up to
 //! date from the database ([`Index::apply`]) before it answers.
 
+mod lists;
+
+use lists::Lists;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tantivy::collector::{Count, TopDocs};
@@ -86,18 +89,12 @@ struct Fields {
     code: Field,
 }
 
-/// Ids in name order, and each id's sort key.
-type NameOrder = (
-    std::collections::BTreeSet<(String, i64)>,
-    std::collections::HashMap<i64, String>,
-);
-
 /// The in-memory index of one territory's published services.
 pub struct Index {
-    /// Every indexed service in name order: (sort key, id). Tantivy's own sort on a text
-    /// fast field resolves each hit's term (measured: a third of a filtered list's time),
-    /// so a filtered list in name order walks this instead.
-    order: std::sync::RwLock<NameOrder>,
+    /// The lists without words (see [`lists`]): tantivy's own sort on a text fast field
+    /// resolves each hit's term, and collecting its matches hashes each one, so a
+    /// filtered list in name order and a count are answered from bitsets instead.
+    lists: std::sync::RwLock<Lists>,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
@@ -170,7 +167,7 @@ impl Index {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Index {
-            order: std::sync::RwLock::new(Default::default()),
+            lists: std::sync::RwLock::new(Lists::default()),
             reader,
             writer: Mutex::new(writer),
             f,
@@ -209,18 +206,14 @@ impl Index {
         }
         w.commit()?;
         self.reader.reload()?;
-        let mut order = self.order.write().map_err(|_| SearchError::poisoned())?;
-        let (names, keys) = &mut *order;
+        let mut lists = self.lists.write().map_err(|_| SearchError::poisoned())?;
         for id in removed.iter().chain(upserts.iter().map(|d| &d.id)) {
-            if let Some(k) = keys.remove(id) {
-                names.remove(&(k, *id));
-            }
+            lists.remove(*id);
         }
         for d in upserts {
-            let k = sort_key(&d.name);
-            names.insert((k.clone(), d.id));
-            keys.insert(d.id, k);
+            lists.add(d.id, sort_key(&d.name), &d.codes);
         }
+        lists.reorder();
         self.revision.fetch_max(revision, Ordering::AcqRel);
         Ok(())
     }
@@ -295,59 +288,20 @@ impl Index {
         Ok(Hits { total, ids })
     }
 
-    /// A filtered list in name order: the matching ids, then the name order walked until
-    /// the page is full.
+    /// A list without words, in name order.
     fn in_name_order(&self, s: &Search, limit: usize) -> Result<Hits, SearchError> {
-        let order = self.order.read().map_err(|_| SearchError::poisoned())?;
-        let (names, _) = &*order;
-        if s.filters.is_empty() {
-            return Ok(Hits {
-                total: names.len(),
-                ids: names
-                    .iter()
-                    .skip(s.offset)
-                    .take(limit)
-                    .map(|(_, id)| *id)
-                    .collect(),
-            });
-        }
-        let searcher = self.reader.searcher();
-        let matching = searcher.search(&self.query(s), &tantivy::collector::DocSetCollector)?;
-        let mut wanted = std::collections::HashSet::with_capacity(matching.len());
-        // One column reader per segment: opening it costs more than reading a value.
-        let mut columns = Vec::new();
-        for reader in searcher.segment_readers() {
-            columns.push(
-                reader
-                    .fast_fields()
-                    .i64("id")
-                    .map_err(|e| SearchError(e.to_string()))?,
-            );
-        }
-        for a in matching {
-            if let Some(id) = columns
-                .get(a.segment_ord as usize)
-                .and_then(|c| c.first(a.doc_id))
-            {
-                wanted.insert(id);
-            }
-        }
-        let ids = names
-            .iter()
-            .filter(|(_, id)| wanted.contains(id))
-            .skip(s.offset)
-            .take(limit)
-            .map(|(_, id)| *id)
-            .collect();
-        Ok(Hits {
-            total: wanted.len(),
-            ids,
-        })
+        let lists = self.lists.read().map_err(|_| SearchError::poisoned())?;
+        let (total, ids) = lists.page(&s.filters, s.offset, limit);
+        Ok(Hits { total, ids })
     }
 
     /// How many services match each code of `kind` under the search's other filters
     /// (for the counts beside each filter choice).
     pub fn count(&self, s: &Search) -> Result<usize, SearchError> {
+        if terms(&s.words).is_empty() {
+            let lists = self.lists.read().map_err(|_| SearchError::poisoned())?;
+            return Ok(lists.count(&s.filters));
+        }
         Ok(self.reader.searcher().search(&self.query(s), &Count)?)
     }
 

@@ -56,6 +56,8 @@ impl<K: Eq + Hash, V: Clone> Copies<K, V> {
 #[derive(Debug)]
 pub(crate) struct Cache {
     generation: AtomicU64,
+    /// Directory writes committed by this process.
+    directory_writes: AtomicU64,
     territories: Copies<String, Territory>,
     communes: Copies<i64, Vec<Commune>>,
     editions: Copies<i64, Vec<EditionRow>>,
@@ -72,6 +74,7 @@ impl Cache {
     pub(crate) fn new() -> Self {
         Self {
             generation: AtomicU64::new(0),
+            directory_writes: AtomicU64::new(0),
             territories: Copies::new(),
             communes: Copies::new(),
             editions: Copies::new(),
@@ -119,6 +122,16 @@ impl Cache {
         if self.current(t) {
             self.editions.put(territory_id, editions.to_vec(), t.at);
         }
+    }
+
+    /// Counts a committed directory write.
+    pub(crate) fn directory_written(&self) {
+        self.directory_writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Directory writes committed so far.
+    pub(crate) fn directory_writes(&self) -> u64 {
+        self.directory_writes.load(Ordering::Acquire)
     }
 
     /// Forgets every copy about a territory; called once a write to it is committed.

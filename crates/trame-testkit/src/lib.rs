@@ -117,6 +117,12 @@ impl TestApp {
         })
     }
 
+    /// The test database's URL, for a second store on the same database (another
+    /// server).
+    pub fn db_url(&self) -> &str {
+        self._db.url()
+    }
+
     /// A client with no cookies, from 127.0.0.1.
     pub fn client(&self) -> Client {
         Client::new(self.router.clone(), [127, 0, 0, 1].into())

@@ -344,7 +344,7 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_directory(tx).await?;
         Ok(out)
     }
 }

@@ -414,7 +414,7 @@ impl Store {
             (action::DIR_SERVICE_STATUS, "dir_service")
         };
         audit::record(&tx, now, Entry::territory(actor_id, t, action, object, id)).await?;
-        tx.commit().await?;
+        self.commit_directory(tx).await?;
         Ok(())
     }
 }
@@ -554,6 +554,24 @@ pub struct AdminFilter {
 pub const ADMIN_PAGE: u64 = 50;
 
 impl Store {
+    /// Commits a directory write and tells this process's search caches (see
+    /// [`Store::directory_writes`]).
+    pub(crate) async fn commit_directory(
+        &self,
+        tx: sea_orm::DatabaseTransaction,
+    ) -> Result<(), StoreError> {
+        tx.commit().await?;
+        self.cache.directory_written();
+        Ok(())
+    }
+
+    /// How many directory writes this process has committed: a search cache that saw the
+    /// same count a moment ago knows that no write of this process moved the revision
+    /// since (writes of other processes show through the revision itself).
+    pub fn directory_writes(&self) -> u64 {
+        self.cache.directory_writes()
+    }
+
     /// One page of the agents' list and the total.
     pub async fn directory_admin_list(
         &self,
@@ -664,7 +682,7 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_directory(tx).await?;
         Ok(())
     }
 }

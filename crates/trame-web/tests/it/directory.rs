@@ -192,9 +192,10 @@ async fn an_import_is_all_or_nothing_and_idempotent() -> anyhow::Result<()> {
 async fn drafts_stay_private_and_a_second_server_follows_the_database() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let scope = app.gpsea.scope();
-    // A second server: its own search cache on the same database.
+    // A second server: its own store and search cache on the same database.
+    let second_store = trame_store::Store::connect(app.db_url(), app.clock.clone()).await?;
     let second = trame_web::app(trame_web::AppState::new(
-        app.store.clone(),
+        second_store,
         trame_web::WebConfig::default(),
     ));
     let mut other = trame_testkit::Client::new(second, [127, 0, 0, 2].into());
@@ -223,7 +224,8 @@ async fn drafts_stay_private_and_a_second_server_follows_the_database() -> anyho
             .status,
         404
     );
-    // Published through the first server's store, seen at once by the second.
+    // Published through the first server's store, seen by the second within
+    // `search::RECHECK` (its own writes show at once).
     app.store
         .import_directory(None, scope, &Exchange::default(), PUBLISH, &|_, _| {})
         .await
@@ -238,10 +240,15 @@ async fn drafts_stay_private_and_a_second_server_follows_the_database() -> anyho
             .set_service_status(None, scope, s.id, Status::Publie)
             .await?;
     }
+    let wait = trame_web::search::RECHECK + std::time::Duration::from_millis(50);
+    tokio::time::sleep(wait).await;
     assert_eq!(titles(&other.get("/gpsea/annuaire").await?.body).len(), 3);
     app.store
         .set_service_status(None, scope, id, Status::Archive)
         .await?;
+    // The first server's own write shows at once on its pages.
+    assert_eq!(titles(&c.get("/gpsea/annuaire").await?.body).len(), 2);
+    tokio::time::sleep(wait).await;
     assert_eq!(titles(&other.get("/gpsea/annuaire").await?.body).len(), 2);
     Ok(())
 }

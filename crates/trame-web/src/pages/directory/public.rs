@@ -89,49 +89,92 @@ fn labels(v: Vocabulary, codes: Option<&Vec<String>>) -> Vec<String> {
     codes.into_iter().flatten().map(|c| label(v, c)).collect()
 }
 
-/// A choice in a filter.
-pub struct Choice {
-    /// Code.
-    pub value: String,
-    /// Label.
-    pub label: String,
-    /// Indented under its category (sub-themes).
-    pub sub: bool,
-}
+/// A filter's choices, their labels escaped once: the options of a `<select>` are then
+/// written by copying (escaping them on every request was a tenth of the page's time).
+pub struct Options(Vec<(String, String)>);
 
-fn choices(v: Vocabulary) -> Vec<Choice> {
-    v.entries()
-        .iter()
-        .map(|e: &Entry| Choice {
-            value: e.value.clone(),
-            label: e.label.clone(),
-            sub: false,
-        })
-        .collect()
-}
-
-fn theme_choices() -> &'static [Choice] {
-    static CHOICES: std::sync::OnceLock<Vec<Choice>> = std::sync::OnceLock::new();
-    CHOICES.get_or_init(theme_list)
-}
-
-fn theme_list() -> Vec<Choice> {
-    let mut out = Vec::new();
-    for (cat, cat_label) in CATEGORIES {
-        out.push(Choice {
-            value: cat.to_owned(),
-            label: cat_label.to_owned(),
-            sub: false,
-        });
-        for e in thematiques_of(cat) {
-            out.push(Choice {
-                value: e.value.clone(),
-                label: e.label.clone(),
-                sub: true,
-            });
+/// HTML-escapes text for an element's content or a quoted attribute.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out
+}
+
+impl Options {
+    fn of(entries: impl IntoIterator<Item = (String, String, bool)>) -> Options {
+        Options(
+            entries
+                .into_iter()
+                .map(|(value, label, sub)| {
+                    let indent = if sub { "&#8195;" } else { "" };
+                    (
+                        value.clone(),
+                        format!("{}\">{indent}{}</option>", escaped(&value), escaped(&label)),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn vocabulary(v: Vocabulary) -> Options {
+        Options::of(
+            v.entries()
+                .iter()
+                .map(|e: &Entry| (e.value.clone(), e.label.clone(), false)),
+        )
+    }
+
+    /// The `<option>` elements, `selected` on the chosen value.
+    pub fn html(&self, selected: &str) -> String {
+        let mut out = String::with_capacity(self.0.len() * 64);
+        for (value, rest) in &self.0 {
+            out.push_str("<option value=\"");
+            if value == selected {
+                out.push_str(&rest.replacen("\">", "\" selected>", 1));
+            } else {
+                out.push_str(rest);
+            }
+        }
+        out
+    }
+}
+
+/// The search form's fixed choices, built once.
+struct Filters {
+    themes: Options,
+    publics: Options,
+    types: Options,
+    frais: Options,
+    accueils: Options,
+}
+
+fn filters() -> &'static Filters {
+    static FILTERS: std::sync::OnceLock<Filters> = std::sync::OnceLock::new();
+    FILTERS.get_or_init(|| {
+        let mut themes = Vec::new();
+        for (cat, cat_label) in CATEGORIES {
+            themes.push((cat.to_owned(), cat_label.to_owned(), false));
+            for e in thematiques_of(cat) {
+                themes.push((e.value.clone(), e.label.clone(), true));
+            }
+        }
+        Filters {
+            themes: Options::of(themes),
+            publics: Options::vocabulary(Vocabulary::Publics),
+            types: Options::vocabulary(Vocabulary::TypesDeServices),
+            frais: Options::vocabulary(Vocabulary::Frais),
+            accueils: Options::vocabulary(Vocabulary::ModesAccueil),
+        }
+    })
 }
 
 #[derive(Template)]
@@ -142,11 +185,11 @@ struct SearchPage {
     territory_name: String,
     query: DirQuery,
     results: Results,
-    themes: &'static [Choice],
-    publics: Vec<Choice>,
-    types: Vec<Choice>,
-    frais: Vec<Choice>,
-    accueils: Vec<Choice>,
+    themes: String,
+    publics: String,
+    types: String,
+    frais: String,
+    accueils: String,
     communes: Vec<Commune>,
 }
 
@@ -268,17 +311,25 @@ pub async fn search(
     if crate::pages::funding::is_htmx(&headers) {
         return render(&results);
     }
+    let f = filters();
+    let (themes, publics, types, frais, accueils) = (
+        f.themes.html(&query.thematique),
+        f.publics.html(&query.public),
+        f.types.html(&query.kind),
+        f.frais.html(&query.frais),
+        f.accueils.html(&query.accueil),
+    );
     render(&SearchPage {
         chrome,
         slug: ctx.territory.slug.clone(),
         territory_name: ctx.territory.name.clone(),
         query,
         results,
-        themes: theme_choices(),
-        publics: choices(Vocabulary::Publics),
-        types: choices(Vocabulary::TypesDeServices),
-        frais: choices(Vocabulary::Frais),
-        accueils: choices(Vocabulary::ModesAccueil),
+        themes,
+        publics,
+        types,
+        frais,
+        accueils,
         communes,
     })
 }
@@ -514,4 +565,26 @@ pub async fn structure_json(
         .await?;
     let page = format!("/{}/annuaire/structures/{}", ctx.territory.slug, s.id);
     Ok(axum::Json(with_trame_id(s.id, &s.record, page)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_escaped_once_and_the_chosen_one_is_selected() {
+        let o = Options::of([
+            ("a".to_owned(), "Aide & accès".to_owned(), false),
+            ("b".to_owned(), "L'<enfant>".to_owned(), true),
+        ]);
+        assert_eq!(
+            o.html("b"),
+            "<option value=\"a\">Aide &amp; accès</option><option value=\"b\" selected>&#8195;L&#39;&lt;enfant&gt;</option>"
+        );
+        assert!(!o.html("").contains("selected"));
+        // Every thématique is offered, categories first.
+        let themes = filters().themes.html("mobilite");
+        assert!(themes.contains("<option value=\"mobilite\" selected>"));
+        assert!(themes.contains("<option value=\"mobilite--preparer-un-permis\">&#8195;"));
+    }
 }
