@@ -198,7 +198,7 @@ mod tests {
         l.reorder();
         let zone = ("z".to_owned(), vec!["94028".to_owned(), "94".to_owned()]);
         let theme = ("t".to_owned(), vec!["mobilite".to_owned()]);
-        assert_eq!(l.page(&[zone.clone()], 0, 10), (3, vec![2, 3, 1]));
+        assert_eq!(l.page(std::slice::from_ref(&zone), 0, 10), (3, vec![2, 3, 1]));
         assert_eq!(
             l.page(&[zone.clone(), theme.clone()], 0, 10),
             (2, vec![2, 1])
@@ -212,7 +212,7 @@ mod tests {
         l.remove(1);
         l.add(4, "e".into(), &codes(&[("t", "mobilite"), ("z", "94")]));
         l.reorder();
-        assert_eq!(l.page(&[theme.clone()], 0, 10), (1, vec![4]));
+        assert_eq!(l.page(std::slice::from_ref(&theme), 0, 10), (1, vec![4]));
         assert_eq!(l.page(&[zone], 0, 10), (2, vec![3, 4]));
         assert_eq!(l.len(), 3);
     }
