@@ -198,7 +198,10 @@ mod tests {
         l.reorder();
         let zone = ("z".to_owned(), vec!["94028".to_owned(), "94".to_owned()]);
         let theme = ("t".to_owned(), vec!["mobilite".to_owned()]);
-        assert_eq!(l.page(std::slice::from_ref(&zone), 0, 10), (3, vec![2, 3, 1]));
+        assert_eq!(
+            l.page(std::slice::from_ref(&zone), 0, 10),
+            (3, vec![2, 3, 1])
+        );
         assert_eq!(
             l.page(&[zone.clone(), theme.clone()], 0, 10),
             (2, vec![2, 1])

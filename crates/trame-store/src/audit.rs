@@ -250,3 +250,21 @@ impl Store {
         })
     }
 }
+
+/// Journals a change to a territory's data, inside the caller's transaction.
+pub(crate) async fn journal<C: ConnectionTrait>(
+    tx: &C,
+    now: time::OffsetDateTime,
+    actor_id: Option<i64>,
+    scope: crate::Scope,
+    act: &'static str,
+    object_type: &'static str,
+    id: i64,
+) -> Result<(), StoreError> {
+    record(
+        tx,
+        now,
+        Entry::territory(actor_id, scope.territory_id(), act, object_type, id),
+    )
+    .await
+}

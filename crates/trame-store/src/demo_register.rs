@@ -115,16 +115,14 @@ impl Store {
                 Set("Accord donné lors de la remise des prix (donnée de démonstration)".into());
             am.published = Set(true);
             let p = am.update(&tx).await?;
-            crate::audit::record(
+            crate::audit::journal(
                 &tx,
                 now,
-                crate::audit::Entry::territory(
-                    None,
-                    scope.territory_id(),
-                    trame_domain::audit::action::SHOWCASE_UPDATE,
-                    "showcase_project",
-                    p.id,
-                ),
+                None,
+                scope,
+                trame_domain::audit::action::SHOWCASE_UPDATE,
+                "showcase_project",
+                p.id,
             )
             .await?;
         }
@@ -146,16 +144,14 @@ impl Store {
             let mut am: dir_structure::ActiveModel = w.into();
             am.organisation_id = Set(Some(org.id));
             am.update(&tx).await?;
-            crate::audit::record(
+            crate::audit::journal(
                 &tx,
                 now,
-                crate::audit::Entry::territory(
-                    None,
-                    scope.territory_id(),
-                    trame_domain::audit::action::DIR_STRUCTURE_LINK,
-                    "dir_structure",
-                    id,
-                ),
+                None,
+                scope,
+                trame_domain::audit::action::DIR_STRUCTURE_LINK,
+                "dir_structure",
+                id,
             )
             .await?;
         }

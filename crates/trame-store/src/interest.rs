@@ -2,7 +2,7 @@
 //! and the policies a deliberation declares of territorial interest, with their dates.
 //! Every change is journaled in the same transaction.
 
-use crate::audit::{self, Entry};
+use crate::audit::journal;
 use crate::entities::{interest_deliberation, interest_document, interest_policy};
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
@@ -52,23 +52,6 @@ pub struct NewDocument {
     pub filename: String,
     /// The bytes.
     pub bytes: Vec<u8>,
-}
-
-async fn journal<C: ConnectionTrait>(
-    tx: &C,
-    now: time::OffsetDateTime,
-    actor: Option<i64>,
-    scope: Scope,
-    act: &'static str,
-    object: &'static str,
-    id: i64,
-) -> Result<(), StoreError> {
-    audit::record(
-        tx,
-        now,
-        Entry::territory(actor, scope.territory_id(), act, object, id),
-    )
-    .await
 }
 
 async fn put_document<C: ConnectionTrait>(

@@ -2,7 +2,6 @@
 //! import`): one row per commune, its rings as JSON `[[[lon, lat], …], …]` in WGS 84. An
 //! import replaces the territory's outlines in one transaction, journaled.
 
-use crate::audit::{self, Entry};
 use crate::entities::commune_outline;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -69,16 +68,14 @@ impl Store {
             .exec(&tx)
             .await?;
         commune_outline::Entity::insert_many(rows).exec(&tx).await?;
-        audit::record(
+        crate::audit::journal(
             &tx,
             now,
-            Entry::territory(
-                actor_id,
-                scope.territory_id(),
-                action::OUTLINES_IMPORT,
-                "territory",
-                scope.territory_id(),
-            ),
+            actor_id,
+            scope,
+            action::OUTLINES_IMPORT,
+            "territory",
+            scope.territory_id(),
         )
         .await?;
         tx.commit().await?;

@@ -3,7 +3,6 @@
 //! published, which needs its structure's consent (checked by
 //! `trame_domain::showcase::Project::parse` and again here).
 
-use crate::audit::{self, Entry};
 use crate::entities::{award, dossier, dossier_commune, organisation, scheme, showcase_project};
 use crate::{Scope, Store, StoreError};
 use sea_orm::{
@@ -57,16 +56,14 @@ pub(crate) async fn insert_project<C: ConnectionTrait>(
     }
     .insert(tx)
     .await?;
-    audit::record(
+    crate::audit::journal(
         tx,
         now,
-        Entry::territory(
-            actor,
-            scope.territory_id(),
-            action::SHOWCASE_CREATE,
-            "showcase_project",
-            row.id,
-        ),
+        actor,
+        scope,
+        action::SHOWCASE_CREATE,
+        "showcase_project",
+        row.id,
     )
     .await?;
     Ok(row.id)
@@ -144,16 +141,14 @@ impl Store {
         am.published = Set(p.published);
         am.updated_at = Set(now);
         am.update(&tx).await?;
-        audit::record(
+        crate::audit::journal(
             &tx,
             now,
-            Entry::territory(
-                Some(actor_id),
-                scope.territory_id(),
-                action::SHOWCASE_UPDATE,
-                "showcase_project",
-                id,
-            ),
+            Some(actor_id),
+            scope,
+            action::SHOWCASE_UPDATE,
+            "showcase_project",
+            id,
         )
         .await?;
         tx.commit().await?;
@@ -173,16 +168,14 @@ impl Store {
         let tx = self.begin_write().await?;
         let added = propose_in(&tx, now, Some(actor_id), scope, false).await?;
         // The agent's request is journaled even when no laureate was new.
-        audit::record(
+        crate::audit::journal(
             &tx,
             now,
-            Entry::territory(
-                Some(actor_id),
-                scope.territory_id(),
-                action::SHOWCASE_PROPOSE,
-                "territory",
-                scope.territory_id(),
-            ),
+            Some(actor_id),
+            scope,
+            action::SHOWCASE_PROPOSE,
+            "territory",
+            scope.territory_id(),
         )
         .await?;
         tx.commit().await?;

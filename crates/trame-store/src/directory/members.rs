@@ -133,16 +133,14 @@ impl Store {
         let tx = self.begin_write().await?;
         let revision = bump_revision(&tx, scope).await?;
         rewrite_structure(&tx, scope, id, &s, &record, revision, now).await?;
-        audit::record(
+        crate::audit::journal(
             &tx,
             now,
-            Entry::territory(
-                Some(actor_id),
-                scope.territory_id(),
-                action::DIR_STRUCTURE_UPDATE,
-                "dir_structure",
-                id,
-            ),
+            Some(actor_id),
+            scope,
+            action::DIR_STRUCTURE_UPDATE,
+            "dir_structure",
+            id,
         )
         .await?;
         self.commit_directory(tx).await?;

@@ -97,23 +97,7 @@ pub fn state_of(row: &DossierRow) -> State {
     State::from_code(&row.state).unwrap_or(State::Draft)
 }
 
-/// Journals a change to a territory's funding data, inside the caller's transaction.
-pub(crate) async fn journal<C: ConnectionTrait>(
-    tx: &C,
-    now: time::OffsetDateTime,
-    actor_id: Option<i64>,
-    scope: Scope,
-    act: &'static str,
-    object_type: &'static str,
-    id: i64,
-) -> Result<(), StoreError> {
-    crate::audit::record(
-        tx,
-        now,
-        crate::audit::Entry::territory(actor_id, scope.territory_id(), act, object_type, id),
-    )
-    .await
-}
+pub(crate) use crate::audit::journal;
 
 /// A conflict on `field` with a French message.
 pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> StoreError {
