@@ -285,6 +285,41 @@ mod tests {
         );
     }
 
+    fn starts_a_formula(field: &str) -> bool {
+        field.starts_with(['=', '+', '-', '@', '\t', '\r'])
+    }
+
+    proptest::proptest! {
+        /// Whatever people type, no text cell of a CSV export starts a formula, and the
+        /// text comes back whole (behind the apostrophe when it needed one).
+        #[test]
+        fn no_text_cell_of_a_csv_export_starts_a_formula(
+            // (A byte-order mark opening the file is dropped by readers: not a cell.)
+            header in "[^\u{feff}]{0,12}",
+            texts in proptest::collection::vec("[=+@\\-\t\r]?.{0,20}", 1..6),
+        ) {
+            let table = Table {
+                name: "Export".into(),
+                headers: vec![header.clone()],
+                rows: texts.iter().map(|t| vec![Cell::Text(t.clone())]).collect(),
+            };
+            let bytes = to_csv(&table).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(bytes.as_slice());
+            let originals = std::iter::once(&header).chain(texts.iter());
+            for (record, original) in reader.records().zip(originals) {
+                let record = record.map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                let field = record.get(0).unwrap_or_default();
+                proptest::prop_assert!(!starts_a_formula(field), "{field:?}");
+                proptest::prop_assert!(
+                    field == original.as_str() || field == format!("'{original}"),
+                    "{field:?} from {original:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn xlsx_and_ods_are_zip_files() {
         for f in [Format::Xlsx, Format::Ods] {

@@ -391,6 +391,35 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
     }
 }
 
+/// What an answer lacks of the security headers and cookie flags, if anything.
+fn unsafe_answer(path: &str, resp: &trame_testkit::Resp) -> Option<String> {
+    let swagger = !path.starts_with(trame_web::api::doc::DOCS_PATH)
+        && resp
+            .header("content-security-policy")
+            .is_some_and(|c| c.contains("'unsafe-inline'"));
+    let wanted = [
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+    ];
+    for (name, value) in wanted {
+        if !resp.header(name).is_some_and(|v| v.contains(value)) {
+            return Some(format!("no {name}: {value}"));
+        }
+    }
+    if swagger {
+        return Some("inline styles allowed outside the API documentation".into());
+    }
+    for c in resp.headers.get_all("set-cookie") {
+        let c = c.to_str().unwrap_or_default();
+        if !(c.contains("HttpOnly") && c.contains("SameSite=")) {
+            return Some(format!("cookie without HttpOnly or SameSite: {c}"));
+        }
+    }
+    None
+}
+
 fn classify(resp: &trame_testkit::Resp) -> &'static str {
     match resp.status {
         200 => "ok",
@@ -467,6 +496,10 @@ async fn every_route_answers_each_role_as_its_rule_says() -> anyhow::Result<()> 
                         "{viewer:?} POST {path}: succeeded without a journal entry"
                     ));
                 }
+            }
+            // Every answer, whoever asks, carries the security headers and safe cookies.
+            if let Some(missing) = unsafe_answer(&path, &resp) {
+                failures.push(format!("{viewer:?} {} {path}: {missing}", spec.method));
             }
             let got = classify(&resp);
             let want = expected(spec, viewer);
@@ -553,4 +586,36 @@ fn the_rule_of_every_route_is_on_record() {
         .map(|s| format!("{:<5} {:<38} {:?}", s.method.as_str(), s.path, s.access))
         .collect();
     insta::assert_snapshot!(table.join("\n"));
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_a_missing_or_wrong_token() -> anyhow::Result<()> {
+    // Room for two refused posts per route under the per-IP limit.
+    let app = TestApp::spawn_with(trame_web::WebConfig {
+        posts_per_window: 10_000,
+        ..Default::default()
+    })
+    .await?;
+    let ids = objects(&app, &app.gpsea).await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let before = journal_size(&app).await?;
+    let mut failures = Vec::new();
+    let mut posts = 0;
+    for spec in specs()
+        .iter()
+        .filter(|s| s.method == axum::http::Method::POST)
+    {
+        posts += 1;
+        let path = instantiate(spec, &ids)?;
+        for body in [String::new(), format!("_csrf={}", "0".repeat(64))] {
+            let r = admin.post_raw(&path, &body).await?;
+            if r.status != 403 {
+                failures.push(format!("POST {path} with body {body:?}: {}", r.status));
+            }
+        }
+    }
+    assert!(posts >= 50, "{posts} state-changing routes");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(journal_size(&app).await?, before, "nothing written");
+    Ok(())
 }
