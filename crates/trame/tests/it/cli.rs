@@ -13,6 +13,19 @@ fn trame(dir: &std::path::Path, db: &TestDb) -> Command {
     c
 }
 
+/// Runs `trame ARGS`: whether it succeeded, and what it printed (stdout then stderr).
+fn run_trame(dir: &std::path::Path, db: &TestDb, args: &[&str]) -> anyhow::Result<(bool, String)> {
+    let out = trame(dir, db).args(args).output()?;
+    Ok((
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    ))
+}
+
 fn http_get(addr: &str, path: &str) -> anyhow::Result<String> {
     let mut s = std::net::TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -253,17 +266,7 @@ fn the_directory_exports_then_imports_back_unchanged_and_a_bad_file_changes_noth
     let rt = tokio::runtime::Runtime::new()?;
     let db = rt.block_on(TestDb::create())?;
     let dir = tempfile::tempdir()?;
-    let run = |args: &[&str]| -> anyhow::Result<(bool, String)> {
-        let out = trame(dir.path(), &db).args(args).output()?;
-        Ok((
-            out.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        ))
-    };
+    let run = |args: &[&str]| run_trame(dir.path(), &db, args);
     let (ok, out) = run(&["demo", "load"])?;
     assert!(ok, "{out}");
     let export = dir.path().join("export");
@@ -367,17 +370,7 @@ fn the_territory_imports_commune_outlines_for_its_map() -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new()?;
     let db = rt.block_on(TestDb::create())?;
     let dir = tempfile::tempdir()?;
-    let run = |args: &[&str]| -> anyhow::Result<(bool, String)> {
-        let out = trame(dir.path(), &db).args(args).output()?;
-        Ok((
-            out.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        ))
-    };
+    let run = |args: &[&str]| run_trame(dir.path(), &db, args);
     let (ok, out) = run(&["demo", "load"])?;
     assert!(ok, "{out}");
     // A file that outlines no commune of the territory, or is not GeoJSON: refused.
