@@ -74,6 +74,7 @@ pub async fn record<C: ConnectionTrait>(
     now: OffsetDateTime,
     entry: Entry,
 ) -> Result<(), StoreError> {
+    crate::idempotency::claim(tx, now).await?;
     let chain = match entry.territory_id {
         Some(t) => territory_chain(t),
         None => PLATFORM_CHAIN.to_owned(),

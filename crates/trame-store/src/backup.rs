@@ -117,6 +117,7 @@ impl Store {
         table!(interest_policy, interest_policy::Column::Id);
         table!(showcase_project, showcase_project::Column::Id);
         table!(commune_outline, commune_outline::Column::Id);
+        table!(idempotency_key, idempotency_key::Column::KeyHash);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -19,12 +19,54 @@ pub enum StoreError {
     /// A configuration problem (bad URL…), in French.
     #[error("{0}")]
     Config(String),
+    /// The database stayed locked by another writer past the wait (SQLite's busy
+    /// timeout, PostgreSQL's `lock_timeout`), or no connection came free in time: nothing
+    /// was written, the request may be tried again.
+    #[error("database busy: {0}")]
+    Busy(String),
+    /// Another request with the same idempotency key wrote first; this one wrote nothing.
+    #[error("duplicate idempotent request")]
+    Duplicate,
     /// Any other database error; logged, never shown.
     #[error("database error: {0}")]
-    Db(#[from] DbErr),
+    Db(DbErr),
     /// An internal failure with context; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        if is_busy(&err) {
+            StoreError::Busy(err.to_string())
+        } else {
+            StoreError::Db(err)
+        }
+    }
+}
+
+/// Whether `err` means "wait longer": SQLite's `SQLITE_BUSY` (`database is locked`) after
+/// the busy timeout, PostgreSQL's `lock_not_available` (55P03, `lock_timeout`) or
+/// `query_canceled` (57014, `statement_timeout`), or no pooled connection in time.
+fn is_busy(err: &DbErr) -> bool {
+    if matches!(
+        err,
+        DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout)
+    ) {
+        return true;
+    }
+    let text = err.to_string();
+    [
+        "database is locked",
+        "(code: 5)",
+        "55P03",
+        "57014",
+        "lock timeout",
+        "statement timeout",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+        || text.contains("canceling statement due to")
 }
 
 impl StoreError {

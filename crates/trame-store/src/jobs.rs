@@ -180,6 +180,7 @@ impl Store {
         let rows = match job {
             Job::PurgeIdleSessions => {
                 crate::sessions::purge_idle(&tx, now - settings.session_idle).await?
+                    + crate::idempotency::purge_before(&tx, now - crate::idempotency::KEEP).await?
             }
             Job::PurgeAccessLog => {
                 crate::access_log::purge_before(&tx, now - settings.access_log_retention).await?

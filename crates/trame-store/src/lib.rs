@@ -28,6 +28,7 @@ pub mod entities;
 pub mod equity;
 pub mod funding;
 pub mod hasher;
+pub mod idempotency;
 pub mod interest;
 pub mod invitations;
 pub mod jobs;
@@ -97,6 +98,11 @@ impl Backend {
     }
 }
 
+/// How long a statement waits for another writer's lock (SQLite's busy timeout,
+/// PostgreSQL's `lock_timeout`) or for a pooled connection before giving up with
+/// [`StoreError::Busy`].
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+
 /// The persistence handle shared by every request.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -113,7 +119,8 @@ impl Store {
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10));
+            // A request waits at most 5 s for a connection or a lock, then answers 503.
+            .acquire_timeout(LOCK_WAIT);
         match backend {
             Backend::Sqlite => {
                 // Few connections: each is a thread, and writers queue anyway.
@@ -121,7 +128,7 @@ impl Store {
                 // A read-only file (a backup being checked) cannot switch journal mode.
                 let read_only = url.contains("mode=ro");
                 opts.map_sqlx_sqlite_opts(move |o| {
-                    let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5));
+                    let o = o.foreign_keys(true).busy_timeout(LOCK_WAIT);
                     if read_only {
                         o.read_only(true)
                     } else {
@@ -133,6 +140,7 @@ impl Store {
             }
             Backend::Postgres => {
                 opts.max_connections(16).min_connections(1);
+                opts.map_sqlx_postgres_opts(|o| o.options([("lock_timeout", "5s")]));
             }
         }
         let db = Database::connect(opts).await?;

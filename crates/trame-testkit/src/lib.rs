@@ -137,6 +137,30 @@ impl TestApp {
         Ok(c)
     }
 
+    /// Takes the database's write lock from another connection and keeps it until the
+    /// returned transaction is dropped: SQLite's `BEGIN IMMEDIATE`; on PostgreSQL, every
+    /// audit chain head `FOR UPDATE` (each change appends to a chain, so every writer
+    /// waits for them).
+    pub async fn hold_write_lock(&self) -> anyhow::Result<sea_orm::DatabaseTransaction> {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let other = Store::connect(self.db_url(), self.clock.clone()).await?;
+        let conn = other.connection();
+        if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            let tx = conn.begin().await?;
+            tx.execute_unprepared("SELECT chain FROM audit_chain_head FOR UPDATE")
+                .await?;
+            Ok(tx)
+        } else {
+            let tx = conn
+                .begin_with_options(sea_orm::TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?;
+            Ok(tx)
+        }
+    }
+
     /// The person id of an account.
     pub fn person_id(&self, territory: &Territory, role: Role) -> i64 {
         self.accounts

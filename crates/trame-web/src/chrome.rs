@@ -41,6 +41,11 @@ impl Chrome {
     pub fn logged_in(&self) -> bool {
         self.user_name.is_some()
     }
+
+    /// A fresh idempotency key for one form (`crate::idempotency`).
+    pub fn key(&self) -> String {
+        crate::idempotency::fresh()
+    }
 }
 
 fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {

@@ -36,6 +36,13 @@ pub enum AppError {
     /// 400: the request itself is malformed (not a form field a person typed).
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// 503: the database stayed locked past the wait; nothing was written.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Another request with the same idempotency key wrote first (the idempotency layer
+    /// answers in its place).
+    #[error("duplicate")]
+    Duplicate,
     /// 500: anything else; the cause is logged.
     #[error("internal: {0}")]
     Internal(String),
@@ -45,6 +52,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Busy(cause) => AppError::Unavailable(cause),
+            StoreError::Duplicate => AppError::Duplicate,
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -93,6 +102,16 @@ impl AppError {
                 "Demande invalide",
                 "La demande envoyée n'a pas pu être comprise. Revenez en arrière et réessayez.",
             ),
+            AppError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service momentanément occupé",
+                "Le service est très sollicité et n'a pas pu traiter votre demande à temps ; rien n'a été enregistré. Réessayez dans quelques secondes.",
+            ),
+            AppError::Duplicate => (
+                StatusCode::CONFLICT,
+                "Demande déjà enregistrée",
+                "Ce formulaire avait déjà été envoyé et il a été enregistré une seule fois. Revenez à la page précédente et rechargez-la pour voir le résultat.",
+            ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Erreur du service",
@@ -112,6 +131,9 @@ impl IntoResponse for AppError {
             AppError::BadRequest(why) => {
                 tracing::info!(request_id = %request_id, why = %why, "bad request");
             }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(request_id = %request_id, cause = %cause, "database busy");
+            }
             _ => {}
         }
         let (status, title, message) = self.parts();
@@ -121,9 +143,16 @@ impl IntoResponse for AppError {
             message,
             request_id,
         };
-        match page.render() {
+        let mut resp = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
         }
+        resp
     }
 }

@@ -18,6 +18,7 @@ pub mod assets;
 pub mod chrome;
 pub mod error;
 pub mod forms;
+pub mod idempotency;
 pub mod middleware;
 pub mod open_data;
 pub mod pages;

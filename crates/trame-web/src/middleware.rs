@@ -293,7 +293,7 @@ pub async fn csrf(
 }
 
 /// The first value of `name` in an `application/x-www-form-urlencoded` body.
-fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+pub(crate) fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
         .into_iter()

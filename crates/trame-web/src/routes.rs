@@ -278,6 +278,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             middleware::csrf,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -25,6 +25,7 @@ pub mod dossier_text;
 pub mod edition;
 pub mod edition_criterion;
 pub mod edition_envelope;
+pub mod idempotency_key;
 pub mod interest_deliberation;
 pub mod interest_document;
 pub mod interest_policy;

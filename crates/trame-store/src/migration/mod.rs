@@ -17,6 +17,7 @@ mod m20261126_000010_reports_conventions;
 mod m20261126_000011_staff_tokens;
 mod m20261126_000012_directory;
 mod m20261127_000013_register_showcase_outlines;
+mod m20261127_000014_idempotency;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_staff_tokens::Migration),
             Box::new(m20261126_000012_directory::Migration),
             Box::new(m20261127_000013_register_showcase_outlines::Migration),
+            Box::new(m20261127_000014_idempotency::Migration),
         ]
     }
 }

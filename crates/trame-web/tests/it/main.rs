@@ -18,6 +18,7 @@ mod matrix;
 mod pages;
 mod proconnect;
 mod register;
+mod reliability;
 mod reports;
 mod scenario;
 mod security;
