@@ -51,6 +51,10 @@ pub struct WebConfig {
     pub public_url: String,
     /// ProConnect login, when configured.
     pub proconnect: Option<pages::proconnect::ProConnectSettings>,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed. Empty (the
+    /// default): the header is ignored and the connection's address is the client's, so
+    /// a forged header cannot dodge the per-address limits.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -64,6 +68,7 @@ impl Default for WebConfig {
             min_password_bits: trame_domain::password::DEFAULT_MIN_BITS,
             public_url: "http://127.0.0.1:8080".to_owned(),
             proconnect: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -208,10 +208,16 @@ pub async fn csrf(
         .filter(|t| t.len() == 64)
         .map(str::to_owned);
     let (mut parts, body) = req.into_parts();
+    let client = client_ip(
+        &parts.headers,
+        &parts.extensions,
+        &state.config.trusted_proxies,
+    );
+    parts.extensions.insert(ClientIp(client));
     let body = if is_safe(&parts.method) {
         body
     } else {
-        let ip = ip_of(&parts.extensions);
+        let ip = client;
         if !state
             .limiter
             .allow(Purpose::Post, ip, state.config.posts_per_window)
@@ -301,10 +307,47 @@ pub(crate) fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The client's address as [`csrf`] decided it, for the per-address limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
 /// The client's address, for the login limit.
 pub fn ip_of(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ClientIp>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| peer_of(extensions))
+}
+
+fn peer_of(extensions: &axum::http::Extensions) -> IpAddr {
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// The client's address: the connection's, unless it comes from a trusted proxy; then
+/// the last address of `X-Forwarded-For` that is not itself a trusted proxy (each proxy
+/// appends the address it saw, so the entries left of it are the client's own claims).
+pub fn client_ip(
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    trusted: &[IpAddr],
+) -> IpAddr {
+    let peer = peer_of(extensions);
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
 }

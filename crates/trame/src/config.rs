@@ -51,6 +51,9 @@ pub struct Config {
     pub proconnect_client_id: String,
     /// ProConnect client secret.
     pub proconnect_client_secret: String,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed (comma
+    /// separated in `TRAME_TRUSTED_PROXIES`); empty: the header is ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Config {
@@ -76,6 +79,7 @@ impl Default for Config {
             proconnect_issuer: String::new(),
             proconnect_client_id: String::new(),
             proconnect_client_secret: String::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -141,6 +145,14 @@ impl Config {
             "proconnect_issuer" => self.proconnect_issuer = value.into(),
             "proconnect_client_id" => self.proconnect_client_id = value.into(),
             "proconnect_client_secret" => self.proconnect_client_secret = value.into(),
+            "trusted_proxies" => {
+                self.trusted_proxies = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
             other => bail!("réglage inconnu « {other} »"),
         }
         Ok(())
@@ -155,9 +167,19 @@ impl Config {
         }
     }
 
-    /// The web layer's settings.
-    pub fn web(&self) -> trame_web::WebConfig {
-        trame_web::WebConfig {
+    /// The web layer's settings; fails on a proxy address that is not an IP address.
+    pub fn web(&self) -> Result<trame_web::WebConfig> {
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|a| {
+                a.parse().map_err(|_| {
+                    anyhow::anyhow!("trusted_proxies : « {a} » n'est pas une adresse IP")
+                })
+            })
+            .collect::<Result<Vec<std::net::IpAddr>>>()?;
+        Ok(trame_web::WebConfig {
+            trusted_proxies,
             session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes)),
             tls: self.public_url.starts_with("https://"),
             login_attempts_per_window: self.login_attempts_per_window,
@@ -172,7 +194,7 @@ impl Config {
                     client_secret: self.proconnect_client_secret.clone(),
                 }
             }),
-        }
+        })
     }
 
     /// The SMTP settings, when a relay is configured.

@@ -53,7 +53,7 @@ pub async fn serve(cfg: Config) -> Result<()> {
         print_demo_accounts();
     }
     let runner = tokio::spawn(run_jobs(store.clone(), cfg.clone()));
-    let app = trame_web::app(trame_web::AppState::new(store.clone(), cfg.web()));
+    let app = trame_web::app(trame_web::AppState::new(store.clone(), cfg.web()?));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

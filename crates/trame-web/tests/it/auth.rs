@@ -200,3 +200,80 @@ async fn logging_in_again_ends_the_previous_session() -> anyhow::Result<()> {
     assert!(space.body.contains("Organisation partenaire"));
     Ok(())
 }
+
+/// A login attempt from the test client's address with an `X-Forwarded-For` header.
+async fn login_forwarded(c: &mut trame_testkit::Client, forwarded: &str) -> anyhow::Result<u16> {
+    if !c.cookies.contains_key("trame_csrf") {
+        c.get("/connexion").await?;
+    }
+    let token = c.cookies.get("trame_csrf").cloned().unwrap_or_default();
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("email", "x@y.fr"),
+        ("password", "mauvais mot de passe"),
+    ])?;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/connexion")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", forwarded)
+        .body(axum::body::Body::from(body))?;
+    Ok(c.send(req).await?.status)
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_address_does_not_dodge_the_login_limit() -> anyhow::Result<()> {
+    // No proxy configured: the header is ignored, the connection's address counts.
+    let app = TestApp::spawn_with(WebConfig {
+        login_attempts_per_window: 3,
+        ..WebConfig::default()
+    })
+    .await?;
+    let mut c = app.client();
+    for i in 0..3 {
+        assert_eq!(
+            login_forwarded(&mut c, &format!("203.0.113.{i}")).await?,
+            422
+        );
+    }
+    assert_eq!(login_forwarded(&mut c, "203.0.113.77").await?, 429);
+
+    // Behind a trusted proxy (the test client's 127.0.0.1), the address the proxy saw
+    // (the last entry) counts; what the client wrote to its left does not.
+    let app = TestApp::spawn_with(WebConfig {
+        login_attempts_per_window: 3,
+        trusted_proxies: vec![[127, 0, 0, 1].into()],
+        ..WebConfig::default()
+    })
+    .await?;
+    let mut c = app.client();
+    for i in 0..3 {
+        let forged = format!("10.9.9.{i}, 198.51.100.7");
+        assert_eq!(login_forwarded(&mut c, &forged).await?, 422);
+    }
+    assert_eq!(
+        login_forwarded(&mut c, "10.9.9.99, 198.51.100.7").await?,
+        429
+    );
+    // Another client behind the same proxy has its own count.
+    assert_eq!(login_forwarded(&mut c, "198.51.100.8").await?, 422);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_session_token_planted_before_login_is_never_adopted() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut c = app.client();
+    let planted = "a".repeat(64);
+    c.cookies.insert("trame_session".into(), planted.clone());
+    let r = c.login(&email_for("gpsea", Role::Agent), PASSWORD).await?;
+    assert_eq!(r.status, 303);
+    let issued = c.cookies.get("trame_session").cloned().unwrap_or_default();
+    assert_ne!(issued, planted);
+    assert_eq!(issued.len(), 64);
+    let mut attacker = app.client();
+    attacker.cookies.insert("trame_session".into(), planted);
+    assert_eq!(attacker.get("/compte").await?.status, 303);
+    assert_eq!(c.get("/compte").await?.status, 200);
+    Ok(())
+}

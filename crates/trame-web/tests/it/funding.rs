@@ -241,11 +241,11 @@ pub async fn association(
         .await?)
 }
 
-fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+pub fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-fn id_after(resp: &Resp, prefix: &str) -> i64 {
+pub fn id_after(resp: &Resp, prefix: &str) -> i64 {
     let loc = resp.location().unwrap_or_default();
     loc.strip_prefix(prefix)
         .and_then(|rest| rest.split(['/', '?', '#']).next())

@@ -101,3 +101,81 @@ async fn error_pages_are_french_and_carry_the_request_id_only() -> anyhow::Resul
     assert_eq!(probe.get("/healthz").await?.status, 200);
     Ok(())
 }
+
+#[tokio::test]
+async fn extra_fields_cannot_set_the_territory_the_state_or_an_amount() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let other = app.other.id.to_string();
+    // An organisation posted with another territory's id and slug lands in this one.
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let r = admin
+        .post_form(
+            "/gpsea/admin/organisations/nouvelle",
+            &[
+                ("name", "Atelier Mobile"),
+                ("legal_form", "public"),
+                ("territory_id", &other),
+                ("territoire", "controle"),
+                ("id", "1"),
+                ("created_at", "2001-01-01T00:00:00Z"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mine = app.store.organisations(scope).await?;
+    let created = mine
+        .iter()
+        .find(|o| o.name == "Atelier Mobile")
+        .expect("created here");
+    assert_eq!(created.territory_id, app.gpsea.id);
+    assert!(created.created_at.year() >= 2026);
+    assert!(
+        !app.store
+            .organisations(app.other.scope())
+            .await?
+            .iter()
+            .any(|o| o.name == "Atelier Mobile")
+    );
+    // An applicant's draft posted with a state, an awarded amount and another
+    // organisation stays a draft of its own organisation, with nothing awarded.
+    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
+    let applicant_id = app.person_id(&app.gpsea, Role::Applicant);
+    let admin_id = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    app.store
+        .add_organisation_member(admin_id, scope, org.id, applicant_id)
+        .await?;
+    let edition = crate::funding::open_edition_of(&app, &app.gpsea, 2027).await?;
+    let mut applicant = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let r = applicant
+        .post_form(
+            &format!("/gpsea/appels/{edition}/deposer"),
+            &[("organisation", &org.id.to_string())],
+        )
+        .await?;
+    let dossier = crate::funding::id_after(&r, "/gpsea/mes-dossiers/");
+    let mut typed = crate::funding::good_dossier("94028");
+    for (k, v) in [
+        ("state", "accepte"),
+        ("etat", "accepte"),
+        ("amount_awarded_cents", "99999999"),
+        ("awarded", "99999999"),
+        ("organisation_id", "1"),
+        ("territory_id", other.as_str()),
+    ] {
+        typed.push((k.to_owned(), v.to_owned()));
+    }
+    let r = applicant
+        .post_form(
+            &format!("/gpsea/mes-dossiers/{dossier}"),
+            &crate::funding::pairs(&typed),
+        )
+        .await?;
+    assert!(r.status < 400, "{} {}", r.status, r.body);
+    let d = app.store.dossier(scope, dossier).await?;
+    assert_eq!(d.state, "brouillon");
+    assert_eq!(d.organisation_id, org.id);
+    assert_eq!(d.territory_id, app.gpsea.id);
+    assert!(app.store.awards(scope, None).await?.is_empty());
+    Ok(())
+}
