@@ -44,10 +44,16 @@ async fn a_backup_taken_under_load_restores_identically() -> anyhow::Result<()> 
             app.store.backup_sqlite(&file).await?;
             writer.await??;
             let backup = open(&format!("sqlite://{}?mode=ro", file.display())).await?;
+            let started = std::time::Instant::now();
             let copy = dir.path().join("restauree.db");
             std::fs::copy(&file, &copy)?;
             let restored = open(&format!("sqlite://{}?mode=rwc", copy.display())).await?;
             restored.integrity_check().await?;
+            eprintln!(
+                "SQLite restore (copy, integrity check): {:?} for {} bytes",
+                started.elapsed(),
+                std::fs::metadata(&copy)?.len()
+            );
             (backup, restored)
         }
         Backend::Postgres => {
@@ -61,12 +67,18 @@ async fn a_backup_taken_under_load_restores_identically() -> anyhow::Result<()> 
                 .status()?;
             anyhow::ensure!(status.success(), "pg_dump failed");
             writer.await??;
+            let started = std::time::Instant::now();
             let target = TestDb::create_empty().await?;
             let status = std::process::Command::new("pg_restore")
                 .args(["--no-owner", "-d", target.url()])
                 .arg(&dump)
                 .status()?;
             anyhow::ensure!(status.success(), "pg_restore failed");
+            eprintln!(
+                "PostgreSQL restore (createdb, pg_restore): {:?} for a {} byte dump",
+                started.elapsed(),
+                std::fs::metadata(&dump)?.len()
+            );
             let restored = open(target.url()).await?;
             // The dump is the backup: compare it with a second restore of the same dump.
             let again = TestDb::create_empty().await?;

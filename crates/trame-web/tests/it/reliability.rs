@@ -171,6 +171,7 @@ async fn a_request_that_meets_a_held_write_lock_answers_503_within_six_seconds()
         .post_form(NEW, &organisation_form("Bloquée", ""))
         .await?;
     let waited = started.elapsed();
+    eprintln!("held write lock: answered {} after {waited:?}", r.status);
     assert_eq!(r.status, 503, "{} {}", r.status, r.body);
     assert!(waited < Duration::from_secs(6), "answered after {waited:?}");
     assert!(waited >= Duration::from_secs(4), "gave up after {waited:?}");
