@@ -24,6 +24,10 @@ pub enum StoreError {
     /// was written, the request may be tried again.
     #[error("database busy: {0}")]
     Busy(String),
+    /// The record changed since the person opened the form (an edit on a stale
+    /// version); nothing was written.
+    #[error("stale version")]
+    Stale,
     /// Another request with the same idempotency key wrote first; this one wrote nothing.
     #[error("duplicate idempotent request")]
     Duplicate,

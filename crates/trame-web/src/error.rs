@@ -39,6 +39,10 @@ pub enum AppError {
     /// 503: the database stayed locked past the wait; nothing was written.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// 409: the record changed since the form was opened (forms that keep a version
+    /// show themselves again instead).
+    #[error("stale")]
+    Stale,
     /// Another request with the same idempotency key wrote first (the idempotency layer
     /// answers in its place).
     #[error("duplicate")]
@@ -54,6 +58,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Busy(cause) => AppError::Unavailable(cause),
             StoreError::Duplicate => AppError::Duplicate,
+            StoreError::Stale => AppError::Stale,
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -106,6 +111,11 @@ impl AppError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service momentanément occupé",
                 "Le service est très sollicité et n'a pas pu traiter votre demande à temps ; rien n'a été enregistré. Réessayez dans quelques secondes.",
+            ),
+            AppError::Stale => (
+                StatusCode::CONFLICT,
+                "Fiche modifiée entre-temps",
+                "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte ; rien n'a été enregistré. Rechargez la page pour voir la version actuelle.",
             ),
             AppError::Duplicate => (
                 StatusCode::CONFLICT,

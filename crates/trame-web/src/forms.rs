@@ -48,3 +48,9 @@ pub fn unprocessable(mut resp: axum::response::Response) -> axum::response::Resp
     *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     resp
 }
+
+/// Renders a form shown again because its record changed meanwhile: 409.
+pub fn conflict(mut resp: axum::response::Response) -> axum::response::Response {
+    *resp.status_mut() = axum::http::StatusCode::CONFLICT;
+    resp
+}

@@ -7,6 +7,7 @@ use super::{ListedService, ListedStructure, bump_revision, rewrite_structure};
 use crate::audit::{self, Entry};
 use crate::entities::{dir_structure, organisation};
 use crate::funding::dossiers::organisations_of;
+use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -121,6 +122,7 @@ impl Store {
         scope: Scope,
         id: i64,
         edit: &Structure,
+        seen: Option<i64>,
     ) -> Result<(), StoreError> {
         let current = self.directory_structure(scope, id, false).await?;
         let mut s = edit.clone();
@@ -132,6 +134,17 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let revision = bump_revision(&tx, scope).await?;
+        // The counter row is locked: no other directory write runs until the commit.
+        if let Some(seen) = seen {
+            let stored = dir_structure::Entity::find_by_id(id)
+                .filter(dir_structure::Column::TerritoryId.eq(scope.territory_id()))
+                .first(&tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if stored.revision != seen {
+                return Err(StoreError::Stale);
+            }
+        }
         rewrite_structure(&tx, scope, id, &s, &record, revision, now).await?;
         crate::audit::journal(
             &tx,

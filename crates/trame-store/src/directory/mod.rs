@@ -59,6 +59,8 @@ pub struct ListedStructure {
     pub record: Structure,
     /// The Trame organisation whose members edit it.
     pub organisation_id: Option<i64>,
+    /// Directory revision of its last change.
+    pub revision: i64,
     /// Demonstration data.
     pub is_demo: bool,
 }
@@ -78,6 +80,7 @@ impl ListedStructure {
             status: status_of(&row.status),
             record: parse(&row.record, "structure")?,
             organisation_id: row.organisation_id,
+            revision: row.revision,
             is_demo: row.is_demo,
         })
     }
@@ -659,6 +662,7 @@ impl Store {
         scope: Scope,
         id: i64,
         edit: &Service,
+        seen: Option<i64>,
     ) -> Result<(), StoreError> {
         let current = self.directory_service(scope, id, false).await?;
         let mut s = edit.clone();
@@ -669,6 +673,17 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let revision = bump_revision(&tx, scope).await?;
+        // The counter row is locked: no other directory write runs until the commit.
+        if let Some(seen) = seen {
+            let stored = dir_service::Entity::find_by_id(id)
+                .filter(dir_service::Column::TerritoryId.eq(scope.territory_id()))
+                .first(&tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if stored.revision != seen {
+                return Err(StoreError::Stale);
+            }
+        }
         rewrite_service(&tx, scope, id, &s, None, revision, now).await?;
         audit::record(
             &tx,

@@ -669,3 +669,106 @@ async fn imported_outlines_replace_the_discs_of_the_map() -> anyhow::Result<()> 
     );
     Ok(())
 }
+
+fn send<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, x)| (*k, x.as_str())).collect()
+}
+
+/// The value of the hidden `version` field of the edit form in `html`.
+fn version_in(html: &str) -> String {
+    html.split(r#"name="version" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_edit_on_a_stale_version_answers_409_and_keeps_what_was_typed() -> anyhow::Result<()> {
+    use trame_domain::role::Role;
+    let app = imported().await?;
+    let scope = app.gpsea.scope();
+    let id = app.store.services_changed_since(scope, 0).await?[0].id;
+    let path = format!("/gpsea/admin/annuaire/services/{id}");
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    // Both open the form.
+    let seen_by_agent = version_in(&agent.get(&path).await?.body);
+    let seen_by_admin = version_in(&admin.get(&path).await?.body);
+    assert!(!seen_by_agent.is_empty());
+    assert_eq!(seen_by_agent, seen_by_admin);
+    let form = |description: &'static str, version: String| {
+        vec![
+            ("nom", "Épiceries solidaires".to_owned()),
+            ("description", description.to_owned()),
+            (
+                "thematiques",
+                "equipement-et-alimentation--alimentation".to_owned(),
+            ),
+            ("publics", "familles".to_owned()),
+            ("frais", "payant".to_owned()),
+            ("code_insee", "94028".to_owned()),
+            ("version", version),
+        ]
+    };
+    let pairs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
+    // The agent saves first.
+    let first = pairs(&form("Le mardi et le jeudi, à petit prix.", seen_by_agent));
+    let r = agent.post_form(&path, &send(&first)).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The admin saves over the version they opened: 409, nothing overwritten, what they
+    // typed shown again with a note, and the form now carries the current version.
+    let second = pairs(&form(
+        "Ouvert aussi le samedi matin.",
+        seen_by_admin.clone(),
+    ));
+    let r = admin.post_form(&path, &send(&second)).await?;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("modifiée entre-temps"));
+    assert!(r.body.contains("Ouvert aussi le samedi matin."));
+    let current = version_in(&r.body);
+    assert_ne!(current, seen_by_admin);
+    let stored = app.store.directory_service(scope, id, false).await?;
+    assert_eq!(
+        stored.record.description,
+        "Le mardi et le jeudi, à petit prix."
+    );
+    // Saving again, knowingly, replaces it.
+    let again = pairs(&form("Ouvert aussi le samedi matin.", current));
+    let r = admin.post_form(&path, &send(&again)).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let stored = app.store.directory_service(scope, id, false).await?;
+    assert_eq!(stored.record.description, "Ouvert aussi le samedi matin.");
+
+    // The same for a structure.
+    let structure = stored.structure_id;
+    let path = format!("/gpsea/admin/annuaire/structures/{structure}");
+    let seen = version_in(&agent.get(&path).await?.body);
+    let structure_form = |nom: &'static str, version: &str| {
+        vec![
+            ("nom", nom.to_owned()),
+            ("code_postal", "94000".to_owned()),
+            ("commune", "Créteil".to_owned()),
+            ("code_insee", "94028".to_owned()),
+            ("version", version.to_owned()),
+        ]
+    };
+    let r = agent
+        .post_form(
+            &path,
+            &send(&structure_form("Épicerie du Mont-Mesly", &seen)),
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = admin
+        .post_form(&path, &send(&structure_form("Épicerie solidaire", &seen)))
+        .await?;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Épicerie solidaire"));
+    let s = app
+        .store
+        .directory_structure(scope, structure, false)
+        .await?;
+    assert_eq!(s.record.nom, "Épicerie du Mont-Mesly");
+    Ok(())
+}

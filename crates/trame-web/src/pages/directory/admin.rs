@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::access::TerritoryCtx;
 use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::forms::{Errors, unprocessable};
+use crate::forms::{Errors, conflict, unprocessable};
 use crate::pages::funding::path_id;
 use crate::pages::{CurrentUser, render};
 use askama::Template;
@@ -211,6 +211,8 @@ struct EditPage {
     errors: Errors,
     saved: bool,
     status_changed: bool,
+    /// The record changed since the form was opened: the person's input is shown again.
+    stale: bool,
 }
 
 /// Who edits a service: an agent (any service) or a member of its structure.
@@ -318,6 +320,7 @@ fn edit_page(
         errors,
         saved,
         status_changed,
+        stale: false,
     }
 }
 
@@ -495,10 +498,34 @@ pub async fn save_service_form(
             false,
         ))?));
     }
-    state
+    let seen = text(pairs, "version").and_then(|v| v.parse().ok());
+    match state
         .store
-        .save_service(user.person_id, ctx.territory.scope(), id, &edit)
-        .await?;
+        .save_service(user.person_id, ctx.territory.scope(), id, &edit, seen)
+        .await
+    {
+        Ok(()) => {}
+        Err(trame_store::StoreError::Stale) => {
+            // Shown again over the current version, which the next save replaces.
+            let current = state
+                .store
+                .directory_service(ctx.territory.scope(), id, false)
+                .await?;
+            let mut page = edit_page(
+                side,
+                chrome,
+                ctx.territory.slug.clone(),
+                current,
+                edit,
+                Errors::default(),
+                false,
+                false,
+            );
+            page.stale = true;
+            return Ok(conflict(render(&page)?));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!(
         "{}?enregistre=1",
         side.service_path(&ctx.territory.slug, id)

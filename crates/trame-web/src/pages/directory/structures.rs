@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::access::TerritoryCtx;
 use crate::chrome::Chrome;
 use crate::error::AppError;
-use crate::forms::{Errors, unprocessable};
+use crate::forms::{Errors, conflict, unprocessable};
 use crate::middleware::CurrentUser;
 use crate::pages::funding::path_id;
 use crate::pages::render;
@@ -41,6 +41,8 @@ struct StructurePage {
     states: [Status; 3],
     errors: Errors,
     notice: Option<&'static str>,
+    /// The record changed since the form was opened: the person's input is shown again.
+    stale: bool,
 }
 
 impl StructurePage {
@@ -63,10 +65,11 @@ async fn structure_page(
     f: Option<Structure>,
     errors: Errors,
     notice: Option<&'static str>,
+    stale: bool,
 ) -> Result<Response, AppError> {
     let f = f.unwrap_or_else(|| s.record.clone());
     let scope = ctx.territory.scope();
-    let failed = errors.any();
+    let failed = errors.any() || stale;
     let organisations = match side {
         Side::Agent => state.store.organisations(scope).await?,
         Side::Member => Vec::new(),
@@ -85,8 +88,13 @@ async fn structure_page(
         f,
         errors,
         notice,
+        stale,
     })?;
-    Ok(if failed { unprocessable(resp) } else { resp })
+    Ok(match (stale, failed) {
+        (true, _) => conflict(resp),
+        (false, true) => unprocessable(resp),
+        (false, false) => resp,
+    })
 }
 
 fn notice_of(q: &HashMap<String, String>) -> Option<&'static str> {
@@ -162,13 +170,44 @@ async fn save(
             Some(edit),
             field_errors(problems, &FIELDS),
             None,
+            false,
         )
         .await;
     }
-    state
+    let seen = text(pairs, "version").and_then(|v| v.parse().ok());
+    match state
         .store
-        .save_structure(user.person_id, ctx.territory.scope(), stored.id, &edit)
-        .await?;
+        .save_structure(
+            user.person_id,
+            ctx.territory.scope(),
+            stored.id,
+            &edit,
+            seen,
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(trame_store::StoreError::Stale) => {
+            // Shown again over the current version, which the next save replaces.
+            let current = state
+                .store
+                .directory_structure(ctx.territory.scope(), stored.id, false)
+                .await?;
+            return structure_page(
+                side,
+                state,
+                ctx,
+                chrome,
+                current,
+                Some(edit),
+                Errors::default(),
+                None,
+                true,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!(
         "{}?enregistre=1",
         side.structure_path(&ctx.territory.slug, stored.id)
@@ -197,6 +236,7 @@ pub async fn admin_form(
         None,
         Errors::default(),
         notice_of(&q),
+        false,
     )
     .await
 }
@@ -274,7 +314,18 @@ pub async fn admin_link(
         Ok(o) => o,
         Err(errors) => {
             let s = state.store.directory_structure(scope, id, false).await?;
-            return structure_page(Side::Agent, &state, &ctx, chrome, s, None, errors, None).await;
+            return structure_page(
+                Side::Agent,
+                &state,
+                &ctx,
+                chrome,
+                s,
+                None,
+                errors,
+                None,
+                false,
+            )
+            .await;
         }
     };
     match state
@@ -290,7 +341,18 @@ pub async fn admin_link(
         Err(e) => {
             let errors = Errors::from_store(e)?;
             let s = state.store.directory_structure(scope, id, false).await?;
-            structure_page(Side::Agent, &state, &ctx, chrome, s, None, errors, None).await
+            structure_page(
+                Side::Agent,
+                &state,
+                &ctx,
+                chrome,
+                s,
+                None,
+                errors,
+                None,
+                false,
+            )
+            .await
         }
     }
 }
@@ -349,6 +411,7 @@ pub async fn member_form(
         None,
         Errors::default(),
         notice_of(&q),
+        false,
     )
     .await
 }
