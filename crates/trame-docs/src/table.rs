@@ -325,6 +325,18 @@ mod tests {
         for f in [Format::Xlsx, Format::Ods] {
             let bytes = write(&sample(), f).unwrap_or_default();
             assert!(bytes.starts_with(b"PK\x03\x04"), "{f:?}");
+            // What these writers produce passes the upload check (a budget exported from
+            // Trame can be attached again).
+            use trame_domain::funding::attachment::{Format as Upload, inspect};
+            let expected = match f {
+                Format::Xlsx => Upload::Xlsx,
+                _ => Upload::Ods,
+            };
+            assert_eq!(
+                inspect("budget", &bytes, &[Upload::Pdf, Upload::Ods, Upload::Xlsx]),
+                Ok(expected),
+                "{f:?}"
+            );
         }
         assert_eq!(sheet_name("a/b:c"), "a b c");
         assert_eq!(sheet_name(""), "Export");

@@ -49,6 +49,12 @@ fn a_convention_carries_its_parties_amount_and_schedule() -> anyhow::Result<()> 
         date!(2026 - 11 - 26),
     )?;
     assert!(pdf.starts_with(b"%PDF-"));
+    // Trame's own PDFs pass the upload check (a signed convention comes back).
+    use trame_domain::funding::attachment::{Format, inspect};
+    assert_eq!(
+        inspect("convention.pdf", &pdf, &[Format::Pdf]),
+        Ok(Format::Pdf)
+    );
     let text = flat(&text_of(&pdf)?);
     for expected in [
         "Convention d’attribution de subvention",

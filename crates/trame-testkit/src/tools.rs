@@ -132,3 +132,91 @@ sys.exit(1 if errors else 0)
     );
     Ok(())
 }
+
+/// The EICAR antivirus test file (every antivirus treats it as a virus; it is harmless).
+pub const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+/// A ClamAV daemon of the test's own, offline: its only signatures are the MD5s of the
+/// given files, made by `sigtool --md5` (Debian package `clamav`); `clamd` comes from
+/// `clamav-daemon`. Stopped when dropped.
+pub struct Clamd {
+    /// The daemon's socket.
+    pub socket: PathBuf,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Clamd {
+    /// Starts clamd with signatures for `samples` and waits until it answers `PING`.
+    pub fn start(samples: &[&[u8]]) -> anyhow::Result<Clamd> {
+        use std::io::{Read, Write};
+        let dir = tempfile::tempdir()?;
+        let db = dir.path().join("db");
+        std::fs::create_dir(&db)?;
+        let mut signatures = String::new();
+        for (i, sample) in samples.iter().enumerate() {
+            let file = dir.path().join(format!("echantillon-{i}"));
+            std::fs::write(&file, sample)?;
+            let out = Command::new(program("SIGTOOL_BIN", "sigtool"))
+                .arg("--md5")
+                .arg(&file)
+                .output()
+                .map_err(|e| {
+                    anyhow::anyhow!("sigtool cannot be run ({e}): apt-get install clamav")
+                })?;
+            anyhow::ensure!(out.status.success(), "sigtool --md5 failed");
+            signatures.push_str(&String::from_utf8(out.stdout)?);
+        }
+        std::fs::write(db.join("local.hdb"), signatures)?;
+        let socket = dir.path().join("clamd.sock");
+        let conf = dir.path().join("clamd.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "LocalSocket {}\nDatabaseDirectory {}\nForeground yes\nLogFile {}\nTemporaryDirectory {}\n",
+                socket.display(),
+                db.display(),
+                dir.path().join("clamd.log").display(),
+                dir.path().display()
+            ),
+        )?;
+        let child = Command::new(program("CLAMD_BIN", "clamd"))
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                anyhow::anyhow!("clamd cannot be run ({e}): apt-get install clamav-daemon")
+            })?;
+        let clamd = Clamd {
+            socket,
+            child,
+            _dir: dir,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            let pong = std::os::unix::net::UnixStream::connect(&clamd.socket).and_then(|mut s| {
+                s.write_all(b"zPING\0")?;
+                let mut answer = Vec::new();
+                s.read_to_end(&mut answer)?;
+                Ok(answer)
+            });
+            if matches!(pong, Ok(ref a) if a.starts_with(b"PONG")) {
+                return Ok(clamd);
+            }
+            anyhow::ensure!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "clamd did not start within a minute"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Clamd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

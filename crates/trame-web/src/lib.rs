@@ -13,6 +13,7 @@
 //!   internal errors are logged, never shown.
 
 pub mod access;
+
 pub mod api;
 pub mod assets;
 pub mod chrome;
@@ -25,6 +26,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod routes;
 pub mod search;
+pub mod uploads;
 pub mod urls;
 
 use std::sync::Arc;
@@ -55,6 +57,8 @@ pub struct WebConfig {
     /// default): the header is ignored and the connection's address is the client's, so
     /// a forged header cannot dodge the per-address limits.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The socket of the ClamAV daemon that scans every upload; `None`: no scan.
+    pub clamd_socket: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -69,6 +73,7 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".to_owned(),
             proconnect: None,
             trusted_proxies: Vec::new(),
+            clamd_socket: None,
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct Config {
     /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed (comma
     /// separated in `TRAME_TRUSTED_PROXIES`); empty: the header is ignored.
     pub trusted_proxies: Vec<String>,
+    /// Socket of the ClamAV daemon that scans every upload; empty: no scan.
+    pub clamd_socket: String,
 }
 
 impl Default for Config {
@@ -80,6 +82,7 @@ impl Default for Config {
             proconnect_client_id: String::new(),
             proconnect_client_secret: String::new(),
             trusted_proxies: Vec::new(),
+            clamd_socket: String::new(),
         }
     }
 }
@@ -145,6 +148,7 @@ impl Config {
             "proconnect_issuer" => self.proconnect_issuer = value.into(),
             "proconnect_client_id" => self.proconnect_client_id = value.into(),
             "proconnect_client_secret" => self.proconnect_client_secret = value.into(),
+            "clamd_socket" => self.clamd_socket = value.into(),
             "trusted_proxies" => {
                 self.trusted_proxies = value
                     .split(',')
@@ -180,6 +184,8 @@ impl Config {
             .collect::<Result<Vec<std::net::IpAddr>>>()?;
         Ok(trame_web::WebConfig {
             trusted_proxies,
+            clamd_socket: (!self.clamd_socket.is_empty())
+                .then(|| std::path::PathBuf::from(&self.clamd_socket)),
             session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes)),
             tls: self.public_url.starts_with("https://"),
             login_attempts_per_window: self.login_attempts_per_window,

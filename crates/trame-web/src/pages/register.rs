@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::format::long_french_date;
-use trame_domain::funding::attachment::{Format, MAX_BYTES, clean_filename, sniff};
+use trame_domain::funding::attachment::{Format, MAX_BYTES, clean_filename};
 use trame_domain::interest::{
     Deliberation, DeliberationInput, Interest, Policy, PolicyInput, Standing,
 };
@@ -202,13 +202,24 @@ struct Submitted {
     errors: Errors,
 }
 
-async fn read_deliberation(mut multipart: Multipart) -> Submitted {
+async fn read_deliberation(
+    state: &AppState,
+    mut multipart: Multipart,
+) -> Result<Submitted, AppError> {
     let mut form = DeliberationInput::default();
     let mut errors = Errors::default();
     let mut name = String::new();
     let mut bytes: Vec<u8> = Vec::new();
     let mut too_big = false;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                errors.add("document", crate::pages::funding::apply::UNREADABLE);
+                break;
+            }
+        };
         let key = field.name().unwrap_or_default().to_owned();
         if key == "document" {
             name = field.file_name().unwrap_or_default().to_owned();
@@ -239,23 +250,25 @@ async fn read_deliberation(mut multipart: Multipart) -> Submitted {
         None
     } else if bytes.is_empty() {
         None
-    } else if sniff(&bytes) != Some(Format::Pdf) {
-        errors.add(
-            "document",
-            "Le document de la délibération doit être un PDF (son contenu est vérifié, pas seulement son nom).",
-        );
-        None
     } else {
-        Some(NewDocument {
-            filename: clean_filename(&name, Format::Pdf),
-            bytes,
-        })
+        let (bytes, checked) =
+            crate::uploads::check_upload(state, name.clone(), bytes, &[Format::Pdf]).await?;
+        match checked {
+            Ok(_) => Some(NewDocument {
+                filename: clean_filename(&name, Format::Pdf),
+                bytes,
+            }),
+            Err(message) => {
+                errors.add("document", message);
+                None
+            }
+        }
     };
-    Submitted {
+    Ok(Submitted {
         form,
         document,
         errors,
-    }
+    })
 }
 
 fn checked(state: &AppState, s: &mut Submitted) -> Option<Deliberation> {
@@ -279,7 +292,7 @@ pub async fn create(
     chrome: Chrome,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut s = read_deliberation(multipart).await;
+    let mut s = read_deliberation(&state, multipart).await?;
     let Some(d) = checked(&state, &mut s) else {
         return admin_page(&state, ctx, chrome, s.form, s.errors).await;
     };
@@ -383,7 +396,7 @@ pub async fn update(
     let id = path_id(&id)?;
     let scope = ctx.territory.scope();
     state.store.interest_entry(scope, id).await?;
-    let mut s = read_deliberation(multipart).await;
+    let mut s = read_deliberation(&state, multipart).await?;
     let mut forms = EntryForms::blank();
     if let Some(d) = checked(&state, &mut s) {
         match state

@@ -22,3 +22,4 @@ mod reliability;
 mod reports;
 mod scenario;
 mod security;
+mod uploads;

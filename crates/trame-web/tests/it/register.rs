@@ -105,7 +105,7 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
         )
         .await?;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("doit être un PDF"));
+    assert!(r.body.contains("n&#39;est pas un PDF"), "{}", r.body);
     assert!(
         app.store
             .interest_register(app.gpsea.scope())
@@ -133,13 +133,26 @@ async fn an_agent_records_a_deliberation_its_document_and_its_policies() -> anyh
             .contains("ne peut pas être datée d&#39;un jour à venir")
     );
     assert!(r.body.contains("id=\"reference-error\""));
-    // The conservatory deliberation with its PDF.
+    // A file name with a path is refused at the field.
     let r = agent
         .post_multipart(
             "/gpsea/admin/interet-territorial",
             &fields("a_preciser"),
             "document",
             "../../CT2017 157.pdf",
+            "application/pdf",
+            PDF,
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"document-error\""), "{}", r.body);
+    // The conservatory deliberation with its PDF.
+    let r = agent
+        .post_multipart(
+            "/gpsea/admin/interet-territorial",
+            &fields("a_preciser"),
+            "document",
+            "CT2017 157.pdf",
             "application/pdf",
             PDF,
         )

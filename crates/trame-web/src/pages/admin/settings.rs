@@ -153,7 +153,11 @@ pub async fn upload_logo(
                 .to_vec();
         }
     }
-    match trame_domain::image::logo_mime(&bytes) {
+    let checked = match trame_domain::image::logo_mime(&bytes) {
+        Ok(mime) => crate::uploads::check(&state, &bytes).await.map(|()| mime),
+        Err(e) => Err(e.message),
+    };
+    match checked {
         Ok(mime) => {
             state
                 .store
@@ -165,9 +169,9 @@ pub async fn upload_logo(
             ))
             .into_response())
         }
-        Err(e) => {
+        Err(message) => {
             let mut errors = Errors::default();
-            errors.add("logo", e.message);
+            errors.add("logo", message);
             let t = ctx.territory;
             Ok(unprocessable(render(&SettingsPage {
                 chrome,

@@ -596,6 +596,10 @@ pub async fn import(
         );
         return Ok(unprocessable(render(&page)?));
     }
+    if let Err(message) = crate::uploads::check(&state, &bytes).await {
+        page.errors.add("fichier", message);
+        return Ok(unprocessable(render(&page)?));
+    }
     let ex = match exchange::read_named(&name, &bytes) {
         Ok(ex) => ex,
         Err(rows) => {

@@ -17,7 +17,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use trame_domain::format::{paris_datetime, paris_offset};
-use trame_domain::funding::attachment::{KINDS, MAX_BYTES, clean_filename, sniff};
+use trame_domain::funding::attachment::{Format, KINDS, MAX_BYTES, clean_filename};
 use trame_domain::funding::dossier::{
     CofunderForm, DossierContent, DossierForm, DossierRules, EXPENSE_ACCOUNTS, REVENUE_ACCOUNTS,
     State as DState, budget_field,
@@ -624,6 +624,10 @@ pub async fn receipt(
     })
 }
 
+/// What a file field whose part cannot be read (a control character in its name, a
+/// broken upload) says.
+pub(crate) const UNREADABLE: &str = "Le fichier n'a pas pu être lu : son nom contient peut-être des caractères de contrôle, ou l'envoi a été interrompu. Renommez-le puis envoyez-le de nouveau.";
+
 /// `POST /{territoire}/mes-dossiers/{id}/pieces` (multipart, `_csrf` in the query): the
 /// file is read chunk by chunk and refused past 10 MB; its format is decided by its
 /// content.
@@ -644,7 +648,16 @@ pub async fn upload(
     let mut name = String::new();
     let mut bytes: Vec<u8> = Vec::new();
     let mut too_big = false;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    let mut unreadable = false;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                unreadable = true;
+                break;
+            }
+        };
         match field.name() {
             Some("kind") => kind = field.text().await.unwrap_or_default(),
             Some("file") => {
@@ -667,19 +680,25 @@ pub async fn upload(
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         errors.add("kind", "Choisissez le type de pièce.");
     }
-    let format = sniff(&bytes);
+    let mut format = None;
     if too_big {
         errors.add(
             "file",
             format!("Le fichier dépasse {} Mo.", MAX_BYTES / (1024 * 1024)),
         );
+    } else if unreadable {
+        errors.add("file", UNREADABLE);
     } else if bytes.is_empty() {
         errors.add("file", "Choisissez un fichier.");
-    } else if format.is_none() {
-        errors.add(
-            "file",
-            "Ce fichier n'est ni un PDF, ni un tableur ODS ou XLSX (son contenu est vérifié, pas seulement son nom).",
-        );
+    } else {
+        const ACCEPTED: &[Format] = &[Format::Pdf, Format::Ods, Format::Xlsx];
+        let checked;
+        (bytes, checked) =
+            crate::uploads::check_upload(&state, name.clone(), bytes, ACCEPTED).await?;
+        match checked {
+            Ok(f) => format = Some(f),
+            Err(message) => errors.add("file", message),
+        }
     }
     let (false, Some(format)) = (errors.any(), format) else {
         return form_page(&state, ctx, chrome, d, None, errors, false).await;
