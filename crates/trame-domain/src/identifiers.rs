@@ -285,6 +285,14 @@ mod properties {
         }
 
         #[test]
+        fn an_rna_is_w_and_nine_digits(digits in "[0-9]{9}", other in "[A-VX-Z][0-9]{9}|W[0-9]{8}|W[0-9]{10}") {
+            let rna = Rna::parse(&format!("W{digits}"));
+            prop_assert!(rna.is_ok());
+            prop_assert!(Rna::parse(&format!("w{digits}")).is_ok(), "lower case is accepted");
+            prop_assert!(Rna::parse(&other).is_err(), "{} accepted", other);
+        }
+
+        #[test]
         fn arbitrary_text_never_panics(s in "\\PC{0,30}") {
             let _ = Siret::parse(&s);
             let _ = Siren::parse(&s);

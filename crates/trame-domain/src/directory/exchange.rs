@@ -532,6 +532,45 @@ mod tests {
         {"source": "t", "id": "v2", "structure_id": "deja-la", "nom": "Atelier", "description": "Un atelier numérique.", "date_maj": "2026-11-01"}
       ]}"#;
 
+    proptest::proptest! {
+        /// No file, however broken, makes the import reader panic: it reads or it tells
+        /// its faults.
+        #[test]
+        fn any_bytes_read_or_fail_cleanly(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = read_json(&bytes);
+            let _ = read_csv(&bytes);
+            let _ = read_named("f.json", &bytes);
+            let _ = read_named("f.csv", &bytes);
+        }
+
+        /// A good file with any one value replaced by arbitrary text still reads or is
+        /// refused with faults, and what reads is then checked without panicking.
+        #[test]
+        fn a_good_file_with_any_value_changed_is_judged_without_panic(
+            target in proptest::sample::select(vec!["s1", "v1", "Mission locale", "2026-11-01", "94028", "Permis B", "94"]),
+            value in "\\PC{0,20}",
+        ) {
+            let changed = FILE.replacen(&format!("\"{target}\""), &serde_json::to_string(&value).unwrap_or_default(), 1);
+            if let Ok(ex) = read_json(changed.as_bytes()) {
+                let _ = check(&ex, &Gpsea);
+            }
+        }
+
+        /// What is written as CSV reads back to the same records.
+        #[test]
+        fn services_round_trip_through_csv(name in "[A-Za-zÀ-ÿ' ,;\"-]{3,40}", description in "\\PC{1,60}") {
+            // Values are read trimmed.
+            let mut ex = read_json(FILE.as_bytes()).expect("reads");
+            if let Some(s) = ex.services.first_mut() {
+                s.nom = name.trim().to_owned();
+                s.description = description.trim().to_owned();
+            }
+            let csv = services_csv(&ex.services).expect("writes");
+            let back = read_csv(&csv).expect("reads back");
+            proptest::prop_assert_eq!(back.services, ex.services);
+        }
+    }
+
     #[test]
     fn a_good_file_reads_and_checks_clean() {
         let ex = read_json(FILE.as_bytes()).expect("reads");

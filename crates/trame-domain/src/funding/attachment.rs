@@ -454,6 +454,31 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// No upload, however broken, makes the inspector panic: random bytes, and a
+        /// real archive or PDF with bytes overwritten anywhere.
+        #[test]
+        fn any_bytes_are_judged_without_panic(
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            at in 0usize..400,
+            base in 0usize..3,
+        ) {
+            let _ = inspect("f", &noise, &ALL);
+            let mut file = match base {
+                0 => PDF.to_vec(),
+                1 => zip(&[("mimetype", ODS, false), ("content.xml", b"<a/>", true)]),
+                _ => zip(&[("[Content_Types].xml", b"<T/>", true), ("xl/workbook.xml", b"<w/>", true)]),
+            };
+            let at = at % file.len().max(1);
+            for (i, b) in noise.iter().take(16).enumerate() {
+                if let Some(x) = file.get_mut(at + i) {
+                    *x = *b;
+                }
+            }
+            let _ = inspect("f", &file, &ALL);
+        }
+    }
+
     #[test]
     fn file_names_lose_their_path_and_take_their_real_extension() {
         assert_eq!(

@@ -771,6 +771,70 @@ mod tests {
         v
     }
 
+    proptest::proptest! {
+        /// Whatever the budget lines, the dossier parses exactly when expenses equal
+        /// revenues (and the subsidy fits in account 74), and then its totals are the
+        /// typed amounts to the cent.
+        #[test]
+        fn a_budget_parses_exactly_when_it_balances(
+            expenses in proptest::collection::vec(0i64..5_000_000, 2),
+            other_revenue in 0i64..5_000_000,
+            extra in -300i64..300,
+        ) {
+            let total: i64 = expenses.iter().sum();
+            let subsidy = 800_000i64;
+            let revenue = total - subsidy - other_revenue + extra;
+            let euros = |c: i64| Euros::from_cents(c).to_string();
+            let (b60, b64, b74, b70) = (
+                euros(expenses[0]),
+                euros(expenses[1]),
+                euros(subsidy + other_revenue),
+                euros(revenue.max(0)),
+            );
+            let form = DossierForm::from_pairs(&pairs(&[
+                ("b60", &b60),
+                ("b64", &b64),
+                ("b74", &b74),
+                ("b70", &b70),
+                ("requested", "8 000"),
+            ]));
+            let parsed = DossierContent::parse(&form, &rules());
+            let balanced = revenue >= 0 && extra == 0 && total > 0;
+            match parsed {
+                Ok(c) => {
+                    proptest::prop_assert!(balanced, "accepted an unbalanced budget");
+                    proptest::prop_assert_eq!(c.budget.expenses().cents(), total);
+                    proptest::prop_assert_eq!(c.budget.revenues().cents(), total);
+                }
+                Err(e) => {
+                    // A balanced budget may still break a ceiling (80 % of a small budget,
+                    // 15,000 €): then the fault is the amount's, never the budget's.
+                    proptest::prop_assert!(
+                        !balanced || !e.contains_key("budget"),
+                        "refused a balanced budget: {e:?}"
+                    );
+                }
+            }
+        }
+
+        /// No amount, date or count typed into the form makes the parser panic.
+        #[test]
+        fn anything_typed_is_told_never_panics(
+            fields in proptest::collection::vec(
+                (proptest::sample::select(vec![
+                    "b60", "b64", "b74", "b70", "b86", "b87", "requested", "jobs_fte",
+                    "starts_on", "ends_on", "communes", "cofunder_1_amount", "envelope",
+                ]), "\\PC{0,24}"),
+                0..8,
+            ),
+        ) {
+            let extra: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let form = DossierForm::from_pairs(&pairs(&extra));
+            let _ = DossierContent::parse(&form, &rules());
+        }
+    }
+
     #[test]
     fn a_balanced_dossier_parses() {
         let form = DossierForm::from_pairs(&pairs(&[]));
