@@ -4,7 +4,8 @@
 # side by side in the same run with the Django peer's list page (5,000 services, filtered,
 # paginated, with the total count: ../shared/bench/peer-django).
 #   bench/dossiers.sh [BINARY]            (default target/debug/trame)
-# Prints, for each side, the median over RUNS (3) wrk runs of 10 s at 16 connections of
+# The servers run on core 0, wrk on core 1 (taskset). Prints, for each side, the median
+# over RUNS (3) wrk runs of 10 s at 16 connections of
 # the requests per second and the 99th percentile latency, then the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ cleanup() { kill "${pid:-}" "${peer:-}" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
 TRAME_LOG=warn "$bin" demo volume --dossiers 5000 --data-dir "$dir" >/dev/null
-TRAME_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --data-dir "$dir" >/dev/null &
+TRAME_LOG=warn taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" --data-dir "$dir" >/dev/null &
 pid=$!
 until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do sleep 0.1; done
 jar="$dir/cookies"
@@ -34,7 +35,7 @@ grep -q "dossier(s) — page 3" "$dir/page.html" || { echo "unexpected list page
 
 peer_dir="${PEER_DIR:-../shared/bench/peer-django}"
 if [ -x "$peer_dir/run.sh" ]; then
-  "$peer_dir/run.sh" "$peer_port" >/dev/null 2>&1 &
+  taskset -c 0 "$peer_dir/run.sh" "$peer_port" >/dev/null 2>&1 &
   peer=$!
   for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$peer_port/services" 2>/dev/null && break; sleep 0.5; done
 fi
@@ -43,7 +44,7 @@ peer_url="http://127.0.0.1:$peer_port/services?thematique=mobilite&page=3"
 measure() { # label, url, extra header
   local label=$1 target=$2 header=$3 rps=() p99=()
   for i in $(seq 1 "$runs"); do
-    out=$(wrk -t2 -c16 -d10s --latency -H "$header" "$target")
+    out=$(taskset -c 1 wrk -t1 -c16 -d10s --latency -H "$header" "$target")
     rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
     p99+=("$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")")
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")

@@ -66,7 +66,8 @@ async fn put_document<C: ConnectionTrait>(
         .filter(interest_document::Column::DeliberationId.eq(deliberation_id))
         .exec(tx)
         .await?;
-    interest_document::ActiveModel {
+    // Without RETURNING: the bytes are not read back.
+    interest_document::Entity::insert(interest_document::ActiveModel {
         territory_id: Set(scope.territory_id()),
         deliberation_id: Set(deliberation_id),
         filename: Set(doc.filename),
@@ -75,8 +76,8 @@ async fn put_document<C: ConnectionTrait>(
         bytes: Set(doc.bytes),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(tx)
+    })
+    .exec_without_returning(tx)
     .await?;
     journal(
         tx,

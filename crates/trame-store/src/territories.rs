@@ -242,13 +242,14 @@ impl Store {
         territory_logo::Entity::delete_by_id(scope.territory_id())
             .exec(&tx)
             .await?;
-        territory_logo::ActiveModel {
+        // Without RETURNING: the bytes are not read back.
+        territory_logo::Entity::insert(territory_logo::ActiveModel {
             territory_id: Set(scope.territory_id()),
             mime: Set(mime.to_owned()),
             bytes: Set(bytes),
             updated_at: Set(now),
-        }
-        .insert(&tx)
+        })
+        .exec_without_returning(&tx)
         .await?;
         self.mark_logo(&tx, actor_id, scope, Some(mime)).await?;
         tx.commit().await?;

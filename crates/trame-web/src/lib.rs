@@ -89,7 +89,14 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::RateLimiter>,
     /// The directory's search indexes.
     pub search: Arc<search::Indexes>,
+    /// File uploads read at once ([`UPLOAD_SLOTS`]); the others wait, their bodies
+    /// unread, so memory stays bounded however many arrive together.
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many file uploads are read and checked at once (each holds up to its size limit
+/// in memory, plus the copies the checks and the database make).
+pub const UPLOAD_SLOTS: usize = 2;
 
 impl AppState {
     /// State for a store and settings.
@@ -100,6 +107,7 @@ impl AppState {
             config: Arc::new(config),
             limiter,
             search: Arc::new(search::Indexes::default()),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)),
         }
     }
 }

@@ -260,6 +260,12 @@ pub async fn csrf(
             }
             let token = cookie_token.clone().unwrap_or_default();
             parts.extensions.insert(CsrfToken(token));
+            // The body is read by the handler: wait for an upload slot first.
+            let _slot = state
+                .upload_slots
+                .acquire()
+                .await
+                .map_err(|_| AppError::Internal("upload slots closed".into()))?;
             return Ok(next.run(Request::from_parts(parts, body)).await);
         }
         let bytes = to_bytes(body, MAX_FORM_BYTES)

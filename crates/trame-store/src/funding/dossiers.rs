@@ -89,11 +89,12 @@ async fn insert_attachment<C: ConnectionTrait>(
     }
     .insert(tx)
     .await?;
-    attachment_blob::ActiveModel {
+    // Without RETURNING: the bytes are not read back.
+    attachment_blob::Entity::insert(attachment_blob::ActiveModel {
         attachment_id: Set(a.id),
         bytes: Set(bytes),
-    }
-    .insert(tx)
+    })
+    .exec_without_returning(tx)
     .await?;
     journal(
         tx,
