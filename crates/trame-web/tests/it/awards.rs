@@ -246,12 +246,7 @@ async fn a_decision_makes_awards_that_are_paid_within_what_remains() -> anyhow::
 async fn payments_are_recorded_through_the_pages_and_applicants_see_their_awards()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let applicant = app.person_id(&app.gpsea, Role::Applicant);
-    app.store
-        .add_organisation_member(admin, app.gpsea.scope(), org.id, applicant)
-        .await?;
+    let org = crate::funding::applicants_association(&app).await?;
     let id = awarded(&app, &app.gpsea, org.id).await?;
     let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
     let list = agent.get("/gpsea/subventions").await?;

@@ -241,6 +241,20 @@ pub async fn association(
         .await?)
 }
 
+/// The association « Ressourcerie » (RNA W941000127) with the test applicant among its
+/// members.
+pub async fn applicants_association(
+    app: &TestApp,
+) -> anyhow::Result<trame_store::organisations::OrganisationRow> {
+    let org = association(app, "Ressourcerie", "W941000127").await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    app.store
+        .add_organisation_member(admin, app.gpsea.scope(), org.id, applicant)
+        .await?;
+    Ok(org)
+}
+
 pub fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }

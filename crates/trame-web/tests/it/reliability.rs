@@ -123,12 +123,7 @@ async fn the_same_form_posted_ten_times_at_once_creates_one_record() -> anyhow::
 async fn concurrent_payments_never_exceed_what_may_be_paid() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let scope = app.gpsea.scope();
-    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let applicant = app.person_id(&app.gpsea, Role::Applicant);
-    app.store
-        .add_organisation_member(admin, scope, org.id, applicant)
-        .await?;
+    let org = crate::funding::applicants_association(&app).await?;
     let award = crate::awards::awarded(&app, &app.gpsea, org.id).await?;
     let agent = app.person_id(&app.gpsea, Role::Agent);
     let today = trame_store::funding::awards::paris_day(app.store.now());

@@ -18,12 +18,7 @@ fn report_fields<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 async fn the_balance_waits_for_the_accepted_report() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let scope = app.gpsea.scope();
-    let org = crate::funding::association(&app, "Ressourcerie", "W941000127").await?;
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let applicant = app.person_id(&app.gpsea, Role::Applicant);
-    app.store
-        .add_organisation_member(admin, scope, org.id, applicant)
-        .await?;
+    let org = crate::funding::applicants_association(&app).await?;
     let id = awarded(&app, &app.gpsea, org.id).await?;
     let year = app.store.award_years(scope, id).await?[0].year;
     let forecast = app

@@ -14,13 +14,7 @@ const FLAGGED_PDF: &[u8] =
 
 /// The applicant's client and the path of a draft dossier of theirs.
 async fn draft(app: &TestApp) -> anyhow::Result<(Client, String, i64)> {
-    let scope = app.gpsea.scope();
-    let org = crate::funding::association(app, "Ressourcerie", "W941000127").await?;
-    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
-    let applicant = app.person_id(&app.gpsea, Role::Applicant);
-    app.store
-        .add_organisation_member(admin, scope, org.id, applicant)
-        .await?;
+    let org = crate::funding::applicants_association(app).await?;
     let edition = crate::funding::open_edition_of(app, &app.gpsea, 2027).await?;
     let mut c = app.client_as(&app.gpsea, Role::Applicant).await?;
     let r = c
@@ -31,6 +25,14 @@ async fn draft(app: &TestApp) -> anyhow::Result<(Client, String, i64)> {
         .await?;
     let id = crate::funding::id_after(&r, "/gpsea/mes-dossiers/");
     Ok((c, format!("/gpsea/mes-dossiers/{id}/pieces"), id))
+}
+
+async fn attachments(app: &TestApp, dossier: i64) -> anyhow::Result<usize> {
+    Ok(app
+        .store
+        .attachments(app.gpsea.scope(), dossier)
+        .await?
+        .len())
 }
 
 async fn upload(
@@ -88,15 +90,10 @@ async fn files_that_hide_something_are_refused_at_the_field_and_nothing_is_writt
         assert!(body.contains(says), "{name}: {body}");
         assert!(body.contains("id=\"file-error\""), "at the field");
     }
-    assert!(
-        app.store
-            .attachments(app.gpsea.scope(), id)
-            .await?
-            .is_empty()
-    );
+    assert_eq!(attachments(&app, id).await?, 0);
     let (status, _) = upload(&mut c, &path, "statuts.pdf", PDF).await?;
     assert_eq!(status, 303);
-    assert_eq!(app.store.attachments(app.gpsea.scope(), id).await?.len(), 1);
+    assert_eq!(attachments(&app, id).await?, 1);
     Ok(())
 }
 
@@ -128,12 +125,7 @@ async fn every_upload_is_scanned_and_a_scan_that_cannot_be_made_refuses_the_file
         body.contains("L&#39;antivirus a détecté une menace"),
         "{body}"
     );
-    assert!(
-        app.store
-            .attachments(app.gpsea.scope(), id)
-            .await?
-            .is_empty()
-    );
+    assert_eq!(attachments(&app, id).await?, 0);
     let (status, _) = upload(&mut c, &path, "statuts.pdf", PDF).await?;
     assert_eq!(status, 303);
     // The daemon gone: the scan fails closed.
@@ -141,6 +133,6 @@ async fn every_upload_is_scanned_and_a_scan_that_cannot_be_made_refuses_the_file
     let (status, body) = upload(&mut c, &path, "rib.pdf", PDF).await?;
     assert_eq!(status, 422);
     assert!(body.contains("n&#39;a pas pu être faite"), "{body}");
-    assert_eq!(app.store.attachments(app.gpsea.scope(), id).await?.len(), 1);
+    assert_eq!(attachments(&app, id).await?, 1);
     Ok(())
 }

@@ -221,6 +221,14 @@ impl Cluster {
         );
     }
 
+    /// Runs a client program (`createdb`, `pg_amcheck`…) against the cluster.
+    fn client(&self, tool: &str, args: &[&str]) {
+        let port = self.port.to_string();
+        let mut all = vec!["-h", "127.0.0.1", "-p", port.as_str(), "-U", "postgres"];
+        all.extend_from_slice(args);
+        self.pg(tool, &all);
+    }
+
     /// A crash of the database: no checkpoint, recovery from the WAL at the next start.
     fn crash(&self) {
         let data = self.data.to_string_lossy().into_owned();
@@ -329,18 +337,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
     let cluster = postgres.then(|| Cluster::create(root.path()));
     let database_url = match &cluster {
         Some(c) => {
-            c.pg(
-                "createdb",
-                &[
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &c.port.to_string(),
-                    "-U",
-                    "postgres",
-                    "trame",
-                ],
-            );
+            c.client("createdb", &["trame"]);
             c.url("trame")
         }
         None => format!(
@@ -473,19 +470,9 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
         store.close().await.expect("close");
     });
     if let Some(c) = &cluster {
-        c.pg(
+        c.client(
             "pg_amcheck",
-            &[
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &c.port.to_string(),
-                "-U",
-                "postgres",
-                "--install-missing",
-                "--heapallindexed",
-                "trame",
-            ],
+            &["--install-missing", "--heapallindexed", "trame"],
         );
     }
     eprintln!(
