@@ -55,6 +55,7 @@ pub mod password;
 pub mod role;
 pub mod showcase;
 pub mod territory;
+pub mod upload;
 
 mod error;
 

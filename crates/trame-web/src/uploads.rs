@@ -1,20 +1,20 @@
 //! What every uploaded file goes through before anything is written ([`check_upload`]):
 //! its name and format by content, and what the format could hide
-//! (`trame_domain::funding::attachment::inspect`), then the optional antivirus scan.
+//! (`trame_domain::upload::inspect`), then the optional antivirus scan.
 //!
 //! The antivirus scan is ClamAV's daemon's (`clamd`),
 //! through its local socket (`clamd_socket`). When it is configured, a file is written
 //! only once clamd has answered that it is clean: a signature found, an error, a timeout
 //! or a daemon that does not answer all refuse the file (the scan fails closed), with a
 //! French sentence at the file's field. Without it, nothing is scanned (the format checks
-//! of `trame_domain::funding::attachment::inspect` still apply).
+//! of `trame_domain::upload::inspect` still apply).
 
 use crate::AppState;
 use crate::error::AppError;
 use std::path::Path;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use trame_domain::funding::attachment::{Format, inspect};
+use trame_domain::upload::{Format, inspect};
 
 /// The longest a scan may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
