@@ -313,11 +313,16 @@ impl Store {
         }
         let now = self.now();
         let tx = self.begin_write().await?;
-        let s = scenario::Entity::find_by_id(scenario_id)
-            .filter(scenario::Column::TerritoryId.eq(scope.territory_id()))
-            .first(&tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        // The scenario row is locked on PostgreSQL (SQLite's writers are serialised
+        // already): two overrides at once cannot both count on the other's old amount
+        // and together pass the envelope.
+        let mut q = scenario::Entity::find_by_id(scenario_id)
+            .filter(scenario::Column::TerritoryId.eq(scope.territory_id()));
+        if self.is_postgres() {
+            use sea_orm::QuerySelect;
+            q = q.lock_exclusive();
+        }
+        let s = q.first(&tx).await?.ok_or(StoreError::NotFound)?;
         let d = dossier_in(&tx, scope, dossier_id).await?;
         if amount.cents() > d.requested_cents {
             return Err(conflict(

@@ -185,3 +185,92 @@ async fn a_request_that_meets_a_held_write_lock_answers_503_within_six_seconds()
     assert_eq!(organisations_named(&app, "Bloquée").await?, 1);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_overrides_never_pass_the_edition_s_envelope() -> anyhow::Result<()> {
+    use trame_domain::funding::dossier::Transition;
+    use trame_store::funding::committee::ScenarioKind;
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let applicant = app.person_id(&app.gpsea, Role::Applicant);
+    // Six dossiers asking 12,000 € each of an edition of 60,000 €.
+    let edition = crate::funding::open_edition(&app, &app.gpsea).await?;
+    let mut dossiers = Vec::new();
+    for i in 0..6 {
+        let org = crate::funding::association(
+            &app,
+            &format!("Association {i}"),
+            &format!("W94100010{i}"),
+        )
+        .await?;
+        app.store
+            .add_organisation_member(admin, scope, org.id, applicant)
+            .await?;
+        let (d, _, _) =
+            crate::funding::submitted_dossier(&app, &app.gpsea, edition, org.id).await?;
+        app.store
+            .instruct(agent, scope, d, Transition::Instruct, "")
+            .await?;
+        dossiers.push(d);
+    }
+    let rule = app.store.edition(scope, edition).await?.rule();
+    let scenario = app
+        .store
+        .create_scenario(agent, scope, edition, "Arbitrage", ScenarioKind::Rule, rule)
+        .await?
+        .id;
+    // Twenty rounds: each sets every line to 1,000 € (6,000 € in all), then raises all
+    // six to 12,000 € at once (+11,000 € each): exactly four fit in 60,000 €.
+    for round in 0..20 {
+        for d in &dossiers {
+            app.store
+                .override_amount(
+                    agent,
+                    scope,
+                    scenario,
+                    *d,
+                    Euros::from_cents(100_000),
+                    "Base.",
+                )
+                .await?;
+        }
+        let tasks = dossiers.iter().map(|d| {
+            let (store, d) = (app.store.clone(), *d);
+            tokio::spawn(async move {
+                store
+                    .override_amount(
+                        agent,
+                        scope,
+                        scenario,
+                        d,
+                        Euros::from_cents(1_200_000),
+                        "Relevé.",
+                    )
+                    .await
+            })
+        });
+        let mut ok = 0;
+        for t in tasks {
+            match t.await? {
+                Ok(()) => ok += 1,
+                Err(StoreError::Conflict { field, message }) => {
+                    assert_eq!(field, "amount");
+                    assert!(message.contains("enveloppe"), "{message}");
+                }
+                Err(e) => panic!("an override failed otherwise than on the envelope: {e}"),
+            }
+        }
+        let total = app
+            .store
+            .scenarios(scope, edition)
+            .await?
+            .into_iter()
+            .find(|s| s.row.id == scenario)
+            .map(|s| s.total())
+            .unwrap_or_default();
+        assert_eq!((round, ok, total), (round, 4, Euros::from_cents(5_000_000)));
+    }
+    Ok(())
+}
