@@ -39,6 +39,7 @@ macro_rules! string_newtype_impls {
 
 pub mod audit;
 pub mod brand;
+pub mod clauses;
 pub mod clock;
 pub mod directory;
 pub mod email;

@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         action: ImportAction,
     },
+    /// Insertion clauses in public procurement.
+    Clauses {
+        #[command(subcommand)]
+        action: crate::clauses::ClausesAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +243,7 @@ impl Cli {
 pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { .. } => serve::serve(cfg).await.map(|()| ExitCode::SUCCESS),
+        Command::Clauses { action } => crate::clauses::run(action),
         Command::Migrate => {
             open_store(&cfg).await?.migrate().await?;
             println!("Base de données à jour.");

@@ -1,6 +1,7 @@
 //! The `trame` command: serve the platform, migrate the database, load the demo, add a
 //! user, verify the audit journal.
 
+mod clauses;
 mod cli;
 mod config;
 mod db;

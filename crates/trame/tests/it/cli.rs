@@ -437,3 +437,71 @@ fn the_territory_imports_commune_outlines_for_its_map() -> anyhow::Result<()> {
     rt.block_on(store.close())?;
     Ok(())
 }
+
+#[test]
+fn the_clause_target_is_computed_with_its_formula_and_bad_values_are_told() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let rt = tokio::runtime::Runtime::new()?;
+    let db = rt.block_on(TestDb::create())?;
+    let (ok, out) = run_trame(
+        dir.path(),
+        &db,
+        &[
+            "clauses",
+            "target",
+            "--amount",
+            "1 000 000",
+            "--labour-share",
+            "50",
+            "--rate",
+            "5",
+            "--hourly-cost",
+            "30",
+        ],
+    )?;
+    assert!(ok, "{out}");
+    assert!(out.contains("Objectif : 833 heures d'insertion"), "{out}");
+    assert!(out.contains("= 833 h"), "{out}");
+    let (ok, out) = run_trame(
+        dir.path(),
+        &db,
+        &[
+            "clauses",
+            "target",
+            "--amount",
+            "500000",
+            "--metier",
+            "peinture",
+            "--rate",
+            "10",
+            "--hourly-cost",
+            "28",
+        ],
+    )?;
+    assert!(ok && out.contains("× 70\u{a0}% × 10\u{a0}%"), "{out}");
+    let (ok, out) = run_trame(
+        dir.path(),
+        &db,
+        &[
+            "clauses",
+            "target",
+            "--amount=-3",
+            "--labour-share",
+            "150",
+            "--rate",
+            "5",
+            "--hourly-cost",
+            "30",
+        ],
+    )?;
+    assert!(!ok);
+    assert!(
+        out.contains("--amount : Le montant du marché doit être positif"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--labour-share : La part de main-d'œuvre"),
+        "{out}"
+    );
+    Ok(())
+}
