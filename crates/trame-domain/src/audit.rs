@@ -290,6 +290,30 @@ pub mod action {
     /// Rattachement d'une structure de l'annuaire à une organisation, dont les membres la tiennent à jour.
     pub const DIR_STRUCTURE_LINK: &str = "dir_structure.link";
 
+    /// Acheteur ajouté aux clauses d'insertion.
+    pub const CLAUSE_BUYER_CREATE: &str = "clause_buyer.create";
+
+    /// Marché avec clause d'insertion enregistré.
+    pub const CLAUSE_CONTRACT_CREATE: &str = "clause_contract.create";
+
+    /// Marchés importés d'un fichier DECP (objet : le territoire).
+    pub const CLAUSE_CONTRACT_IMPORT: &str = "clause_contract.import";
+
+    /// Personne en clause d'insertion enregistrée, éligibilité validée.
+    pub const CLAUSE_PERSON_CREATE: &str = "clause_person.create";
+
+    /// Heures d'insertion déclarées.
+    pub const CLAUSE_HOURS_DECLARE: &str = "clause_hours.declare";
+
+    /// Heures d'insertion validées.
+    pub const CLAUSE_HOURS_VALIDATE: &str = "clause_hours.validate";
+
+    /// Heures d'insertion rejetées.
+    pub const CLAUSE_HOURS_REJECT: &str = "clause_hours.reject";
+
+    /// Situation d'une personne à la sortie enregistrée.
+    pub const CLAUSE_OUTCOME_SET: &str = "clause_outcome.set";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -375,6 +399,14 @@ pub mod action {
         OUTLINES_IMPORT,
         DIR_STRUCTURE_UPDATE,
         DIR_STRUCTURE_LINK,
+        CLAUSE_BUYER_CREATE,
+        CLAUSE_CONTRACT_CREATE,
+        CLAUSE_CONTRACT_IMPORT,
+        CLAUSE_PERSON_CREATE,
+        CLAUSE_HOURS_DECLARE,
+        CLAUSE_HOURS_VALIDATE,
+        CLAUSE_HOURS_REJECT,
+        CLAUSE_OUTCOME_SET,
     ];
 }
 
@@ -461,6 +493,14 @@ pub fn action_label(code: &str) -> &str {
         action::INTEREST_DOCUMENT_SET => "Document d'une délibération déposé",
         action::INTEREST_POLICY_CREATE => "Politique déclarée d'intérêt territorial",
         action::INTEREST_POLICY_UPDATE => "Politique d'intérêt territorial modifiée",
+        action::CLAUSE_BUYER_CREATE => "Acheteur ajouté aux clauses d'insertion",
+        action::CLAUSE_CONTRACT_CREATE => "Marché avec clause d'insertion enregistré",
+        action::CLAUSE_CONTRACT_IMPORT => "Marchés importés d'un fichier DECP (objet : le territoire)",
+        action::CLAUSE_PERSON_CREATE => "Personne en clause d'insertion enregistrée, éligibilité validée",
+        action::CLAUSE_HOURS_DECLARE => "Heures d'insertion déclarées",
+        action::CLAUSE_HOURS_VALIDATE => "Heures d'insertion validées",
+        action::CLAUSE_HOURS_REJECT => "Heures d'insertion rejetées",
+        action::CLAUSE_OUTCOME_SET => "Situation d'une personne à la sortie enregistrée",
         action::SHOWCASE_CREATE => "Projet ajouté à la vitrine des projets soutenus",
         action::SHOWCASE_UPDATE => "Projet de la vitrine modifié",
         action::SHOWCASE_PROPOSE => "Lauréats proposés pour la vitrine",

@@ -118,6 +118,12 @@ impl Store {
         table!(showcase_project, showcase_project::Column::Id);
         table!(commune_outline, commune_outline::Column::Id);
         table!(idempotency_key, idempotency_key::Column::KeyHash);
+        table!(clause_buyer, clause_buyer::Column::Id);
+        table!(clause_operation, clause_operation::Column::Id);
+        table!(clause_contract, clause_contract::Column::Id);
+        table!(clause_person, clause_person::Column::Id);
+        table!(clause_hours, clause_hours::Column::Id);
+        table!(clause_outcome, clause_outcome::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

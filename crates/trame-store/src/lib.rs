@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
+pub mod clauses;
 pub mod cog;
 pub mod demo;
 mod demo_conventions;

@@ -76,6 +76,18 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if roles.contains(&Role::CommitteeMember) {
         links.push((format!("/{slug}/evaluation"), "Mes évaluations"));
     }
+    if roles.contains(&Role::Company) {
+        links.push((format!("/{slug}/mes-marches"), "Mes marchés (clauses)"));
+    }
+    if roles
+        .iter()
+        .any(|r| r.is_staff() || *r == Role::Facilitator)
+    {
+        links.push((format!("/{slug}/clauses"), "Clauses d'insertion"));
+    }
+    if roles.contains(&Role::Partner) && !roles.iter().any(|r| r.is_staff() || *r == Role::Facilitator) {
+        links.push((format!("/{slug}/clauses/personnes"), "Personnes orientées (clauses)"));
+    }
     if roles.iter().any(|r| r.is_staff()) {
         links.push((format!("/{slug}/instruction"), "Instruction"));
         links.push((format!("/{slug}/admin/appels"), "Éditions"));

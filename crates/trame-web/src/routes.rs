@@ -12,6 +12,7 @@ use crate::pages::funding::{
     apply, awards, calls, committee, conventions, documents, editions, exports, instruction,
     opinions, reports, review,
 };
+use crate::pages::clauses;
 use crate::pages::{
     account, agent_tokens, auth, directory, home, invitation, proconnect, register, showcase,
     space, territories,
@@ -39,6 +40,9 @@ const ANY_ROLE: &[Role] = &[];
 const APPLICANT: &[Role] = &[Role::Applicant];
 const REFERENT: &[Role] = &[Role::CommuneReferent];
 const REVIEWER: &[Role] = &[Role::CommitteeMember];
+const CLAUSES: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator];
+const CLAUSE_PEOPLE: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator, Role::Partner];
+const COMPANY: &[Role] = &[Role::Company];
 
 /// Room for one 10 MB attachment and the form around it.
 const UPLOAD_LIMIT: usize = trame_domain::funding::attachment::MAX_BYTES + 64 * 1024;
@@ -206,6 +210,19 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/admin/projets-soutenus/nouveau", TerritoryMember(STAFF), post(showcase::create)),
         r(Method::GET, "/{territoire}/admin/projets-soutenus/{id}", TerritoryMember(STAFF), get(showcase::edit_form)),
         r(Method::POST, "/{territoire}/admin/projets-soutenus/{id}", TerritoryMember(STAFF), post(showcase::update)),
+        r(Method::GET, "/{territoire}/clauses", TerritoryMember(CLAUSES), get(clauses::contracts::list)),
+        r(Method::POST, "/{territoire}/clauses/acheteurs", TerritoryMember(CLAUSES), post(clauses::contracts::create_buyer)),
+        r(Method::GET, "/{territoire}/clauses/marches/nouveau", TerritoryMember(CLAUSES), get(clauses::contracts::new_form)),
+        r(Method::POST, "/{territoire}/clauses/marches/nouveau", TerritoryMember(CLAUSES), post(clauses::contracts::create)),
+        r(Method::GET, "/{territoire}/clauses/marches/{id}", TerritoryMember(CLAUSES), get(clauses::contracts::show)),
+        r(Method::POST, "/{territoire}/clauses/marches/{id}/heures", TerritoryMember(CLAUSES), post(clauses::contracts::declare)),
+        r(Method::POST, "/{territoire}/clauses/marches/{id}/decision", TerritoryMember(CLAUSES), post(clauses::contracts::decide)),
+        r(Method::GET, "/{territoire}/clauses/personnes", TerritoryMember(CLAUSE_PEOPLE), get(clauses::people::list)),
+        r(Method::POST, "/{territoire}/clauses/personnes", TerritoryMember(CLAUSES), post(clauses::people::create)),
+        r(Method::GET, "/{territoire}/clauses/personnes/{id}", TerritoryMember(CLAUSE_PEOPLE), get(clauses::people::show)),
+        r(Method::GET, "/{territoire}/mes-marches", TerritoryMember(COMPANY), get(clauses::company::list)),
+        r(Method::GET, "/{territoire}/mes-marches/{id}", TerritoryMember(COMPANY), get(clauses::company::show)),
+        r(Method::POST, "/{territoire}/mes-marches/{id}/heures", TerritoryMember(COMPANY), post(clauses::company::declare)),
         r(Method::GET, "/{territoire}/admin/appels", TerritoryMember(STAFF), get(editions::list)),
         r(Method::GET, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), get(editions::new_form)),
         r(Method::POST, "/{territoire}/admin/appels/nouvelle", TerritoryMember(STAFF), post(editions::create)),

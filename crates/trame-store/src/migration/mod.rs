@@ -18,6 +18,7 @@ mod m20261126_000011_staff_tokens;
 mod m20261126_000012_directory;
 mod m20261127_000013_register_showcase_outlines;
 mod m20261127_000014_idempotency;
+mod m20261127_000015_clauses;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_directory::Migration),
             Box::new(m20261127_000013_register_showcase_outlines::Migration),
             Box::new(m20261127_000014_idempotency::Migration),
+            Box::new(m20261127_000015_clauses::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod agent_tokens;
 pub mod auth;
+pub mod clauses;
 pub mod directory;
 pub mod funding;
 pub mod home;

@@ -11,6 +11,7 @@
 mod admin;
 mod api;
 mod auth;
+mod clauses;
 mod awards;
 mod directory;
 mod funding;

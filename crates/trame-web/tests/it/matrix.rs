@@ -35,6 +35,8 @@ struct Ids {
     deliberation: i64,
     policy: i64,
     project: i64,
+    contract: i64,
+    clause_person: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -185,6 +187,14 @@ async fn objects(
             },
         )
         .await?;
+    // Insertion clauses: a contract awarded to the organisation, which the company's and
+    // the partner's test members act for, and a person it referred.
+    let (contract, clause_person) = crate::clauses::contract_and_person(app, territory, organisation).await?;
+    for role in [Role::Company, Role::Partner] {
+        app.store
+            .add_organisation_member(admin, scope, organisation, app.person_id(territory, role))
+            .await?;
+    }
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -223,6 +233,8 @@ async fn objects(
         deliberation,
         policy,
         project,
+        contract,
+        clause_person,
         api_token,
         journal,
         organisation,
@@ -246,6 +258,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.dir_service
     } else if path.contains("/annuaire/") && path.contains("/structures/") {
         ids.dir_structure
+    } else if path.contains("/clauses/marches/") || path.contains("/mes-marches/") {
+        ids.contract
+    } else if path.contains("/clauses/personnes/") {
+        ids.clause_person
     } else if path.contains("interet-territorial/") {
         ids.deliberation
     } else if path.contains("/projets-soutenus/") {

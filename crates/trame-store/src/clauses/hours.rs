@@ -1,0 +1,300 @@
+//! Hours declared, validated and rejected. A batch (a form, a timesheet file) is written
+//! whole or not at all: every fault of every line is reported, and nothing is written
+//! while one remains.
+
+use super::contract_in;
+use crate::audit::journal;
+use crate::entities::{clause_hours, clause_person};
+use crate::{Scope, Store, StoreError};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::{HashMap, HashSet};
+use trame_domain::audit::action;
+use trame_domain::clauses::hours::{Line, MAX_TENTHS_PER_MONTH, YearMonth, over_month};
+use trame_domain::clauses::person::reference;
+use trame_domain::clauses::vocab::{HoursState, Source};
+use trame_domain::format::parse_iso_date;
+
+/// A line to declare: whose hours, checked against the contract's dates by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declared {
+    /// The person.
+    pub person_id: i64,
+    /// The line.
+    pub line: Line,
+}
+
+/// Why one line of a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineFault {
+    /// Its position in the batch, from 0.
+    pub index: usize,
+    /// The field at fault.
+    pub field: &'static str,
+    /// Why, in French.
+    pub message: String,
+}
+
+/// A line of hours with its person's reference, as the contract page lists it.
+#[derive(Debug, Clone)]
+pub struct HoursRow {
+    /// The line.
+    pub row: clause_hours::Model,
+    /// The person's reference (`P00042`).
+    pub person_ref: String,
+}
+
+impl Store {
+    /// Declares hours on a contract. Refused lines come back with their faults and
+    /// nothing is written; otherwise returns how many lines were written. A line already
+    /// declared or validated for the same contract, person, month and way is refused
+    /// (never counted twice); a rejected one is declared again.
+    pub async fn declare_hours(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        contract_id: i64,
+        source: Source,
+        lines: &[Declared],
+    ) -> Result<Result<usize, Vec<LineFault>>, StoreError> {
+        let now = self.now();
+        let t = scope.territory_id();
+        let tx = self.begin_write().await?;
+        let contract = contract_in(&tx, scope, contract_id).await?;
+        let starts = parse_iso_date(&contract.notified_on).map(YearMonth::of);
+        let ends = parse_iso_date(&contract.ends_on).map(YearMonth::of);
+        let ids: HashSet<i64> = lines.iter().map(|l| l.person_id).collect();
+        // The people's rows are locked (PostgreSQL; SQLite has one writer) so that two
+        // declarations for the same person cannot both pass the monthly limit.
+        let mut q = clause_person::Entity::find()
+            .select_only()
+            .column(clause_person::Column::Id)
+            .filter(clause_person::Column::TerritoryId.eq(t))
+            .filter(clause_person::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(clause_person::Column::Id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let known: HashSet<i64> = q
+            .into_tuple::<i64>()
+            .all(&tx)
+            .await?
+            .into_iter()
+            .collect();
+        // What each person already has in the months concerned, all contracts together,
+        // and the lines of this contract that exist.
+        let months: HashSet<String> = lines.iter().map(|l| l.line.month.stored()).collect();
+        let existing = clause_hours::Entity::find()
+            .filter(clause_hours::Column::TerritoryId.eq(t))
+            .filter(clause_hours::Column::PersonId.is_in(ids.iter().copied()))
+            .filter(clause_hours::Column::Month.is_in(months.iter().cloned()))
+            .all(&tx)
+            .await?;
+        let mut month_total: HashMap<(i64, String), i64> = HashMap::new();
+        let mut same: HashMap<(i64, String, String), clause_hours::Model> = HashMap::new();
+        for h in existing {
+            if h.state != HoursState::Rejected.code() {
+                *month_total.entry((h.person_id, h.month.clone())).or_default() +=
+                    i64::from(h.tenths);
+            }
+            if h.contract_id == contract_id {
+                same.insert((h.person_id, h.month.clone(), h.way.clone()), h);
+            }
+        }
+        let mut faults = Vec::new();
+        let mut seen = HashSet::new();
+        for (index, d) in lines.iter().enumerate() {
+            let month = d.line.month.stored();
+            let key = (d.person_id, month.clone(), d.line.way.code().to_owned());
+            let mut fault = |field: &'static str, message: String| {
+                faults.push(LineFault {
+                    index,
+                    field,
+                    message,
+                });
+            };
+            if !known.contains(&d.person_id) {
+                fault(
+                    "person",
+                    format!(
+                        "Personne inconnue : {} n'est pas une personne suivie du territoire.",
+                        reference(d.person_id)
+                    ),
+                );
+                continue;
+            }
+            if starts.is_none_or(|s| d.line.month < s) || ends.is_none_or(|e| d.line.month > e) {
+                fault(
+                    "month",
+                    format!("{} est hors des dates du marché.", d.line.month.label()),
+                );
+                continue;
+            }
+            if !seen.insert(key.clone()) {
+                fault(
+                    "month",
+                    format!(
+                        "Ces heures de {} pour {} figurent deux fois dans la déclaration.",
+                        d.line.month.label(),
+                        reference(d.person_id)
+                    ),
+                );
+                continue;
+            }
+            if let Some(h) = same.get(&key)
+                && h.state != HoursState::Rejected.code()
+            {
+                fault(
+                    "month",
+                    format!(
+                        "Les heures de {} pour {} sont déjà déclarées sur ce marché ({}) : elles ne sont jamais comptées deux fois.",
+                        d.line.month.label(),
+                        reference(d.person_id),
+                        HoursState::from_code(&h.state).map_or("", |s| s.label()).to_lowercase()
+                    ),
+                );
+                continue;
+            }
+            let total = month_total.entry((d.person_id, month)).or_default();
+            if *total + i64::from(d.line.tenths) > i64::from(MAX_TENTHS_PER_MONTH) {
+                fault("hours", over_month(d.line.month, *total));
+                continue;
+            }
+            *total += i64::from(d.line.tenths);
+        }
+        if !faults.is_empty() {
+            return Ok(Err(faults));
+        }
+        for d in lines {
+            let key = (
+                d.person_id,
+                d.line.month.stored(),
+                d.line.way.code().to_owned(),
+            );
+            let id = if let Some(old) = same.remove(&key) {
+                let mut am: clause_hours::ActiveModel = old.into();
+                am.tenths = Set(d.line.tenths);
+                am.state = Set(HoursState::Declared.code().to_owned());
+                am.reject_reason = Set(None);
+                am.source = Set(source.code().to_owned());
+                am.declared_by = Set(Some(actor_id));
+                am.decided_by = Set(None);
+                am.updated_at = Set(now);
+                am.update(&tx).await?.id
+            } else {
+                clause_hours::ActiveModel {
+                    territory_id: Set(t),
+                    contract_id: Set(contract_id),
+                    person_id: Set(d.person_id),
+                    month: Set(key.1),
+                    way: Set(key.2),
+                    tenths: Set(d.line.tenths),
+                    state: Set(HoursState::Declared.code().to_owned()),
+                    reject_reason: Set(None),
+                    source: Set(source.code().to_owned()),
+                    declared_by: Set(Some(actor_id)),
+                    decided_by: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?
+                .id
+            };
+            journal(
+                &tx,
+                now,
+                Some(actor_id),
+                scope,
+                action::CLAUSE_HOURS_DECLARE,
+                "clause_hours",
+                id,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(lines.len()))
+    }
+
+    /// Validates (or rejects, with a reason) lines of a contract waiting for it; returns
+    /// how many changed. Lines already decided are left as they are.
+    pub async fn decide_hours(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        contract_id: i64,
+        ids: &[i64],
+        validate: bool,
+        reason: Option<&str>,
+    ) -> Result<usize, StoreError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if !validate && reason.is_none() {
+            return Err(StoreError::Conflict {
+                field: "reason",
+                message: "Dites pourquoi ces heures sont rejetées : l'entreprise verra ce motif.".into(),
+            });
+        }
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        contract_in(&tx, scope, contract_id).await?;
+        let rows = clause_hours::Entity::find()
+            .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_hours::Column::ContractId.eq(contract_id))
+            .filter(clause_hours::Column::State.eq(HoursState::Declared.code()))
+            .filter(clause_hours::Column::Id.is_in(ids.iter().copied()))
+            .all(&tx)
+            .await?;
+        let n = rows.len();
+        let (state, act) = if validate {
+            (HoursState::Validated, action::CLAUSE_HOURS_VALIDATE)
+        } else {
+            (HoursState::Rejected, action::CLAUSE_HOURS_REJECT)
+        };
+        for h in rows {
+            let id = h.id;
+            // Conditional: a line decided meanwhile by someone else is not decided twice.
+            let done = clause_hours::Entity::update_many()
+                .col_expr(clause_hours::Column::State, Expr::value(state.code()))
+                .col_expr(
+                    clause_hours::Column::RejectReason,
+                    Expr::value(reason.filter(|_| !validate).map(|r| r.chars().take(300).collect::<String>())),
+                )
+                .col_expr(clause_hours::Column::DecidedBy, Expr::value(Some(actor_id)))
+                .col_expr(clause_hours::Column::UpdatedAt, Expr::value(now))
+                .filter(clause_hours::Column::Id.eq(id))
+                .filter(clause_hours::Column::State.eq(HoursState::Declared.code()))
+                .exec(&tx)
+                .await?;
+            if done.rows_affected == 1 {
+                journal(&tx, now, Some(actor_id), scope, act, "clause_hours", id).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// The lines of a contract, latest month first.
+    pub async fn contract_hours(
+        &self,
+        scope: Scope,
+        contract_id: i64,
+    ) -> Result<Vec<HoursRow>, StoreError> {
+        Ok(clause_hours::Entity::find()
+            .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_hours::Column::ContractId.eq(contract_id))
+            .order_by_desc(clause_hours::Column::Month)
+            .order_by_asc(clause_hours::Column::PersonId)
+            .order_by_asc(clause_hours::Column::Way)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| HoursRow {
+                person_ref: reference(row.person_id),
+                row,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,308 @@
+//! Insertion clauses through their pages: the facilitator records a buyer, a contract
+//! and its target, a person; the company declares hours on its own contract; the
+//! facilitator validates or rejects; progress follows. Bad hours are refused at their
+//! field with nothing written; each side sees only its own.
+
+use trame_domain::clauses::contract::{Contract, ContractInput};
+use trame_domain::clauses::person::{Person, PersonInput, reference};
+use trame_domain::clauses::vocab::BuyerKind;
+use trame_domain::role::Role;
+use trame_store::territories::Territory;
+use trame_testkit::TestApp;
+
+/// The SIRET of the organisations the tests create.
+const SIRET: &str = "73282932000074";
+
+/// A contract awarded to `organisation` (its SIRET is [`SIRET`]) and a person it
+/// referred, recorded through the store as the territory's agent.
+pub async fn contract_and_person(
+    app: &TestApp,
+    territory: &Territory,
+    organisation: i64,
+) -> anyhow::Result<(i64, i64)> {
+    let scope = territory.scope();
+    let agent = app.person_id(territory, Role::Agent);
+    let buyer = app
+        .store
+        .create_clause_buyer(agent, scope, "Ville de Créteil", None, BuyerKind::Commune)
+        .await?;
+    let c = Contract::parse(&ContractInput {
+        reference: "2026-CRE-007".into(),
+        object: "Nettoyage des groupes scolaires".into(),
+        cpv: "90919200-4".into(),
+        amount: "400 000".into(),
+        notified_on: "2026-01-15".into(),
+        duration_months: "24".into(),
+        awardee_siret: SIRET.into(),
+        awardee_name: "Propreté Sud".into(),
+        clause_type: "condition_execution".into(),
+        labour_share: "60".into(),
+        rate: "10".into(),
+        hourly_cost: "25".into(),
+        ..Default::default()
+    })
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let contract = app.store.create_contract(agent, scope, buyer, &c).await?;
+    let p = Person::parse(
+        &PersonInput {
+            first_name: "Awa".into(),
+            last_name: "Diallo".into(),
+            sex: "F".into(),
+            birth_year: "1999".into(),
+            ground: "rqth".into(),
+            proof: "Notification MDPH du 2 février 2026".into(),
+            referring_org: organisation.to_string(),
+            ..Default::default()
+        },
+        2026,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let person = app.store.create_clause_person(agent, scope, &p).await?;
+    Ok((contract, person))
+}
+
+async fn organisation(app: &TestApp, territory: &Territory, name: &str, siret: &str) -> anyhow::Result<i64> {
+    let admin = app.person_id(territory, Role::TerritoryAdmin);
+    let org = trame_domain::organisation::Organisation::parse(
+        &trame_domain::organisation::OrganisationInput {
+            name: name.into(),
+            siret: siret.into(),
+            legal_form: "entreprise".into(),
+            ..Default::default()
+        },
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(app
+        .store
+        .create_organisation(Some(admin), territory.scope(), &org)
+        .await?
+        .id)
+}
+
+#[tokio::test]
+async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once_validated()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let company_org = organisation(&app, &app.gpsea, "Bâti Sud", SIRET).await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    app.store
+        .add_organisation_member(admin, scope, company_org, app.person_id(&app.gpsea, Role::Company))
+        .await?;
+    let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    // A buyer, then a contract whose target the calculator shows before it is saved.
+    let r = f
+        .post_form("/gpsea/clauses/acheteurs", &[("buyer_name", "GPSEA"), ("buyer_kind", "territoire")])
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let buyer = app.store.clause_buyers(scope).await?[0].id.to_string();
+    let fields = |extra: &[(&'static str, &'static str)]| {
+        let mut v = vec![
+            ("buyer", buyer.clone()),
+            ("operation", "Gymnase Casalis".to_owned()),
+            ("reference", "2026-GPSEA-014".to_owned()),
+            ("object", "Réhabilitation du gymnase, lot 2 maçonnerie".to_owned()),
+            ("cpv", "45262500-6".to_owned()),
+            ("amount", "1 000 000".to_owned()),
+            ("notified_on", "2026-03-15".to_owned()),
+            ("duration_months", "18".to_owned()),
+            ("commune_code", "94028".to_owned()),
+            ("awardee_siret", SIRET.to_owned()),
+            ("awardee_name", "Bâti Sud".to_owned()),
+            ("clause_type", "condition_execution".to_owned()),
+            ("target_mode", "calcul".to_owned()),
+            ("trade", "maconnerie".to_owned()),
+            ("rate", "5".to_owned()),
+            ("hourly_cost", "30".to_owned()),
+        ];
+        for (k, val) in extra {
+            v.retain(|(key, _)| key != k);
+            v.push((k, (*val).to_owned()));
+        }
+        v
+    };
+    let owned = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let preview = fields(&[("action", "calculer")]);
+    let pv: Vec<(&str, &str)> = preview.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/marches/nouveau", &pv).await?;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("= 833 h") && r.body.contains("50\u{a0}%"), "{}", r.body);
+    assert!(app.store.contracts(scope, trame_store::clauses::ContractsOf::All).await?.is_empty());
+    // Bad values, each at its field; nothing written.
+    let bad = owned(&fields(&[("action", "enregistrer")]))
+        .into_iter()
+        .map(|(k, v)| match k {
+            "cpv" => (k, "4526".to_owned()),
+            "rate" => (k, "120".to_owned()),
+            "commune_code" => (k, "94081".to_owned()),
+            _ => (k, v),
+        })
+        .collect::<Vec<_>>();
+    let bv: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/marches/nouveau", &bv).await?;
+    assert_eq!(r.status, 422);
+    for field in ["cpv", "rate"] {
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    // A hand-set target without its reason is refused too.
+    let manual = fields(&[("action", "enregistrer"), ("target_mode", "manuel"), ("manual_hours", "900")]);
+    let mv: Vec<(&str, &str)> = manual.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/marches/nouveau", &mv).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"reason-error\""));
+    let save = fields(&[("action", "enregistrer")]);
+    let sv: Vec<(&str, &str)> = save.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/marches/nouveau", &sv).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = r.location().unwrap().to_owned();
+    let id: i64 = page.rsplit('/').next().unwrap().parse()?;
+    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    assert_eq!(c.row.target_hours, 833);
+    assert_eq!(c.row.awardee_org_id, Some(company_org));
+    assert_eq!(c.row.ends_on, "2027-09-14");
+    // The same reference twice is refused at its field.
+    let r = f.post_form("/gpsea/clauses/marches/nouveau", &sv).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"reference-error\""));
+    // Two people, eligibility validated by the facilitator.
+    let mut people = Vec::new();
+    for (first, sex, year) in [("Awa", "F", "1999"), ("Karim", "M", "1972")] {
+        let r = f
+            .post_form(
+                "/gpsea/clauses/personnes",
+                &[
+                    ("first_name", first),
+                    ("last_name", "Test"),
+                    ("sex", sex),
+                    ("birth_year", year),
+                    ("commune_code", "94028"),
+                    ("ground", "demandeur_longue_duree"),
+                    ("proof", "Attestation France Travail du 3 mars 2026"),
+                ],
+            )
+            .await?;
+        assert_eq!(r.status, 303, "{}", r.body);
+        people.push(r.location().unwrap().rsplit('/').next().unwrap().parse::<i64>()?);
+    }
+    let r = f.post_form("/gpsea/clauses/personnes", &[("first_name", "X"), ("birth_year", "2020")]).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"ground-error\"") && r.body.contains("id=\"birth_year-error\""));
+    // The company sees its contract and declares hours for both, by reference.
+    let mut co = app.client_as(&app.gpsea, Role::Company).await?;
+    let r = co.get("/gpsea/mes-marches").await?;
+    assert!(r.body.contains("2026-GPSEA-014"), "{}", r.body);
+    let url = format!("/gpsea/mes-marches/{id}/heures");
+    let (a, k) = (reference(people[0]), reference(people[1]));
+    for (who, hours) in [(&a, "120"), (&k, "80,5")] {
+        let r = co
+            .post_form(&url, &[("person", who), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", hours)])
+            .await?;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    // Refused, at their field, nothing written: twice the same line, a month outside the
+    // contract, more than 250 hours in the month, an unknown person, negative hours.
+    let before = app.store.contract_hours(scope, id).await?.len();
+    for (who, month, hours, field, says) in [
+        (a.as_str(), "2026-10", "10", "month", "déjà déclarées"),
+        (a.as_str(), "2026-02", "10", "month", "hors des dates"),
+        (a.as_str(), "2027-10", "10", "month", "hors des dates"),
+        (k.as_str(), "2026-11", "251", "hours", "250 heures"),
+        ("P99999", "2026-11", "10", "person", "Personne inconnue"),
+        (a.as_str(), "2026-11", "-3", "hours", "positif"),
+    ] {
+        let r = co
+            .post_form(&url, &[("person", who), ("month", month), ("way", "embauche_directe"), ("hours", hours)])
+            .await?;
+        assert_eq!(r.status, 422, "{who} {month} {hours}");
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", r.body);
+        assert!(r.body.contains(says), "{says}");
+    }
+    // 200 h on another way the same month: 320 h for the person, refused.
+    let r = co
+        .post_form(&url, &[("person", &a), ("month", "2026-10"), ("way", "mise_a_disposition"), ("hours", "200")])
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("dépasserait 250 heures"));
+    assert_eq!(app.store.contract_hours(scope, id).await?.len(), before);
+    // Declared is not done.
+    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    assert_eq!((c.done_tenths, c.pending_tenths), (0, 2_005));
+    // The facilitator validates one line and rejects the other with its reason.
+    let lines = app.store.contract_hours(scope, id).await?;
+    let line_of = |p: i64| lines.iter().find(|l| l.row.person_id == p).map(|l| l.row.id.to_string()).unwrap();
+    let r = f.get(&page).await?;
+    assert!(r.body.contains("Awa Test") && r.body.contains("2 ligne(s), dont 2 à valider"), "{}", r.body);
+    let r = f
+        .post_form(&format!("{page}/decision"), &[("lignes", &line_of(people[1])), ("decision", "rejeter")])
+        .await?;
+    assert_eq!(r.status, 422, "a rejection needs its reason");
+    let r = f
+        .post_form(&format!("{page}/decision"), &[("lignes", &line_of(people[0])), ("decision", "valider")])
+        .await?;
+    assert_eq!(r.status, 303);
+    let r = f
+        .post_form(
+            &format!("{page}/decision"),
+            &[("lignes", &line_of(people[1])), ("decision", "rejeter"), ("reason", "Contrat de travail manquant")],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    assert_eq!((c.done_tenths, c.pending_tenths), (1_200, 0));
+    let r = co.get(&format!("/gpsea/mes-marches/{id}")).await?;
+    assert!(r.body.contains("Contrat de travail manquant"));
+    assert!(r.body.contains("120\u{a0}h réalisées sur 833\u{a0}h (14 %)"), "{}", r.body);
+    assert!(!r.body.contains("Karim"), "the company never reads names");
+    // A rejected line may be declared again; it counts once validated.
+    let r = co
+        .post_form(&url, &[("person", &k), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", "80,5")])
+        .await?;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.store.contract_hours(scope, id).await?.len(), 2);
+    // Every change is in the journal.
+    let journal = app.store.audit_list(scope, 200).await?;
+    for act in ["clause_contract.create", "clause_person.create", "clause_hours.declare", "clause_hours.validate", "clause_hours.reject"] {
+        assert!(journal.iter().any(|e| e.action == act), "{act}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn each_side_sees_only_its_own() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let referrer = organisation(&app, &app.gpsea, "Mission locale", SIRET).await?;
+    let (contract, person) = contract_and_person(&app, &app.gpsea, referrer).await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    // A company of another organisation: the contract is not there for it.
+    let mut co = app.client_as(&app.gpsea, Role::Company).await?;
+    assert!(!co.get("/gpsea/mes-marches").await?.body.contains("2026-CRE-007"));
+    assert_eq!(co.get(&format!("/gpsea/mes-marches/{contract}")).await?.status, 404);
+    let r = co
+        .post_form(
+            &format!("/gpsea/mes-marches/{contract}/heures"),
+            &[("person", &reference(person)), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", "10")],
+        )
+        .await?;
+    assert_eq!(r.status, 404);
+    assert!(app.store.contract_hours(scope, contract).await?.is_empty());
+    // The partner sees the person it referred only once it acts for the referrer, and
+    // each read is logged.
+    let partner = app.person_id(&app.gpsea, Role::Partner);
+    let mut p = app.client_as(&app.gpsea, Role::Partner).await?;
+    assert!(!p.get("/gpsea/clauses/personnes").await?.body.contains("Diallo"));
+    assert_eq!(p.get(&format!("/gpsea/clauses/personnes/{person}")).await?.status, 404);
+    app.store.add_organisation_member(admin, scope, referrer, partner).await?;
+    let logged = app.store.access_log_count(partner).await?;
+    let r = p.get(&format!("/gpsea/clauses/personnes/{person}")).await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Diallo") && r.body.contains("Notification MDPH"));
+    assert_eq!(app.store.access_log_count(partner).await?, logged + 1);
+    // Nobody of another territory reaches them.
+    let mut outsider = app.client_as(&app.other, Role::Facilitator).await?;
+    assert_eq!(outsider.get(&format!("/gpsea/clauses/marches/{contract}")).await?.status, 404);
+    assert_eq!(outsider.get(&format!("/controle/clauses/marches/{contract}")).await?.status, 404);
+    assert_eq!(outsider.get(&format!("/controle/clauses/personnes/{person}")).await?.status, 404);
+    Ok(())
+}
