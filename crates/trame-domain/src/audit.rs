@@ -495,8 +495,12 @@ pub fn action_label(code: &str) -> &str {
         action::INTEREST_POLICY_UPDATE => "Politique d'intérêt territorial modifiée",
         action::CLAUSE_BUYER_CREATE => "Acheteur ajouté aux clauses d'insertion",
         action::CLAUSE_CONTRACT_CREATE => "Marché avec clause d'insertion enregistré",
-        action::CLAUSE_CONTRACT_IMPORT => "Marchés importés d'un fichier DECP (objet : le territoire)",
-        action::CLAUSE_PERSON_CREATE => "Personne en clause d'insertion enregistrée, éligibilité validée",
+        action::CLAUSE_CONTRACT_IMPORT => {
+            "Marchés importés d'un fichier DECP (objet : le territoire)"
+        }
+        action::CLAUSE_PERSON_CREATE => {
+            "Personne en clause d'insertion enregistrée, éligibilité validée"
+        }
         action::CLAUSE_HOURS_DECLARE => "Heures d'insertion déclarées",
         action::CLAUSE_HOURS_VALIDATE => "Heures d'insertion validées",
         action::CLAUSE_HOURS_REJECT => "Heures d'insertion rejetées",

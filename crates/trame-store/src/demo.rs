@@ -117,6 +117,13 @@ impl Store {
         self.load_demo_directory(territory.scope(), &territory.siren)
             .await?;
         self.load_demo_register(territory.scope()).await?;
+        self.load_demo_clauses(
+            territory.scope(),
+            id(Role::Facilitator),
+            id(Role::Company),
+            id(Role::Partner),
+        )
+        .await?;
         Ok(DemoOutcome::Loaded)
     }
 }

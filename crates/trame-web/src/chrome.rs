@@ -85,8 +85,15 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     {
         links.push((format!("/{slug}/clauses"), "Clauses d'insertion"));
     }
-    if roles.contains(&Role::Partner) && !roles.iter().any(|r| r.is_staff() || *r == Role::Facilitator) {
-        links.push((format!("/{slug}/clauses/personnes"), "Personnes orientées (clauses)"));
+    if roles.contains(&Role::Partner)
+        && !roles
+            .iter()
+            .any(|r| r.is_staff() || *r == Role::Facilitator)
+    {
+        links.push((
+            format!("/{slug}/clauses/personnes"),
+            "Personnes orientées (clauses)",
+        ));
     }
     if roles.iter().any(|r| r.is_staff()) {
         links.push((format!("/{slug}/instruction"), "Instruction"));

@@ -8,11 +8,11 @@ use crate::middleware;
 use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
+use crate::pages::clauses;
 use crate::pages::funding::{
     apply, awards, calls, committee, conventions, documents, editions, exports, instruction,
     opinions, reports, review,
 };
-use crate::pages::clauses;
 use crate::pages::{
     account, agent_tokens, auth, directory, home, invitation, proconnect, register, showcase,
     space, territories,
@@ -41,7 +41,12 @@ const APPLICANT: &[Role] = &[Role::Applicant];
 const REFERENT: &[Role] = &[Role::CommuneReferent];
 const REVIEWER: &[Role] = &[Role::CommitteeMember];
 const CLAUSES: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator];
-const CLAUSE_PEOPLE: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator, Role::Partner];
+const CLAUSE_PEOPLE: &[Role] = &[
+    Role::TerritoryAdmin,
+    Role::Agent,
+    Role::Facilitator,
+    Role::Partner,
+];
 const COMPANY: &[Role] = &[Role::Company];
 
 /// Room for one 10 MB attachment and the form around it.

@@ -317,7 +317,11 @@ mod tests {
         i.reason = "Chantier à forte main-d'œuvre non qualifiée".into();
         assert_eq!(Contract::parse(&i).unwrap().target.hours(), 1200);
         i.manual_hours = "-3".into();
-        assert!(Contract::parse(&i).unwrap_err().contains_key("manual_hours"));
+        assert!(
+            Contract::parse(&i)
+                .unwrap_err()
+                .contains_key("manual_hours")
+        );
     }
 
     #[test]

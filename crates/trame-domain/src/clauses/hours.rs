@@ -50,6 +50,21 @@ impl YearMonth {
             .then_some(YearMonth { year, month })
     }
 
+    /// The month after.
+    pub fn next(self) -> YearMonth {
+        if self.month >= 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
     /// As stored: the month's first day, `YYYY-MM-01`.
     pub fn stored(self) -> String {
         format!("{:04}-{:02}-01", self.year, self.month)
@@ -101,7 +116,10 @@ pub fn parse_tenths(raw: &str) -> Option<i32> {
     if whole.is_empty()
         || whole.len() > 6
         || frac.len() > 1
-        || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
     {
         return None;
     }
@@ -173,16 +191,14 @@ impl Line {
                 None
             }
             Some(_) => {
-                errors.insert(
-                    "hours",
-                    "Le nombre d'heures doit être positif.".into(),
-                );
+                errors.insert("hours", "Le nombre d'heures doit être positif.".into());
                 None
             }
             None => {
                 errors.insert(
                     "hours",
-                    "Le nombre d'heures s'écrit avec au plus une décimale (par exemple 35,5).".into(),
+                    "Le nombre d'heures s'écrit avec au plus une décimale (par exemple 35,5)."
+                        .into(),
                 );
                 None
             }

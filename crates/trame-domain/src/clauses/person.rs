@@ -118,7 +118,10 @@ impl Person {
             raw => match raw.parse::<i64>() {
                 Ok(id) => Some(id),
                 Err(_) => {
-                    errors.insert("referring_org", "Choisissez l'organisation prescriptrice.".into());
+                    errors.insert(
+                        "referring_org",
+                        "Choisissez l'organisation prescriptrice.".into(),
+                    );
                     None
                 }
             },
@@ -184,7 +187,15 @@ mod tests {
             2026,
         )
         .unwrap_err();
-        for f in ["first_name", "last_name", "sex", "birth_year", "ground", "proof", "referring_org"] {
+        for f in [
+            "first_name",
+            "last_name",
+            "sex",
+            "birth_year",
+            "ground",
+            "proof",
+            "referring_org",
+        ] {
             assert!(e.contains_key(f), "{f}");
         }
     }

@@ -100,8 +100,8 @@ impl Progress {
             done_tenths.saturating_mul(100) / target_tenths
         };
         // Hours the elapsed time calls for, tenths.
-        let expected = i128::from(target_tenths) * i128::from(elapsed_days)
-            / i128::from(total_days.max(1));
+        let expected =
+            i128::from(target_tenths) * i128::from(elapsed_days) / i128::from(total_days.max(1));
         let status = if done_tenths >= target_tenths {
             Status::Reached
         } else if today > ends {

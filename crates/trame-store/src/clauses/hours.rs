@@ -77,12 +77,7 @@ impl Store {
         if self.is_postgres() {
             q = q.lock_exclusive();
         }
-        let known: HashSet<i64> = q
-            .into_tuple::<i64>()
-            .all(&tx)
-            .await?
-            .into_iter()
-            .collect();
+        let known: HashSet<i64> = q.into_tuple::<i64>().all(&tx).await?.into_iter().collect();
         // What each person already has in the months concerned, all contracts together,
         // and the lines of this contract that exist.
         let months: HashSet<String> = lines.iter().map(|l| l.line.month.stored()).collect();
@@ -96,8 +91,9 @@ impl Store {
         let mut same: HashMap<(i64, String, String), clause_hours::Model> = HashMap::new();
         for h in existing {
             if h.state != HoursState::Rejected.code() {
-                *month_total.entry((h.person_id, h.month.clone())).or_default() +=
-                    i64::from(h.tenths);
+                *month_total
+                    .entry((h.person_id, h.month.clone()))
+                    .or_default() += i64::from(h.tenths);
             }
             if h.contract_id == contract_id {
                 same.insert((h.person_id, h.month.clone(), h.way.clone()), h);
@@ -152,7 +148,9 @@ impl Store {
                         "Les heures de {} pour {} sont déjà déclarées sur ce marché ({}) : elles ne sont jamais comptées deux fois.",
                         d.line.month.label(),
                         reference(d.person_id),
-                        HoursState::from_code(&h.state).map_or("", |s| s.label()).to_lowercase()
+                        HoursState::from_code(&h.state)
+                            .map_or("", |s| s.label())
+                            .to_lowercase()
                     ),
                 );
                 continue;
@@ -234,7 +232,8 @@ impl Store {
         if !validate && reason.is_none() {
             return Err(StoreError::Conflict {
                 field: "reason",
-                message: "Dites pourquoi ces heures sont rejetées : l'entreprise verra ce motif.".into(),
+                message: "Dites pourquoi ces heures sont rejetées : l'entreprise verra ce motif."
+                    .into(),
             });
         }
         let now = self.now();
@@ -260,7 +259,11 @@ impl Store {
                 .col_expr(clause_hours::Column::State, Expr::value(state.code()))
                 .col_expr(
                     clause_hours::Column::RejectReason,
-                    Expr::value(reason.filter(|_| !validate).map(|r| r.chars().take(300).collect::<String>())),
+                    Expr::value(
+                        reason
+                            .filter(|_| !validate)
+                            .map(|r| r.chars().take(300).collect::<String>()),
+                    ),
                 )
                 .col_expr(clause_hours::Column::DecidedBy, Expr::value(Some(actor_id)))
                 .col_expr(clause_hours::Column::UpdatedAt, Expr::value(now))

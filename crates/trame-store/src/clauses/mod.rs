@@ -5,13 +5,15 @@
 //! hours in a month, all contracts together, checked inside the transaction.
 
 mod hours;
-mod people;
+pub(crate) mod people;
 
 pub use hours::{Declared, HoursRow, LineFault};
 pub use people::{PeopleOf, PersonRow};
 
 use crate::audit::journal;
-use crate::entities::{clause_buyer, clause_contract, clause_hours, clause_operation, organisation};
+use crate::entities::{
+    clause_buyer, clause_contract, clause_hours, clause_operation, organisation,
+};
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -72,7 +74,10 @@ async fn sums<C: ConnectionTrait>(
         .select_only()
         .column(clause_hours::Column::ContractId)
         .column(clause_hours::Column::State)
-        .column_as(Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))), "total")
+        .column_as(
+            Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
+            "total",
+        )
         .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()));
     if let Some(id) = contract {
         q = q.filter(clause_hours::Column::ContractId.eq(id));
@@ -176,10 +181,7 @@ pub(crate) async fn insert_contract<C: ConnectionTrait>(
     if taken.is_some() {
         return Err(StoreError::Conflict {
             field: "reference",
-            message: format!(
-                "Un marché porte déjà la référence « {} ».",
-                c.reference
-            ),
+            message: format!("Un marché porte déjà la référence « {} ».", c.reference),
         });
     }
     let operation_id = match &c.operation {
@@ -364,7 +366,8 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let get = |id: i64, s: HoursState| sums.get(&(id, s.code().to_owned())).copied().unwrap_or(0);
+        let get =
+            |id: i64, s: HoursState| sums.get(&(id, s.code().to_owned())).copied().unwrap_or(0);
         Ok(rows
             .into_iter()
             .map(|row| ContractSummary {

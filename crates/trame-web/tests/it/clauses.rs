@@ -61,7 +61,12 @@ pub async fn contract_and_person(
     Ok((contract, person))
 }
 
-async fn organisation(app: &TestApp, territory: &Territory, name: &str, siret: &str) -> anyhow::Result<i64> {
+async fn organisation(
+    app: &TestApp,
+    territory: &Territory,
+    name: &str,
+    siret: &str,
+) -> anyhow::Result<i64> {
     let admin = app.person_id(territory, Role::TerritoryAdmin);
     let org = trame_domain::organisation::Organisation::parse(
         &trame_domain::organisation::OrganisationInput {
@@ -88,12 +93,20 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
     let company_org = organisation(&app, &app.gpsea, "Bâti Sud", SIRET).await?;
     let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
     app.store
-        .add_organisation_member(admin, scope, company_org, app.person_id(&app.gpsea, Role::Company))
+        .add_organisation_member(
+            admin,
+            scope,
+            company_org,
+            app.person_id(&app.gpsea, Role::Company),
+        )
         .await?;
     let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
     // A buyer, then a contract whose target the calculator shows before it is saved.
     let r = f
-        .post_form("/gpsea/clauses/acheteurs", &[("buyer_name", "GPSEA"), ("buyer_kind", "territoire")])
+        .post_form(
+            "/gpsea/clauses/acheteurs",
+            &[("buyer_name", "GPSEA"), ("buyer_kind", "territoire")],
+        )
         .await?;
     assert_eq!(r.status, 303, "{}", r.body);
     let buyer = app.store.clause_buyers(scope).await?[0].id.to_string();
@@ -102,7 +115,10 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
             ("buyer", buyer.clone()),
             ("operation", "Gymnase Casalis".to_owned()),
             ("reference", "2026-GPSEA-014".to_owned()),
-            ("object", "Réhabilitation du gymnase, lot 2 maçonnerie".to_owned()),
+            (
+                "object",
+                "Réhabilitation du gymnase, lot 2 maçonnerie".to_owned(),
+            ),
             ("cpv", "45262500-6".to_owned()),
             ("amount", "1 000 000".to_owned()),
             ("notified_on", "2026-03-15".to_owned()),
@@ -122,13 +138,24 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
         }
         v
     };
-    let owned = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let owned = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
     let preview = fields(&[("action", "calculer")]);
     let pv: Vec<(&str, &str)> = preview.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = f.post_form("/gpsea/clauses/marches/nouveau", &pv).await?;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("= 833 h") && r.body.contains("50\u{a0}%"), "{}", r.body);
-    assert!(app.store.contracts(scope, trame_store::clauses::ContractsOf::All).await?.is_empty());
+    assert!(
+        r.body.contains("= 833 h") && r.body.contains("50\u{a0}%"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.store
+            .contracts(scope, trame_store::clauses::ContractsOf::All)
+            .await?
+            .is_empty()
+    );
     // Bad values, each at its field; nothing written.
     let bad = owned(&fields(&[("action", "enregistrer")]))
         .into_iter()
@@ -146,7 +173,11 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
         assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
     }
     // A hand-set target without its reason is refused too.
-    let manual = fields(&[("action", "enregistrer"), ("target_mode", "manuel"), ("manual_hours", "900")]);
+    let manual = fields(&[
+        ("action", "enregistrer"),
+        ("target_mode", "manuel"),
+        ("manual_hours", "900"),
+    ]);
     let mv: Vec<(&str, &str)> = manual.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = f.post_form("/gpsea/clauses/marches/nouveau", &mv).await?;
     assert_eq!(r.status, 422);
@@ -157,7 +188,10 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
     assert_eq!(r.status, 303, "{}", r.body);
     let page = r.location().unwrap().to_owned();
     let id: i64 = page.rsplit('/').next().unwrap().parse()?;
-    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    let c = app
+        .store
+        .contract(scope, id, trame_store::clauses::ContractsOf::All)
+        .await?;
     assert_eq!(c.row.target_hours, 833);
     assert_eq!(c.row.awardee_org_id, Some(company_org));
     assert_eq!(c.row.ends_on, "2027-09-14");
@@ -183,9 +217,21 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
             )
             .await?;
         assert_eq!(r.status, 303, "{}", r.body);
-        people.push(r.location().unwrap().rsplit('/').next().unwrap().parse::<i64>()?);
+        people.push(
+            r.location()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse::<i64>()?,
+        );
     }
-    let r = f.post_form("/gpsea/clauses/personnes", &[("first_name", "X"), ("birth_year", "2020")]).await?;
+    let r = f
+        .post_form(
+            "/gpsea/clauses/personnes",
+            &[("first_name", "X"), ("birth_year", "2020")],
+        )
+        .await?;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"ground-error\"") && r.body.contains("id=\"birth_year-error\""));
     // The company sees its contract and declares hours for both, by reference.
@@ -196,7 +242,15 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
     let (a, k) = (reference(people[0]), reference(people[1]));
     for (who, hours) in [(&a, "120"), (&k, "80,5")] {
         let r = co
-            .post_form(&url, &[("person", who), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", hours)])
+            .post_form(
+                &url,
+                &[
+                    ("person", who),
+                    ("month", "2026-10"),
+                    ("way", "embauche_directe"),
+                    ("hours", hours),
+                ],
+            )
             .await?;
         assert_eq!(r.status, 303, "{}", r.body);
     }
@@ -212,57 +266,122 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
         (a.as_str(), "2026-11", "-3", "hours", "positif"),
     ] {
         let r = co
-            .post_form(&url, &[("person", who), ("month", month), ("way", "embauche_directe"), ("hours", hours)])
+            .post_form(
+                &url,
+                &[
+                    ("person", who),
+                    ("month", month),
+                    ("way", "embauche_directe"),
+                    ("hours", hours),
+                ],
+            )
             .await?;
         assert_eq!(r.status, 422, "{who} {month} {hours}");
-        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
         assert!(r.body.contains(says), "{says}");
     }
     // 200 h on another way the same month: 320 h for the person, refused.
     let r = co
-        .post_form(&url, &[("person", &a), ("month", "2026-10"), ("way", "mise_a_disposition"), ("hours", "200")])
+        .post_form(
+            &url,
+            &[
+                ("person", &a),
+                ("month", "2026-10"),
+                ("way", "mise_a_disposition"),
+                ("hours", "200"),
+            ],
+        )
         .await?;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("dépasserait 250 heures"));
     assert_eq!(app.store.contract_hours(scope, id).await?.len(), before);
     // Declared is not done.
-    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    let c = app
+        .store
+        .contract(scope, id, trame_store::clauses::ContractsOf::All)
+        .await?;
     assert_eq!((c.done_tenths, c.pending_tenths), (0, 2_005));
     // The facilitator validates one line and rejects the other with its reason.
     let lines = app.store.contract_hours(scope, id).await?;
-    let line_of = |p: i64| lines.iter().find(|l| l.row.person_id == p).map(|l| l.row.id.to_string()).unwrap();
+    let line_of = |p: i64| {
+        lines
+            .iter()
+            .find(|l| l.row.person_id == p)
+            .map(|l| l.row.id.to_string())
+            .unwrap()
+    };
     let r = f.get(&page).await?;
-    assert!(r.body.contains("Awa Test") && r.body.contains("2 ligne(s), dont 2 à valider"), "{}", r.body);
+    assert!(
+        r.body.contains("Awa Test") && r.body.contains("2 ligne(s), dont 2 à valider"),
+        "{}",
+        r.body
+    );
     let r = f
-        .post_form(&format!("{page}/decision"), &[("lignes", &line_of(people[1])), ("decision", "rejeter")])
+        .post_form(
+            &format!("{page}/decision"),
+            &[("lignes", &line_of(people[1])), ("decision", "rejeter")],
+        )
         .await?;
     assert_eq!(r.status, 422, "a rejection needs its reason");
     let r = f
-        .post_form(&format!("{page}/decision"), &[("lignes", &line_of(people[0])), ("decision", "valider")])
+        .post_form(
+            &format!("{page}/decision"),
+            &[("lignes", &line_of(people[0])), ("decision", "valider")],
+        )
         .await?;
     assert_eq!(r.status, 303);
     let r = f
         .post_form(
             &format!("{page}/decision"),
-            &[("lignes", &line_of(people[1])), ("decision", "rejeter"), ("reason", "Contrat de travail manquant")],
+            &[
+                ("lignes", &line_of(people[1])),
+                ("decision", "rejeter"),
+                ("reason", "Contrat de travail manquant"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 303);
-    let c = app.store.contract(scope, id, trame_store::clauses::ContractsOf::All).await?;
+    let c = app
+        .store
+        .contract(scope, id, trame_store::clauses::ContractsOf::All)
+        .await?;
     assert_eq!((c.done_tenths, c.pending_tenths), (1_200, 0));
     let r = co.get(&format!("/gpsea/mes-marches/{id}")).await?;
     assert!(r.body.contains("Contrat de travail manquant"));
-    assert!(r.body.contains("120\u{a0}h réalisées sur 833\u{a0}h (14 %)"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("120\u{a0}h réalisées sur 833\u{a0}h (14 %)"),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains("Karim"), "the company never reads names");
     // A rejected line may be declared again; it counts once validated.
     let r = co
-        .post_form(&url, &[("person", &k), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", "80,5")])
+        .post_form(
+            &url,
+            &[
+                ("person", &k),
+                ("month", "2026-10"),
+                ("way", "embauche_directe"),
+                ("hours", "80,5"),
+            ],
+        )
         .await?;
     assert_eq!(r.status, 303);
     assert_eq!(app.store.contract_hours(scope, id).await?.len(), 2);
     // Every change is in the journal.
     let journal = app.store.audit_list(scope, 200).await?;
-    for act in ["clause_contract.create", "clause_person.create", "clause_hours.declare", "clause_hours.validate", "clause_hours.reject"] {
+    for act in [
+        "clause_contract.create",
+        "clause_person.create",
+        "clause_hours.declare",
+        "clause_hours.validate",
+        "clause_hours.reject",
+    ] {
         assert!(journal.iter().any(|e| e.action == act), "{act}");
     }
     Ok(())
@@ -277,12 +396,27 @@ async fn each_side_sees_only_its_own() -> anyhow::Result<()> {
     let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
     // A company of another organisation: the contract is not there for it.
     let mut co = app.client_as(&app.gpsea, Role::Company).await?;
-    assert!(!co.get("/gpsea/mes-marches").await?.body.contains("2026-CRE-007"));
-    assert_eq!(co.get(&format!("/gpsea/mes-marches/{contract}")).await?.status, 404);
+    assert!(
+        !co.get("/gpsea/mes-marches")
+            .await?
+            .body
+            .contains("2026-CRE-007")
+    );
+    assert_eq!(
+        co.get(&format!("/gpsea/mes-marches/{contract}"))
+            .await?
+            .status,
+        404
+    );
     let r = co
         .post_form(
             &format!("/gpsea/mes-marches/{contract}/heures"),
-            &[("person", &reference(person)), ("month", "2026-10"), ("way", "embauche_directe"), ("hours", "10")],
+            &[
+                ("person", &reference(person)),
+                ("month", "2026-10"),
+                ("way", "embauche_directe"),
+                ("hours", "10"),
+            ],
         )
         .await?;
     assert_eq!(r.status, 404);
@@ -291,9 +425,21 @@ async fn each_side_sees_only_its_own() -> anyhow::Result<()> {
     // each read is logged.
     let partner = app.person_id(&app.gpsea, Role::Partner);
     let mut p = app.client_as(&app.gpsea, Role::Partner).await?;
-    assert!(!p.get("/gpsea/clauses/personnes").await?.body.contains("Diallo"));
-    assert_eq!(p.get(&format!("/gpsea/clauses/personnes/{person}")).await?.status, 404);
-    app.store.add_organisation_member(admin, scope, referrer, partner).await?;
+    assert!(
+        !p.get("/gpsea/clauses/personnes")
+            .await?
+            .body
+            .contains("Diallo")
+    );
+    assert_eq!(
+        p.get(&format!("/gpsea/clauses/personnes/{person}"))
+            .await?
+            .status,
+        404
+    );
+    app.store
+        .add_organisation_member(admin, scope, referrer, partner)
+        .await?;
     let logged = app.store.access_log_count(partner).await?;
     let r = p.get(&format!("/gpsea/clauses/personnes/{person}")).await?;
     assert_eq!(r.status, 200);
@@ -301,8 +447,76 @@ async fn each_side_sees_only_its_own() -> anyhow::Result<()> {
     assert_eq!(app.store.access_log_count(partner).await?, logged + 1);
     // Nobody of another territory reaches them.
     let mut outsider = app.client_as(&app.other, Role::Facilitator).await?;
-    assert_eq!(outsider.get(&format!("/gpsea/clauses/marches/{contract}")).await?.status, 404);
-    assert_eq!(outsider.get(&format!("/controle/clauses/marches/{contract}")).await?.status, 404);
-    assert_eq!(outsider.get(&format!("/controle/clauses/personnes/{person}")).await?.status, 404);
+    assert_eq!(
+        outsider
+            .get(&format!("/gpsea/clauses/marches/{contract}"))
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        outsider
+            .get(&format!("/controle/clauses/marches/{contract}"))
+            .await?
+            .status,
+        404
+    );
+    assert_eq!(
+        outsider
+            .get(&format!("/controle/clauses/personnes/{person}"))
+            .await?
+            .status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_has_forty_contracts_two_years_of_hours_and_some_alerts() -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use trame_domain::clock::FrozenClock;
+    let db = trame_testkit::TestDb::create().await?;
+    let store = trame_store::Store::connect(
+        db.url(),
+        Arc::new(FrozenClock::new(trame_testkit::start_instant())),
+    )
+    .await?;
+    store.migrate().await?;
+    store.load_demo().await?;
+    let t = store.territory_by_slug("gpsea").await?;
+    let contracts = store
+        .contracts(t.scope(), trame_store::clauses::ContractsOf::All)
+        .await?;
+    assert_eq!(contracts.len(), 40);
+    let today = trame_store::funding::awards::paris_day(store.now());
+    let statuses: std::collections::BTreeSet<_> =
+        contracts.iter().map(|c| c.progress(today).status).collect();
+    assert!(statuses.iter().any(|s| s.is_alert()), "{statuses:?}");
+    assert!(statuses.len() >= 3, "{statuses:?}");
+    assert!(
+        contracts
+            .iter()
+            .all(|c| c.done_tenths > 0 || c.row.notified_on.as_str() > "2026-10")
+    );
+    assert!(contracts.iter().any(|c| c.pending_tenths > 0));
+    let people = store
+        .clause_people(1, t.scope(), trame_store::clauses::PeopleOf::All)
+        .await?;
+    assert_eq!(people.len(), 80);
+    // The demo company sees its own contracts only, through its page.
+    let router = trame_web::app(trame_web::AppState::new(
+        store.clone(),
+        trame_web::WebConfig::default(),
+    ));
+    let mut c = trame_testkit::Client::new(router, [127, 0, 0, 1].into());
+    let r = c
+        .login("entreprise@demo.trame.test", trame_testkit::PASSWORD)
+        .await?;
+    assert_eq!(r.status, 303);
+    let r = c.get("/gpsea/mes-marches").await?;
+    assert_eq!(r.status, 200);
+    let mine = r.body.matches("/gpsea/mes-marches/").count();
+    assert!((3..40).contains(&mine), "{mine} contracts");
+    store.close().await?;
     Ok(())
 }

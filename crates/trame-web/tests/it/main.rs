@@ -11,8 +11,8 @@
 mod admin;
 mod api;
 mod auth;
-mod clauses;
 mod awards;
+mod clauses;
 mod directory;
 mod funding;
 mod matrix;

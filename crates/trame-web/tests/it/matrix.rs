@@ -189,7 +189,8 @@ async fn objects(
         .await?;
     // Insertion clauses: a contract awarded to the organisation, which the company's and
     // the partner's test members act for, and a person it referred.
-    let (contract, clause_person) = crate::clauses::contract_and_person(app, territory, organisation).await?;
+    let (contract, clause_person) =
+        crate::clauses::contract_and_person(app, territory, organisation).await?;
     for role in [Role::Company, Role::Partner] {
         app.store
             .add_organisation_member(admin, scope, organisation, app.person_id(territory, role))

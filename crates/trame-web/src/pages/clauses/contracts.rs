@@ -107,7 +107,10 @@ pub async fn create_buyer(
     let mut errors = Errors::default();
     let name = form.buyer_name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.add("buyer_name", "Indiquez le nom de l'acheteur (200 caractères au plus).");
+        errors.add(
+            "buyer_name",
+            "Indiquez le nom de l'acheteur (200 caractères au plus).",
+        );
     }
     let kind = BuyerKind::from_code(form.buyer_kind.trim());
     if kind.is_none() {
@@ -136,7 +139,9 @@ pub async fn create_buyer(
             .await
         {
             Ok(_) => {
-                return Ok(Redirect::to(&format!("/{}/clauses", ctx.territory.slug)).into_response());
+                return Ok(
+                    Redirect::to(&format!("/{}/clauses", ctx.territory.slug)).into_response()
+                );
             }
             Err(e) => errors = Errors::from_store(e)?,
         }
@@ -190,7 +195,12 @@ async fn form_page(
         clause_types: options(ClauseType::ALL, ClauseType::code, ClauseType::label),
         trades: TRADES
             .iter()
-            .map(|t| (t.code.to_owned(), format!("{} ({})", t.label, t.labour_share)))
+            .map(|t| {
+                (
+                    t.code.to_owned(),
+                    format!("{} ({})", t.label, t.labour_share),
+                )
+            })
             .collect(),
         preview,
     })?;
@@ -296,11 +306,10 @@ pub async fn create(
             .await
         {
             Ok(id) => {
-                return Ok(Redirect::to(&format!(
-                    "/{}/clauses/marches/{id}",
-                    ctx.territory.slug
-                ))
-                .into_response());
+                return Ok(
+                    Redirect::to(&format!("/{}/clauses/marches/{id}", ctx.territory.slug))
+                        .into_response(),
+                );
             }
             Err(e) => errors = Errors::from_store(e)?,
         }
@@ -349,7 +358,10 @@ impl HoursForm {
     ) -> Option<Declared> {
         let person = trame_domain::clauses::person::id_of_reference(&self.person);
         if person.is_none() {
-            errors.add("person", "Indiquez la personne (sa référence, par exemple P00042).");
+            errors.add(
+                "person",
+                "Indiquez la personne (sa référence, par exemple P00042).",
+            );
         }
         let starts = parse_iso_date(&c.notified_on).unwrap_or(time::Date::MIN);
         let ends = parse_iso_date(&c.ends_on).unwrap_or(time::Date::MIN);
@@ -479,7 +491,17 @@ pub async fn declare(
         ))
         .into_response());
     }
-    contract_page(&state, ctx, &user, chrome, id, form, errors, Errors::default()).await
+    contract_page(
+        &state,
+        ctx,
+        &user,
+        chrome,
+        id,
+        form,
+        errors,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/clauses/marches/{id}/decision`: validates or rejects the checked
@@ -539,5 +561,15 @@ pub async fn decide(
     } else if validate.is_none() {
         errors.add("lignes", "Choisissez de valider ou de rejeter.");
     }
-    contract_page(&state, ctx, &user, chrome, id, HoursForm::default(), Errors::default(), errors).await
+    contract_page(
+        &state,
+        ctx,
+        &user,
+        chrome,
+        id,
+        HoursForm::default(),
+        Errors::default(),
+        errors,
+    )
+    .await
 }

@@ -120,7 +120,8 @@ pub fn lines(rows: Vec<HoursRow>, names: &dyn Fn(i64) -> Option<String>) -> Vec<
     rows.into_iter()
         .map(|h| LineView {
             person: names(h.row.person_id),
-            month: YearMonth::parse(&h.row.month).map_or_else(|| h.row.month.clone(), |m| m.label()),
+            month: YearMonth::parse(&h.row.month)
+                .map_or_else(|| h.row.month.clone(), |m| m.label()),
             way: Way::from_code(&h.row.way).map_or("", |w| w.label()),
             hours: hours_label(i64::from(h.row.tenths)),
             state: HoursState::from_code(&h.row.state).unwrap_or(HoursState::Declared),

@@ -173,7 +173,11 @@ pub async fn create(
                 errors.add("commune_code", "Choisissez une commune du territoire.");
             }
             if !errors.any() {
-                match state.store.create_clause_person(user.person_id, scope, &p).await {
+                match state
+                    .store
+                    .create_clause_person(user.person_id, scope, &p)
+                    .await
+                {
                     Ok(id) => {
                         return Ok(Redirect::to(&format!(
                             "/{}/clauses/personnes/{id}",
