@@ -4,6 +4,7 @@
 
 pub mod pdf;
 pub mod scdl;
+pub mod sheet;
 pub mod table;
 
 /// What can go wrong while writing a file.

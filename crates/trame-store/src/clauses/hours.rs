@@ -20,6 +20,8 @@ use trame_domain::format::parse_iso_date;
 /// A line to declare: whose hours, checked against the contract's dates by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Declared {
+    /// The contract.
+    pub contract_id: i64,
     /// The person.
     pub person_id: i64,
     /// The line.
@@ -55,16 +57,23 @@ impl Store {
         &self,
         actor_id: i64,
         scope: Scope,
-        contract_id: i64,
         source: Source,
         lines: &[Declared],
     ) -> Result<Result<usize, Vec<LineFault>>, StoreError> {
         let now = self.now();
         let t = scope.territory_id();
         let tx = self.begin_write().await?;
-        let contract = contract_in(&tx, scope, contract_id).await?;
-        let starts = parse_iso_date(&contract.notified_on).map(YearMonth::of);
-        let ends = parse_iso_date(&contract.ends_on).map(YearMonth::of);
+        // Each contract's months, first and last.
+        let mut window: HashMap<i64, (Option<YearMonth>, Option<YearMonth>)> = HashMap::new();
+        for d in lines {
+            if let std::collections::hash_map::Entry::Vacant(e) = window.entry(d.contract_id) {
+                let c = contract_in(&tx, scope, d.contract_id).await?;
+                e.insert((
+                    parse_iso_date(&c.notified_on).map(YearMonth::of),
+                    parse_iso_date(&c.ends_on).map(YearMonth::of),
+                ));
+            }
+        }
         let ids: HashSet<i64> = lines.iter().map(|l| l.person_id).collect();
         // The people's rows are locked (PostgreSQL; SQLite has one writer) so that two
         // declarations for the same person cannot both pass the monthly limit.
@@ -88,22 +97,31 @@ impl Store {
             .all(&tx)
             .await?;
         let mut month_total: HashMap<(i64, String), i64> = HashMap::new();
-        let mut same: HashMap<(i64, String, String), clause_hours::Model> = HashMap::new();
+        let mut same: HashMap<(i64, i64, String, String), clause_hours::Model> = HashMap::new();
         for h in existing {
             if h.state != HoursState::Rejected.code() {
                 *month_total
                     .entry((h.person_id, h.month.clone()))
                     .or_default() += i64::from(h.tenths);
             }
-            if h.contract_id == contract_id {
-                same.insert((h.person_id, h.month.clone(), h.way.clone()), h);
+            if window.contains_key(&h.contract_id) {
+                same.insert(
+                    (h.contract_id, h.person_id, h.month.clone(), h.way.clone()),
+                    h,
+                );
             }
         }
         let mut faults = Vec::new();
         let mut seen = HashSet::new();
         for (index, d) in lines.iter().enumerate() {
             let month = d.line.month.stored();
-            let key = (d.person_id, month.clone(), d.line.way.code().to_owned());
+            let key = (
+                d.contract_id,
+                d.person_id,
+                month.clone(),
+                d.line.way.code().to_owned(),
+            );
+            let (starts, ends) = window.get(&d.contract_id).copied().unwrap_or((None, None));
             let mut fault = |field: &'static str, message: String| {
                 faults.push(LineFault {
                     index,
@@ -167,6 +185,7 @@ impl Store {
         }
         for d in lines {
             let key = (
+                d.contract_id,
                 d.person_id,
                 d.line.month.stored(),
                 d.line.way.code().to_owned(),
@@ -184,10 +203,10 @@ impl Store {
             } else {
                 clause_hours::ActiveModel {
                     territory_id: Set(t),
-                    contract_id: Set(contract_id),
+                    contract_id: Set(d.contract_id),
                     person_id: Set(d.person_id),
-                    month: Set(key.1),
-                    way: Set(key.2),
+                    month: Set(key.2),
+                    way: Set(key.3),
                     tenths: Set(d.line.tenths),
                     state: Set(HoursState::Declared.code().to_owned()),
                     reject_reason: Set(None),

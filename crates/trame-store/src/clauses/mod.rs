@@ -107,6 +107,7 @@ pub(crate) async fn contract_in<C: ConnectionTrait>(
 }
 
 /// Writes a buyer, journaled.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_buyer<C: ConnectionTrait>(
     tx: &C,
     now: time::OffsetDateTime,
@@ -154,6 +155,7 @@ pub(crate) async fn insert_buyer<C: ConnectionTrait>(
 
 /// Writes a contract (its operation found or created, its awardee linked to the
 /// territory's organisation with the same SIRET), journaled.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_contract<C: ConnectionTrait>(
     tx: &C,
     now: time::OffsetDateTime,
@@ -397,6 +399,19 @@ impl Store {
             .await?
             .pop()
             .ok_or(StoreError::NotFound)
+    }
+
+    /// The contracts of the territory with these references.
+    pub async fn contracts_by_reference(
+        &self,
+        scope: Scope,
+        references: &[String],
+    ) -> Result<Vec<ContractRow>, StoreError> {
+        Ok(clause_contract::Entity::find()
+            .filter(clause_contract::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_contract::Column::Reference.is_in(references.iter().cloned()))
+            .all(&self.db)
+            .await?)
     }
 
     /// The organisations `person_id` acts for in the territory.

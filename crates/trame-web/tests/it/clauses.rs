@@ -520,3 +520,123 @@ async fn the_demo_has_forty_contracts_two_years_of_hours_and_some_alerts() -> an
     store.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_timesheet_is_imported_whole_or_not_at_all_with_a_report_line_by_line()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Propreté Sud", SIRET).await?;
+    let (contract, person) = contract_and_person(&app, &app.gpsea, org).await?;
+    let p = reference(person);
+    let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let bad = format!(
+        "marché;personne;mois;modalité;heures\n\
+         2026-CRE-007;{p};2026-09;embauche_directe;35,5\n\
+         2026-CRE-999;{p};2026-09;embauche_directe;10\n\
+         2026-CRE-007;P99999;2026-09;embauche_directe;10\n\
+         2026-CRE-007;{p};2025-09;embauche_directe;10\n\
+         2026-CRE-007;{p};2026-10;Embauche directe;300\n\
+         2026-CRE-007;{p};2026-09;embauche_directe;4\n"
+    );
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import",
+            &[],
+            "fichier",
+            "releve.csv",
+            "text/csv",
+            bad.as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("rien n&#39;a été importé") || r.body.contains("rien n'a été importé"));
+    for says in [
+        "Marché inconnu : « 2026-CRE-999 »",
+        "hors des dates",
+        "250 heures",
+    ] {
+        assert!(r.body.contains(says), "{says}: {}", r.body);
+    }
+    assert!(
+        app.store.contract_hours(scope, contract).await?.is_empty(),
+        "nothing written"
+    );
+    // The unknown person and the same line twice are caught by the store, still by line.
+    let bad2 = format!(
+        "marche,personne,mois,modalite,heures\n\
+         2026-CRE-007,P99999,2026-09,embauche_directe,10\n\
+         2026-CRE-007,{p},2026-09,embauche_directe,10\n\
+         2026-CRE-007,{p},2026-09,embauche_directe,12\n"
+    );
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import",
+            &[],
+            "fichier",
+            "releve.csv",
+            "text/csv",
+            bad2.as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Personne inconnue") && r.body.contains("deux fois"),
+        "{}",
+        r.body
+    );
+    assert!(app.store.contract_hours(scope, contract).await?.is_empty());
+    // A good XLSX: written, waiting for validation.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Marché", "Personne", "Mois", "Modalité", "Heures"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h)?;
+    }
+    for (row, (month, hours)) in [("2026-09", 35.5), ("2026-10", 70.0)].iter().enumerate() {
+        let r = row as u32 + 1;
+        sheet.write_string(r, 0, "2026-CRE-007")?;
+        sheet.write_string(r, 1, &p)?;
+        sheet.write_string(r, 2, *month)?;
+        sheet.write_string(r, 3, "mise_a_disposition")?;
+        sheet.write_number(r, 4, *hours)?;
+    }
+    let xlsx = book.save_to_buffer()?;
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import",
+            &[],
+            "fichier",
+            "releve.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &xlsx,
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), Some("/gpsea/clauses/import?importe=2"));
+    let lines = app.store.contract_hours(scope, contract).await?;
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.row.state == "declare" && l.row.source == "fichier")
+    );
+    // A company imports only onto its own contracts: another's is « unknown ».
+    let mut co = app.client_as(&app.gpsea, Role::Company).await?;
+    let r = co
+        .post_multipart(
+            "/gpsea/mes-marches/import",
+            &[],
+            "fichier",
+            "releve.csv",
+            "text/csv",
+            format!("marche;personne;mois;modalite;heures\n2026-CRE-007;{p};2026-11;embauche_directe;5\n").as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Marché inconnu"));
+    assert_eq!(app.store.contract_hours(scope, contract).await?.len(), 2);
+    Ok(())
+}

@@ -366,7 +366,11 @@ impl HoursForm {
         let starts = parse_iso_date(&c.notified_on).unwrap_or(time::Date::MIN);
         let ends = parse_iso_date(&c.ends_on).unwrap_or(time::Date::MIN);
         match Line::parse(&self.month, &self.way, &self.hours, starts, ends) {
-            Ok(line) => person.map(|person_id| Declared { person_id, line }),
+            Ok(line) => person.map(|person_id| Declared {
+                contract_id: c.id,
+                person_id,
+                line,
+            }),
             Err(e) => {
                 for (k, v) in e {
                     errors.add(k, v);
@@ -392,7 +396,7 @@ pub async fn declare_one(
     };
     if let Err(faults) = state
         .store
-        .declare_hours(user.person_id, scope, contract.id, source, &[d])
+        .declare_hours(user.person_id, scope, source, &[d])
         .await?
     {
         for f in faults {
@@ -402,6 +406,7 @@ pub async fn declare_one(
     Ok(errors)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn contract_page(
     state: &AppState,
     ctx: TerritoryCtx,

@@ -4,6 +4,7 @@
 
 pub mod company;
 pub mod contracts;
+pub mod import;
 pub mod people;
 
 use trame_domain::clauses::hours::{YearMonth, hours_label};
