@@ -36,6 +36,8 @@ pub enum Template {
     Refusal,
     /// The receipt of a submitted dossier.
     Receipt,
+    /// The yearly report of insertion clauses, for a buyer or all.
+    ClauseReport,
 }
 
 impl Template {
@@ -45,6 +47,7 @@ impl Template {
             Template::Acceptance => include_str!("../templates/acceptance.typ"),
             Template::Refusal => include_str!("../templates/refusal.typ"),
             Template::Receipt => include_str!("../templates/receipt.typ"),
+            Template::ClauseReport => include_str!("../templates/clause_report.typ"),
         }
     }
 
@@ -54,6 +57,7 @@ impl Template {
             Template::Acceptance => "/acceptance.typ",
             Template::Refusal => "/refusal.typ",
             Template::Receipt => "/receipt.typ",
+            Template::ClauseReport => "/clause_report.typ",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod access;
 
 pub mod api;
 pub mod assets;
+pub mod charts;
 pub mod chrome;
 pub mod error;
 pub mod forms;

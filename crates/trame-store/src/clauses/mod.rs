@@ -6,9 +6,10 @@
 
 mod hours;
 pub(crate) mod people;
+pub mod report;
 
 pub use hours::{Declared, HoursRow, LineFault};
-pub use people::{PeopleOf, PersonRow};
+pub use people::{OutcomeRow, PeopleOf, PersonRow};
 
 use crate::audit::journal;
 use crate::entities::{

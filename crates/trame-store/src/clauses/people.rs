@@ -146,3 +146,145 @@ impl Store {
         Ok(p)
     }
 }
+
+/// A person's outcome as recorded.
+pub type OutcomeRow = crate::entities::clause_outcome::Model;
+
+impl Store {
+    /// The contracts a person worked on (validated or declared hours), by reference.
+    pub async fn contracts_of_person(
+        &self,
+        scope: Scope,
+        person_id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        use crate::entities::{clause_contract, clause_hours};
+        use sea_orm::QuerySelect;
+        let ids: Vec<i64> = clause_hours::Entity::find()
+            .select_only()
+            .column(clause_hours::Column::ContractId)
+            .distinct()
+            .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_hours::Column::PersonId.eq(person_id))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(clause_contract::Entity::find()
+            .select_only()
+            .column(clause_contract::Column::Id)
+            .column(clause_contract::Column::Reference)
+            .filter(clause_contract::Column::Id.is_in(ids))
+            .order_by_asc(clause_contract::Column::Reference)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// A person's outcomes.
+    pub async fn outcomes_of(
+        &self,
+        scope: Scope,
+        person_id: i64,
+    ) -> Result<Vec<OutcomeRow>, StoreError> {
+        use crate::entities::clause_outcome;
+        Ok(clause_outcome::Entity::find()
+            .filter(clause_outcome::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_outcome::Column::PersonId.eq(person_id))
+            .order_by_asc(clause_outcome::Column::ObservedOn)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Records (or corrects) where a person stands at the end of a mission on a contract,
+    /// or six months later. The person must have worked on the contract; six months later
+    /// comes after the end.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_outcome(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        person_id: i64,
+        contract_id: i64,
+        moment: trame_domain::clauses::vocab::Moment,
+        outcome: trame_domain::clauses::vocab::Outcome,
+        observed_on: time::Date,
+    ) -> Result<i64, StoreError> {
+        use crate::entities::clause_outcome;
+        use trame_domain::clauses::vocab::Moment;
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let worked = self
+            .contracts_of_person(scope, person_id)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == contract_id);
+        if !worked {
+            return Err(StoreError::Conflict {
+                field: "contract",
+                message:
+                    "Cette personne n'a pas d'heures sur ce marché : choisissez l'un des siens."
+                        .into(),
+            });
+        }
+        if observed_on > paris_day(now) {
+            return Err(StoreError::Conflict {
+                field: "observed_on",
+                message:
+                    "La situation est constatée : elle ne peut pas être datée d'un jour à venir."
+                        .into(),
+            });
+        }
+        let existing = clause_outcome::Entity::find()
+            .filter(clause_outcome::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_outcome::Column::PersonId.eq(person_id))
+            .filter(clause_outcome::Column::ContractId.eq(contract_id))
+            .all(&tx)
+            .await?;
+        if moment == Moment::SixMonths
+            && let Some(end) = existing.iter().find(|o| o.moment == Moment::End.code())
+            && end.observed_on.as_str() >= observed_on.to_string().as_str()
+        {
+            return Err(StoreError::Conflict {
+                field: "observed_on",
+                message: format!(
+                    "La situation à six mois se constate après celle de la fin de mission (le {}).",
+                    end.observed_on
+                ),
+            });
+        }
+        let id = match existing.into_iter().find(|o| o.moment == moment.code()) {
+            Some(row) => {
+                let mut am: clause_outcome::ActiveModel = row.into();
+                am.outcome = Set(outcome.code().to_owned());
+                am.observed_on = Set(observed_on.to_string());
+                am.update(&tx).await?.id
+            }
+            None => {
+                clause_outcome::ActiveModel {
+                    territory_id: Set(scope.territory_id()),
+                    person_id: Set(person_id),
+                    contract_id: Set(contract_id),
+                    moment: Set(moment.code().to_owned()),
+                    outcome: Set(outcome.code().to_owned()),
+                    observed_on: Set(observed_on.to_string()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?
+                .id
+            }
+        };
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::CLAUSE_OUTCOME_SET,
+            "clause_outcome",
+            id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

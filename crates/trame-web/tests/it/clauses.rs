@@ -640,3 +640,126 @@ async fn a_timesheet_is_imported_whole_or_not_at_all_with_a_report_line_by_line(
     assert_eq!(app.store.contract_hours(scope, contract).await?.len(), 2);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_yearly_report_counts_validated_hours_people_and_outcomes_and_goes_out_as_files()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Propreté Sud", SIRET).await?;
+    let (contract, person) = contract_and_person(&app, &app.gpsea, org).await?;
+    let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let page = format!("/gpsea/clauses/marches/{contract}");
+    // 120 h validated in October, 30 h waiting in November (not counted).
+    for (month, hours) in [("2026-10", "120"), ("2026-11", "30")] {
+        let r = f
+            .post_form(
+                &format!("{page}/heures"),
+                &[
+                    ("person", &reference(person)),
+                    ("month", month),
+                    ("way", "mise_a_disposition"),
+                    ("hours", hours),
+                ],
+            )
+            .await?;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let october = app
+        .store
+        .contract_hours(scope, contract)
+        .await?
+        .into_iter()
+        .find(|l| l.row.month == "2026-10-01")
+        .map(|l| l.row.id.to_string())
+        .unwrap();
+    let r = f
+        .post_form(
+            &format!("{page}/decision"),
+            &[("lignes", &october), ("decision", "valider")],
+        )
+        .await?;
+    assert_eq!(r.status, 303);
+    // The outcome at the end of the mission; six months later cannot come before it.
+    let situations = format!("/gpsea/clauses/personnes/{person}/situations");
+    let r = f
+        .post_form(
+            &situations,
+            &[
+                ("contract", &contract.to_string()),
+                ("moment", "fin"),
+                ("outcome", "cdd_6_mois"),
+                ("observed_on", "2026-11-02"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = f
+        .post_form(
+            &situations,
+            &[
+                ("contract", &contract.to_string()),
+                ("moment", "6_mois"),
+                ("outcome", "cdi"),
+                ("observed_on", "2026-10-01"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"observed_on-error\""));
+    let r = f
+        .post_form(
+            &situations,
+            &[
+                ("contract", "999999"),
+                ("moment", "fin"),
+                ("outcome", "cdi"),
+                ("observed_on", "2026-11-02"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"contract-error\""));
+    // The report: the contract runs from January 2026 to January 2028, 25 months, 12 of
+    // them in 2026: 960 h × 12 ÷ 25 = 461 h targeted for the year.
+    let rep = app.store.clause_year_report(scope, 2026, None).await?;
+    assert_eq!(rep.total.done_tenths, 1_200);
+    assert_eq!(rep.total.people, 1);
+    assert_eq!((rep.people.women, rep.people.men), (1, 0));
+    assert_eq!(rep.ways.get("mise_a_disposition"), Some(&1_200));
+    assert_eq!(
+        rep.outcomes.get(&("fin".into(), "cdd_6_mois".into())),
+        Some(&1)
+    );
+    let target = app
+        .store
+        .contract(scope, contract, trame_store::clauses::ContractsOf::All)
+        .await?
+        .row
+        .target_hours;
+    assert_eq!(target, 960);
+    assert_eq!(rep.total.target_hours, 461);
+    let r = f.get("/gpsea/clauses/bilan?annee=2026").await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<svg") && r.body.contains("role=\"img\""));
+    assert!(r.body.contains("Heures réalisées par mois en 2026"));
+    assert!(r.body.contains("CDD de 6 mois ou plus"));
+    // The files: a PDF that opens, a workbook, a CSV.
+    let pdf = f.get("/gpsea/clauses/bilan.pdf?annee=2026").await?;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    let xlsx = f.get("/gpsea/clauses/bilan/export/xlsx?annee=2026").await?;
+    assert!(xlsx.bytes.starts_with(b"PK"));
+    let csv = f.get("/gpsea/clauses/bilan/export/csv?annee=2026").await?;
+    assert!(
+        csv.body.contains("2026-CRE-007") && csv.body.contains("120,0"),
+        "{}",
+        csv.body
+    );
+    // The equity dashboard counts the hours in the commune of execution, if any.
+    let r = app.client().get("/gpsea/equite?indicateur=clauses").await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Heures d&#39;insertion") || r.body.contains("Heures d'insertion"));
+    Ok(())
+}

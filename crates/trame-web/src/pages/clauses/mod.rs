@@ -6,6 +6,7 @@ pub mod company;
 pub mod contracts;
 pub mod import;
 pub mod people;
+pub mod report;
 
 use trame_domain::clauses::hours::{YearMonth, hours_label};
 use trame_domain::clauses::progress::Progress;

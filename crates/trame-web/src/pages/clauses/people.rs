@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::clauses::person::{Person, PersonInput, reference};
-use trame_domain::clauses::vocab::{Ground, SEXES, age_band};
+use trame_domain::clauses::vocab::{Ground, Moment, Outcome, SEXES, age_band};
 use trame_domain::role::Role;
 use trame_store::clauses::{PeopleOf, PersonRow};
 use trame_store::funding::awards::paris_day;
@@ -203,6 +203,26 @@ struct PersonPage {
     v: PersonView,
     referrer: Option<String>,
     commune: Option<String>,
+    can_record: bool,
+    contracts: Vec<(String, String)>,
+    outcomes: Vec<(String, String, String, String)>,
+    moments: Vec<(String, String)>,
+    situations: Vec<(String, String)>,
+    form: OutcomeForm,
+    errors: Errors,
+}
+
+/// The form of an outcome.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    contract: String,
+    #[serde(default)]
+    moment: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    observed_on: String,
 }
 
 /// `GET /{territoire}/clauses/personnes/{id}`.
@@ -213,14 +233,122 @@ pub async fn show(
     chrome: Chrome,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    person_page(
+        &state,
+        ctx,
+        &user,
+        chrome,
+        path_id(&id)?,
+        OutcomeForm::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+/// `POST /{territoire}/clauses/personnes/{id}/situations`: the person's outcome on one
+/// contract, at the end of the mission or six months later.
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<OutcomeForm>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    let scope = ctx.territory.scope();
+    // The person must exist in the territory (404 otherwise).
+    state
+        .store
+        .clause_person(user.person_id, scope, id, PeopleOf::All)
+        .await?;
+    let mut errors = Errors::default();
+    let contract = form.contract.trim().parse::<i64>().ok();
+    if contract.is_none() {
+        errors.add("contract", "Choisissez le marché.");
+    }
+    let moment = Moment::from_code(form.moment.trim());
+    if moment.is_none() {
+        errors.add(
+            "moment",
+            "Choisissez le moment : fin de mission ou six mois après.",
+        );
+    }
+    let outcome = Outcome::from_code(form.outcome.trim());
+    if outcome.is_none() {
+        errors.add("outcome", "Choisissez la situation.");
+    }
+    let observed = trame_domain::format::parse_iso_date(form.observed_on.trim());
+    if observed.is_none() {
+        errors.add(
+            "observed_on",
+            "Indiquez la date de la situation (AAAA-MM-JJ).",
+        );
+    }
+    if let (Some(c), Some(m), Some(o), Some(d), false) =
+        (contract, moment, outcome, observed, errors.any())
+    {
+        match state
+            .store
+            .record_outcome(user.person_id, scope, id, c, m, o, d)
+            .await
+        {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!(
+                    "/{}/clauses/personnes/{id}#situations",
+                    ctx.territory.slug
+                ))
+                .into_response());
+            }
+            Err(e) => errors = Errors::from_store(e)?,
+        }
+    }
+    person_page(&state, ctx, &user, chrome, id, form, errors).await
+}
+
+async fn person_page(
+    state: &AppState,
+    ctx: TerritoryCtx,
+    user: &CurrentUser,
+    chrome: Chrome,
+    id: i64,
+    form: OutcomeForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let year = paris_day(state.store.now()).year();
-    let orgs = scope_of(&state, &ctx, &user).await?;
+    let orgs = scope_of(state, &ctx, user).await?;
     let of = orgs.as_deref().map_or(PeopleOf::All, PeopleOf::Referred);
     let p = state
         .store
-        .clause_person(user.person_id, scope, path_id(&id)?, of)
+        .clause_person(user.person_id, scope, id, of)
         .await?;
+    let contracts = state.store.contracts_of_person(scope, id).await?;
+    let reference_of = |c: i64| {
+        contracts
+            .iter()
+            .find(|(id, _)| *id == c)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
+    let outcomes = state
+        .store
+        .outcomes_of(scope, id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                reference_of(o.contract_id),
+                Moment::from_code(&o.moment)
+                    .map_or("", |m| m.label())
+                    .to_owned(),
+                Outcome::from_code(&o.outcome)
+                    .map_or("", |m| m.label())
+                    .to_owned(),
+                o.observed_on,
+            )
+        })
+        .collect();
     let referrer = match p.referring_org_id {
         Some(o) => Some(state.store.organisation(scope, o).await?.name),
         None => None,
@@ -235,11 +363,23 @@ pub async fn show(
             .map(|c| c.name),
         None => None,
     };
-    render(&PersonPage {
+    let failed = errors.any();
+    let resp = render(&PersonPage {
         chrome,
         slug: ctx.territory.slug.clone(),
         v: view(p, year),
         referrer,
         commune,
-    })
+        can_record: facilitates(&ctx),
+        contracts: contracts
+            .iter()
+            .map(|(id, r)| (id.to_string(), r.clone()))
+            .collect(),
+        outcomes,
+        moments: options(Moment::ALL, Moment::code, Moment::label),
+        situations: options(Outcome::ALL, Outcome::code, Outcome::label),
+        form,
+        errors,
+    })?;
+    Ok(if failed { unprocessable(resp) } else { resp })
 }

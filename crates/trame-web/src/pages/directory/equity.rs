@@ -305,6 +305,12 @@ pub struct EquityRow {
     pub funding: String,
     /// Funding per inhabitant, in words.
     pub funding_per_head: String,
+    /// Insertion hours done on contracts executed in the commune (validated), tenths.
+    pub clause_tenths: i64,
+    /// Those hours, in words.
+    pub clause_hours: String,
+    /// Those hours per 1,000 inhabitants, in words.
+    pub clause_per_thousand: String,
 }
 
 struct Table {
@@ -318,6 +324,7 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
     let communes = state.store.communes(scope).await?;
     let index = state.search.fresh(&state.store, scope).await?;
     let funding = state.store.funding_by_commune(scope, None).await?;
+    let clause_hours = state.store.clause_hours_by_commune(scope).await?;
     let mut columns = vec![("services".to_owned(), "Tous services".to_owned())];
     columns.extend(
         CATEGORIES
@@ -384,6 +391,16 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
                 funding_cents: cents,
                 funding: Euros::from_cents(cents).to_string(),
                 funding_per_head: rate_words(cents as f64 / 100.0 / pop),
+                clause_tenths: clause_hours.get(&c.code_insee).copied().unwrap_or_default(),
+                clause_hours: trame_domain::clauses::hours::hours_label(
+                    clause_hours.get(&c.code_insee).copied().unwrap_or_default(),
+                ),
+                clause_per_thousand: rate_words(
+                    clause_hours.get(&c.code_insee).copied().unwrap_or_default() as f64
+                        / 10.0
+                        / pop
+                        * 1_000.0,
+                ),
             }
         })
         .collect();
@@ -419,7 +436,21 @@ pub async fn dashboard(
     let communes = state.store.communes(ctx.territory.scope()).await?;
     let slug = ctx.territory.slug.clone();
     let (indicator, label, values): (String, String, BTreeMap<String, f64>) =
-        if q.indicateur == "financement" {
+        if q.indicateur == "clauses" {
+            (
+                "clauses".into(),
+                "Heures d'insertion réalisées (clauses) pour 1 000 habitants".into(),
+                t.rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.code.clone(),
+                            r.clause_tenths as f64 / 10.0 / r.population.max(1) as f64 * 1_000.0,
+                        )
+                    })
+                    .collect(),
+            )
+        } else if q.indicateur == "financement" {
             (
                 "financement".into(),
                 "Financement attribué par habitant (€)".into(),
@@ -449,7 +480,7 @@ pub async fn dashboard(
                     .collect(),
             )
         };
-    let theme = if indicator == "services" || indicator == "financement" {
+    let theme = if indicator == "services" || indicator == "financement" || indicator == "clauses" {
         String::new()
     } else {
         format!("thematique={indicator}&")
@@ -494,6 +525,7 @@ pub async fn dashboard_csv(
             .map(|(c, _)| format!("{c}_pour_10000_habitants")),
     );
     headers.push("financement_attribue_euros".into());
+    headers.push("heures_insertion_clauses".into());
     let rows = t
         .rows
         .iter()
@@ -505,6 +537,11 @@ pub async fn dashboard_csv(
             ];
             line.extend(r.cells.iter().map(|c| Out::Text(format!("{:.2}", c.rate))));
             line.push(Out::Money(Euros::from_cents(r.funding_cents)));
+            line.push(Out::Text(format!(
+                "{}.{}",
+                r.clause_tenths / 10,
+                r.clause_tenths % 10
+            )));
             line
         })
         .collect();

@@ -19,7 +19,7 @@ use trame_store::funding::awards::{AwardLine, paris_day};
 use trame_store::funding::reports::{YearRow, due_for};
 use trame_store::territories::Territory;
 
-fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn pdf(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -33,7 +33,7 @@ fn pdf(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
-fn render_pdf(
+pub(crate) fn render_pdf(
     state: &AppState,
     template: Template,
     data: &serde_json::Value,

@@ -13,11 +13,11 @@ use trame_docs::table::{Cell, Format, Table, write};
 use trame_domain::funding::dossier::State as DState;
 use trame_domain::money::Euros;
 
-fn format_of(raw: &str) -> Result<Format, AppError> {
+pub(crate) fn format_of(raw: &str) -> Result<Format, AppError> {
     Format::from_extension(raw).ok_or(AppError::NotFound)
 }
 
-fn download(table: &Table, format: Format, stem: &str) -> Result<Response, AppError> {
+pub(crate) fn download(table: &Table, format: Format, stem: &str) -> Result<Response, AppError> {
     let bytes = write(table, format).map_err(|e| AppError::Internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
     Ok((
