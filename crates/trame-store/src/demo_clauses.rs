@@ -298,7 +298,10 @@ impl Store {
             // Two to four people, each month from the start until last month; some
             // contracts keep pace, others fall behind.
             let crew = 2 + rng.next(3) as usize;
-            let pace = 40 + rng.next(100) as i32;
+            // The pace, in percent of what the target calls for each month: some keep
+            // it, some fall behind, a few run ahead.
+            let pace = 65 + rng.next(85) as i64;
+            let monthly = c.target.hours() * 10 * pace / 100 / i64::from(c.duration_months.max(1));
             let start = YearMonth::of(c.notified_on);
             let end = YearMonth::of(c.ends_on()).min(this_month);
             for k in 0..crew {
@@ -319,7 +322,9 @@ impl Store {
                 while m <= end {
                     // Never past 250 hours a month for one person, all contracts together.
                     let used = month_used.entry((person, m)).or_insert(0);
-                    let tenths = ((pace + rng.next(40) as i32) * 20 / crew as i32)
+                    let share = monthly * (80 + rng.next(40) as i64) / 100 / crew as i64;
+                    let tenths = i32::try_from(share.max(10))
+                        .unwrap_or(trame_domain::clauses::hours::MAX_TENTHS_PER_MONTH)
                         .min(trame_domain::clauses::hours::MAX_TENTHS_PER_MONTH - *used);
                     if tenths <= 0 {
                         m = m.next();
