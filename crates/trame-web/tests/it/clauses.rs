@@ -763,3 +763,120 @@ async fn the_yearly_report_counts_validated_hours_people_and_outcomes_and_goes_o
     assert!(r.body.contains("Heures d&#39;insertion") || r.body.contains("Heures d'insertion"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_declarations_never_count_twice_nor_pass_250_hours() -> anyhow::Result<()> {
+    use trame_domain::clauses::hours::Line;
+    use trame_store::clauses::Declared;
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Propreté Sud", SIRET).await?;
+    let (first, person) = contract_and_person(&app, &app.gpsea, org).await?;
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let buyer = app.store.clause_buyers(scope).await?[0].id;
+    let mut contracts = vec![first];
+    for n in 1..6 {
+        let c = Contract::parse(&ContractInput {
+            reference: format!("2026-CRE-10{n}"),
+            object: "Entretien des espaces verts".into(),
+            cpv: "77310000-6".into(),
+            amount: "300 000".into(),
+            notified_on: "2026-01-15".into(),
+            duration_months: "24".into(),
+            awardee_siret: SIRET.into(),
+            awardee_name: "Propreté Sud".into(),
+            clause_type: "condition_execution".into(),
+            labour_share: "60".into(),
+            rate: "10".into(),
+            hourly_cost: "25".into(),
+            ..Default::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        contracts.push(app.store.create_contract(agent, scope, buyer, &c).await?);
+    }
+    let line = |contract_id: i64, tenths: i32| -> anyhow::Result<Declared> {
+        Ok(Declared {
+            contract_id,
+            person_id: person,
+            line: Line::parse(
+                "2026-10",
+                "embauche_directe",
+                &format!("{}", tenths / 10),
+                time::macros::date!(2026 - 01 - 15),
+                time::macros::date!(2028 - 01 - 14),
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        })
+    };
+    // Ten identical declarations at once: one line.
+    let d = line(first, 400)?;
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let store = app.store.clone();
+            tokio::spawn(async move {
+                store
+                    .declare_hours(
+                        agent,
+                        scope,
+                        trame_domain::clauses::vocab::Source::Facilitator,
+                        &[d],
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut written = 0;
+    for t in tasks {
+        if t.await??.is_ok() {
+            written += 1;
+        }
+    }
+    assert_eq!(written, 1);
+    assert_eq!(app.store.contract_hours(scope, first).await?.len(), 1);
+    // 40 h are declared for October; five declarations of 100 h on five other contracts
+    // at once: two fit under 250 h.
+    let tasks: Vec<_> = contracts
+        .iter()
+        .skip(1)
+        .map(|c| {
+            let store = app.store.clone();
+            let d = line(*c, 1_000);
+            tokio::spawn(async move {
+                let d = d?;
+                anyhow::Ok(
+                    store
+                        .declare_hours(
+                            agent,
+                            scope,
+                            trame_domain::clauses::vocab::Source::Facilitator,
+                            &[d],
+                        )
+                        .await?,
+                )
+            })
+        })
+        .collect();
+    let mut fitted = 0;
+    for t in tasks {
+        match t.await?? {
+            Ok(_) => fitted += 1,
+            Err(faults) => assert!(
+                faults.iter().all(|f| f.message.contains("250 heures")),
+                "{faults:?}"
+            ),
+        }
+    }
+    assert_eq!(fitted, 2);
+    let mut total = 0;
+    for c in &contracts {
+        total += app
+            .store
+            .contract_hours(scope, *c)
+            .await?
+            .iter()
+            .map(|l| i64::from(l.row.tenths))
+            .sum::<i64>();
+    }
+    assert_eq!(total, 2_400);
+    Ok(())
+}
