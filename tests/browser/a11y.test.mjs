@@ -672,3 +672,116 @@ test('the public reads the register and the showcase; an agent records a deliber
   assert.deepEqual([...errors, ...member.errors], []);
   await member.context.close();
 });
+
+/** The SIRET of the demo's first company (the demo company account's): 13 digits and a
+ * Luhn key, as `demo_clauses.rs` makes it. */
+function demoCompanySiret() {
+  const base = '4210000000000';
+  for (let d = 0; d < 10; d++) {
+    const s = base + d;
+    let sum = 0;
+    for (let i = 0; i < 14; i++) {
+      let n = Number(s[13 - i]);
+      if (i % 2 === 1) { n *= 2; if (n > 9) n -= 9; }
+      sum += n;
+    }
+    if (sum % 10 === 0) return s;
+  }
+  throw new Error('no Luhn key');
+}
+
+test('insertion clauses: a contract and its target, hours declared by the company, validated, reported', async () => {
+  const now = new Date();
+  const last = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  const month = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, '0')}`;
+  const f = await newPage();
+  await login(f.page, 'accompagnement@demo.trame.test', PASSWORD);
+  await f.page.goto(base + '/gpsea/clauses');
+  await axe(f.page, 'clauses');
+  await f.page.click('text=Enregistrer un marché');
+  await f.page.selectOption('#buyer', { label: 'Grand Paris Sud Est Avenir' });
+  await f.page.fill('#operation', 'Gymnase Casalis');
+  await f.page.fill('#reference', 'NAV-2026-001');
+  await f.page.fill('#object', 'Réhabilitation du gymnase, lot maçonnerie');
+  await f.page.fill('#cpv', '45262500-6');
+  await f.page.fill('#amount', '1 000 000');
+  await f.page.fill('#notified_on', `${last.getFullYear() - 1}-01-15`);
+  await f.page.fill('#duration_months', '36');
+  await f.page.selectOption('#commune_code', { label: 'Créteil' });
+  await f.page.fill('#awardee_siret', demoCompanySiret());
+  await f.page.fill('#awardee_name', 'Bâti Sud Est');
+  await f.page.selectOption('#trade', 'maconnerie');
+  await f.page.fill('#rate', '5');
+  await f.page.fill('#hourly_cost', '30');
+  await f.page.click('button[value=calculer]');
+  assert.match(await f.page.textContent('.notice'), /= 833 h/);
+  await axe(f.page, 'objectif calculé');
+  await f.page.click('button[value=enregistrer]');
+  await f.page.waitForURL(/\/clauses\/marches\/\d+$/);
+  const contractPath = new URL(f.page.url()).pathname;
+  assert.match(await f.page.textContent('main'), /833\s?h/);
+  await axe(f.page, 'marché');
+  // Two people, eligibility validated; their references go to the company.
+  const refs = [];
+  for (const [first, sex, year] of [['Aminata', 'F', '1994'], ['Julien', 'M', '1969']]) {
+    await f.page.goto(base + '/gpsea/clauses/personnes');
+    await f.page.fill('#first_name', first);
+    await f.page.fill('#last_name', 'Navigateur');
+    await f.page.selectOption('#sex', sex);
+    await f.page.fill('#birth_year', year);
+    await f.page.selectOption('#ground', 'demandeur_longue_duree');
+    await f.page.fill('#proof', 'Attestation France Travail');
+    await f.page.click('main form button[type=submit]');
+    await f.page.waitForURL(/\/clauses\/personnes\/\d+$/);
+    refs.push((await f.page.textContent('dl.facts dd')).trim());
+  }
+  await axe(f.page, 'personne');
+
+  const c = await newPage();
+  await login(c.page, 'entreprise@demo.trame.test', PASSWORD);
+  await c.page.goto(base + '/gpsea/mes-marches');
+  await axe(c.page, 'mes marchés');
+  await c.page.click('text=NAV-2026-001');
+  for (const [ref, hours] of [[refs[0], '120'], [refs[1], '80,5']]) {
+    await c.page.fill('#person', ref);
+    await c.page.fill('#month', month);
+    await c.page.selectOption('#way', 'embauche_directe');
+    await c.page.fill('#hours', hours);
+    await c.page.click('main form button[type=submit]');
+    await c.page.waitForURL(/#heures$/);
+  }
+  // Over 250 hours in a month: refused at the field.
+  await c.page.fill('#person', refs[0]);
+  await c.page.fill('#month', month);
+  await c.page.selectOption('#way', 'mise_a_disposition');
+  await c.page.fill('#hours', '200');
+  await c.page.click('main form button[type=submit]');
+  assert.equal(await c.page.getAttribute('#hours', 'aria-invalid'), 'true');
+  assert.match(await c.page.textContent('.error-summary'), /250 heures/);
+  await axe(c.page, 'déclaration refusée');
+  assert.doesNotMatch(await c.page.textContent('main'), /Aminata/);
+
+  // The facilitator validates both; progress and the report follow; the PDF opens.
+  await f.page.goto(base + contractPath);
+  assert.match(await f.page.textContent('main'), /dont 2 à valider/);
+  for (const box of await f.page.locator('input[name=lignes]').all()) await box.check();
+  await f.page.click('button[value=valider]');
+  await f.page.waitForURL(/#heures$/);
+  assert.match(await f.page.textContent('.progress-line'), /200,5\s?h réalisées sur 833\s?h/);
+  await axe(f.page, 'heures validées');
+  await f.page.goto(base + `/gpsea/clauses/bilan?annee=${last.getFullYear()}`);
+  assert.match(await f.page.textContent('main'), /NAV-2026-001/);
+  await axe(f.page, 'bilan');
+  const pdf = await f.page.request.get(base + `/gpsea/clauses/bilan.pdf?annee=${last.getFullYear()}`);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  const bytes = await pdf.body();
+  assert.equal(bytes.subarray(0, 4).toString(), '%PDF');
+  const dir = mkdtempSync(join(tmpdir(), 'trame-pdf-'));
+  writeFileSync(join(dir, 'bilan.pdf'), bytes);
+  const text = spawnSync('pdftotext', [join(dir, 'bilan.pdf'), '-'], { encoding: 'utf8' });
+  if (text.status === 0) assert.match(text.stdout, /Bilan des clauses d.insertion/);
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual([...f.errors, ...c.errors], []);
+  await f.context.close();
+  await c.context.close();
+});

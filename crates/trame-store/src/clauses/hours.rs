@@ -111,6 +111,7 @@ impl Store {
                 );
             }
         }
+        let this_month = YearMonth::of(crate::funding::awards::paris_day(now));
         let mut faults = Vec::new();
         let mut seen = HashSet::new();
         for (index, d) in lines.iter().enumerate() {
@@ -143,6 +144,16 @@ impl Store {
                 fault(
                     "month",
                     format!("{} est hors des dates du marché.", d.line.month.label()),
+                );
+                continue;
+            }
+            if d.line.month > this_month {
+                fault(
+                    "month",
+                    format!(
+                        "{} n'a pas commencé : les heures se déclarent une fois travaillées.",
+                        d.line.month.label()
+                    ),
                 );
                 continue;
             }

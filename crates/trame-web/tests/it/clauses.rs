@@ -264,6 +264,7 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
         (k.as_str(), "2026-11", "251", "hours", "250 heures"),
         ("P99999", "2026-11", "10", "person", "Personne inconnue"),
         (a.as_str(), "2026-11", "-3", "hours", "positif"),
+        (a.as_str(), "2026-12", "10", "month", "pas commencé"),
     ] {
         let r = co
             .post_form(
