@@ -311,6 +311,9 @@ pub mod action {
     /// Heures d'insertion rejetées.
     pub const CLAUSE_HOURS_REJECT: &str = "clause_hours.reject";
 
+    /// Marché en alerte signalé au facilitateur et au titulaire (retard, fin proche).
+    pub const CLAUSE_ALERT: &str = "clause_contract.alert";
+
     /// Situation d'une personne à la sortie enregistrée.
     pub const CLAUSE_OUTCOME_SET: &str = "clause_outcome.set";
 
@@ -407,6 +410,7 @@ pub mod action {
         CLAUSE_HOURS_VALIDATE,
         CLAUSE_HOURS_REJECT,
         CLAUSE_OUTCOME_SET,
+        CLAUSE_ALERT,
     ];
 }
 
@@ -504,6 +508,7 @@ pub fn action_label(code: &str) -> &str {
         action::CLAUSE_HOURS_DECLARE => "Heures d'insertion déclarées",
         action::CLAUSE_HOURS_VALIDATE => "Heures d'insertion validées",
         action::CLAUSE_HOURS_REJECT => "Heures d'insertion rejetées",
+        action::CLAUSE_ALERT => "Marché en alerte signalé (retard, fin proche)",
         action::CLAUSE_OUTCOME_SET => "Situation d'une personne à la sortie enregistrée",
         action::SHOWCASE_CREATE => "Projet ajouté à la vitrine des projets soutenus",
         action::SHOWCASE_UPDATE => "Projet de la vitrine modifié",

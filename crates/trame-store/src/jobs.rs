@@ -28,18 +28,22 @@ pub enum Job {
     /// Flags the directory's services not updated for a year to their structures and the
     /// agents.
     FlagStaleServices,
+    /// Tells the facilitators and the awardees of the insertion-clause contracts behind
+    /// their pace or ending short (weekly).
+    AlertClauses,
     /// Refreshes the query planner's statistics (SQLite).
     Optimize,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::PurgeIdleSessions,
         Job::PurgeAccessLog,
         Job::RemindOpinions,
         Job::RemindReports,
         Job::FlagStaleServices,
+        Job::AlertClauses,
         Job::Optimize,
     ];
 
@@ -51,6 +55,7 @@ impl Job {
             Job::RemindOpinions => "remind_opinions",
             Job::RemindReports => "remind_reports",
             Job::FlagStaleServices => "flag_stale_services",
+            Job::AlertClauses => "alert_clauses",
             Job::Optimize => "optimize",
         }
     }
@@ -62,6 +67,10 @@ impl Job {
             Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
             Job::PurgeAccessLog | Job::RemindReports | Job::FlagStaleServices | Job::Optimize => {
                 d.to_string()
+            }
+            Job::AlertClauses => {
+                let (year, week, _) = d.to_iso_week_date();
+                format!("{year}-S{week:02}")
             }
         }
     }
@@ -190,6 +199,7 @@ impl Store {
             Job::FlagStaleServices => {
                 crate::directory::stale::flag_stale_services(&tx, now).await?
             }
+            Job::AlertClauses => crate::clauses::alerts::alert_contracts(&tx, now).await?,
             Job::Optimize => 0,
         };
         let run_id = run.id;
@@ -201,6 +211,7 @@ impl Store {
             Job::FlagStaleServices => {
                 format!("{rows} service(s) signalé(s) sans mise à jour depuis un an")
             }
+            Job::AlertClauses => format!("{rows} marché(s) avec clause d'insertion signalé(s)"),
             Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),
         }));

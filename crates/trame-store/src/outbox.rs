@@ -28,6 +28,36 @@ pub struct NewEmail<'a> {
     pub body: String,
 }
 
+/// The addresses of the territory's active members holding one of `roles`, sorted.
+pub(crate) async fn emails_of_roles<C: ConnectionTrait>(
+    tx: &C,
+    scope: Scope,
+    roles: &[trame_domain::role::Role],
+) -> Result<Vec<String>, StoreError> {
+    use crate::entities::{membership, person};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let ids: Vec<i64> = membership::Entity::find()
+        .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
+        .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.code())))
+        .filter(membership::Column::DisabledAt.is_null())
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect();
+    let mut emails: Vec<String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .filter(person::Column::Disabled.eq(false))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|p| p.email)
+        .collect();
+    emails.sort();
+    emails.dedup();
+    Ok(emails)
+}
+
 /// Queues a message within the caller's transaction, and journals it.
 pub(crate) async fn queue<C: ConnectionTrait>(
     tx: &C,

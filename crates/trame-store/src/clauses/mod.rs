@@ -4,6 +4,7 @@
 //! per contract, person, month and way, a unique index), and a person never passes 250
 //! hours in a month, all contracts together, checked inside the transaction.
 
+pub(crate) mod alerts;
 mod hours;
 pub(crate) mod people;
 pub mod report;
@@ -66,7 +67,7 @@ impl ContractSummary {
 }
 
 /// Sums of tenths per contract and state, for the contracts of `scope` (or one of them).
-async fn sums<C: ConnectionTrait>(
+pub(crate) async fn sums<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
     contract: Option<i64>,

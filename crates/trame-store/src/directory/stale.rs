@@ -5,7 +5,7 @@
 
 use super::Status;
 use crate::audit::{self, Entry};
-use crate::entities::{dir_service, dir_structure, membership, person, territory};
+use crate::entities::{dir_service, dir_structure, territory};
 use crate::funding::awards::paris_day;
 use crate::outbox::{NewEmail, queue};
 use crate::{Scope, StoreError};
@@ -15,29 +15,6 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use trame_domain::audit::action;
 use trame_domain::role::Role;
-
-async fn staff_emails<C: ConnectionTrait>(tx: &C, scope: Scope) -> Result<Vec<String>, StoreError> {
-    let ids: Vec<i64> = membership::Entity::find()
-        .filter(membership::Column::TerritoryId.eq(scope.territory_id()))
-        .filter(membership::Column::Role.is_in([Role::Agent.code(), Role::TerritoryAdmin.code()]))
-        .filter(membership::Column::DisabledAt.is_null())
-        .all(tx)
-        .await?
-        .into_iter()
-        .map(|m| m.person_id)
-        .collect();
-    let mut emails: Vec<String> = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .filter(person::Column::Disabled.eq(false))
-        .all(tx)
-        .await?
-        .into_iter()
-        .map(|p| p.email)
-        .collect();
-    emails.sort();
-    emails.dedup();
-    Ok(emails)
-}
 
 /// Flags the stale services of every territory; returns how many were flagged.
 pub(crate) async fn flag_stale_services<C: ConnectionTrait>(
@@ -109,7 +86,9 @@ pub(crate) async fn flag_stale_services<C: ConnectionTrait>(
                 .await?;
             }
         }
-        for to in staff_emails(tx, scope).await? {
+        for to in
+            crate::outbox::emails_of_roles(tx, scope, &[Role::Agent, Role::TerritoryAdmin]).await?
+        {
             queue(
                 tx,
                 now,

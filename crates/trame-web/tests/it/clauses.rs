@@ -881,3 +881,54 @@ async fn concurrent_declarations_never_count_twice_nor_pass_250_hours() -> anyho
     assert_eq!(total, 2_400);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_contract_behind_its_pace_is_signalled_once_a_week_to_the_facilitator_and_the_awardee()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Propreté Sud", SIRET).await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let company = app.person_id(&app.gpsea, Role::Company);
+    app.store
+        .add_organisation_member(admin, scope, org, company)
+        .await?;
+    // Notified in January 2026 for 24 months with 960 h to do: by late November, with
+    // nothing validated, it is behind.
+    let (contract, _) = contract_and_person(&app, &app.gpsea, org).await?;
+    let settings = trame_store::jobs::JobSettings {
+        session_idle: time::Duration::hours(1),
+        access_log_retention: time::Duration::days(365),
+    };
+    let ran = app.store.run_due_jobs(app.store.now(), settings).await?;
+    let alerted = ran
+        .iter()
+        .find(|r| r.job == trame_store::jobs::Job::AlertClauses)
+        .map(|r| r.rows);
+    assert_eq!(alerted, Some(1));
+    let mails = app.store.outbox(scope, 50).await?;
+    let to = |who: &str| {
+        mails
+            .iter()
+            .filter(|m| m.recipient == who && m.body.contains("2026-CRE-007"))
+            .count()
+    };
+    assert_eq!(to(&trame_testkit::email_for("gpsea", Role::Facilitator)), 1);
+    assert_eq!(to(&trame_testkit::email_for("gpsea", Role::Company)), 1);
+    assert!(mails.iter().any(|m| m.body.contains("En retard")));
+    // The same week: nothing more. The journal has the alert.
+    app.clock.advance(time::Duration::days(1));
+    let again = app.store.run_due_jobs(app.store.now(), settings).await?;
+    assert!(
+        again
+            .iter()
+            .all(|r| r.job != trame_store::jobs::Job::AlertClauses)
+    );
+    let journal = app.store.audit_list(scope, 100).await?;
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.action == "clause_contract.alert" && e.object_id == contract.to_string())
+    );
+    Ok(())
+}
