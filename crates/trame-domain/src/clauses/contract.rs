@@ -10,7 +10,7 @@ use crate::organisation::FieldErrors;
 use time::{Date, Month};
 
 /// A contract as typed in the form (or read from a DECP file).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct ContractInput {
     /// The buyer's id among the territory's buyers.
     #[serde(default)]

@@ -3,6 +3,7 @@
 //! hours declared each month, the contracts' progress and the people's outcomes.
 
 pub mod contract;
+pub mod decp;
 pub mod hours;
 pub mod person;
 pub mod progress;

@@ -433,3 +433,119 @@ impl Store {
             .await?)
     }
 }
+
+/// A contract read from a DECP file, checked, with what the file says of its buyer.
+#[derive(Debug, Clone)]
+pub struct DecpImport {
+    /// The contract.
+    pub contract: Contract,
+    /// The buyer's SIRET in the file.
+    pub buyer_siret: String,
+    /// The file's social considerations, joined.
+    pub considerations: String,
+}
+
+/// What a DECP import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecpOutcome {
+    /// Contracts created.
+    pub created: usize,
+    /// Contracts already known by their reference, left as they are.
+    pub known: usize,
+}
+
+impl Store {
+    /// Records the contracts of a DECP file, all in one transaction: each goes to the
+    /// buyer with its SIRET, or else to `default_buyer`; contracts already known by their
+    /// reference are left as they are (the same file imported twice changes nothing).
+    pub async fn import_decp(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        default_buyer: i64,
+        contracts: &[DecpImport],
+    ) -> Result<DecpOutcome, StoreError> {
+        let now = self.now();
+        let t = scope.territory_id();
+        let tx = self.begin_write().await?;
+        let buyers = clause_buyer::Entity::find()
+            .filter(clause_buyer::Column::TerritoryId.eq(t))
+            .all(&tx)
+            .await?;
+        if !buyers.iter().any(|b| b.id == default_buyer) {
+            return Err(StoreError::Conflict {
+                field: "buyer",
+                message: "Choisissez l'acheteur parmi ceux du territoire.".into(),
+            });
+        }
+        let refs: Vec<String> = contracts
+            .iter()
+            .map(|c| c.contract.reference.clone())
+            .collect();
+        let known: std::collections::HashSet<String> = clause_contract::Entity::find()
+            .select_only()
+            .column(clause_contract::Column::Reference)
+            .filter(clause_contract::Column::TerritoryId.eq(t))
+            .filter(clause_contract::Column::Reference.is_in(refs))
+            .into_tuple::<String>()
+            .all(&tx)
+            .await?
+            .into_iter()
+            .collect();
+        let mut outcome = DecpOutcome {
+            created: 0,
+            known: 0,
+        };
+        let mut seen = std::collections::HashSet::new();
+        for c in contracts {
+            if known.contains(&c.contract.reference) || !seen.insert(c.contract.reference.clone()) {
+                outcome.known += 1;
+                continue;
+            }
+            let buyer = buyers
+                .iter()
+                .find(|b| b.siret.as_deref() == Some(c.buyer_siret.as_str()))
+                .map_or(default_buyer, |b| b.id);
+            insert_contract(
+                &tx,
+                now,
+                Some(actor_id),
+                scope,
+                buyer,
+                &c.contract,
+                Some(c.considerations.chars().take(300).collect()),
+                false,
+            )
+            .await?;
+            outcome.created += 1;
+        }
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::CLAUSE_CONTRACT_IMPORT,
+            "territory",
+            t,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The name of the territory's organisation with this SIRET, if any.
+    pub async fn organisation_name_by_siret(
+        &self,
+        scope: Scope,
+        siret: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Name)
+            .filter(organisation::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(organisation::Column::Siret.eq(siret))
+            .into_tuple()
+            .one(&self.db)
+            .await?)
+    }
+}

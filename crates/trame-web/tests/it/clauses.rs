@@ -932,3 +932,147 @@ async fn a_contract_behind_its_pace_is_signalled_once_a_week_to_the_facilitator_
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn contracts_come_from_a_decp_file_with_their_social_flags() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Bâti Sud", SIRET).await?;
+    let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    f.post_form(
+        "/gpsea/clauses/acheteurs",
+        &[
+            ("buyer_name", "GPSEA"),
+            ("buyer_kind", "territoire"),
+            ("buyer_siret", "20005800600012"),
+        ],
+    )
+    .await?;
+    f.post_form(
+        "/gpsea/clauses/acheteurs",
+        &[
+            ("buyer_name", "Ville de Créteil"),
+            ("buyer_kind", "commune"),
+        ],
+    )
+    .await?;
+    let buyers = app.store.clause_buyers(scope).await?;
+    let gpsea = buyers
+        .iter()
+        .find(|b| b.name == "GPSEA")
+        .map(|b| b.id)
+        .unwrap();
+    let creteil = buyers
+        .iter()
+        .find(|b| b.name == "Ville de Créteil")
+        .map(|b| b.id)
+        .unwrap();
+    let file = |third_duration: &str| {
+        format!(
+            r#"{{"marches": {{"marche": [
+          {{"id": "2026GPSEA0001", "acheteur": {{"id": "20005800600012"}}, "objet": "Rénovation du gymnase", "codeCPV": "45262500-6",
+            "dureeMois": 18, "dateNotification": "2026-03-15", "montant": 1000000,
+            "lieuExecution": {{"code": "94028", "typeCode": "Code commune"}},
+            "titulaires": [{{"titulaire": {{"typeIdentifiant": "SIRET", "id": "{SIRET}"}}}}],
+            "considerationsSociales": {{"considerationSociale": ["Clause sociale"]}}}},
+          {{"id": "2026CRE0002", "acheteur": {{"id": "21940028800014"}}, "objet": "Fournitures", "codeCPV": "30192000-1",
+            "considerationsSociales": {{"considerationSociale": ["Pas de considération sociale"]}}}},
+          {{"id": "2026CRE0003", "acheteur": {{"id": "21940028800014"}}, "objet": "Entretien des espaces verts", "codeCPV": "77310000-6",
+            "dureeMois": {third_duration}, "dateNotification": "2025-09-01", "montant": 240000,
+            "titulaires": [{{"titulaire": {{"typeIdentifiant": "SIRET", "id": "{SIRET}"}}}}],
+            "considerationsSociales": {{"considerationSociale": ["Marché réservé"]}}}}
+        ]}}}}"#
+        )
+    };
+    let form = [
+        ("buyer", creteil.to_string()),
+        ("rate", "5".into()),
+        ("hourly_cost", "30".into()),
+    ];
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // A duration of 0 months: refused with its position, nothing imported.
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import-decp",
+            &fields,
+            "fichier",
+            "decp.json",
+            "application/json",
+            file("0").as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("2026CRE0003") && r.body.contains("de 1 à 120"),
+        "{}",
+        r.body
+    );
+    assert!(
+        app.store
+            .contracts(scope, trame_store::clauses::ContractsOf::All)
+            .await?
+            .is_empty()
+    );
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import-decp",
+            &fields,
+            "fichier",
+            "decp.json",
+            "application/json",
+            file("36").as_bytes(),
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some("/gpsea/clauses/import-decp?crees=2&connus=0")
+    );
+    let contracts = app
+        .store
+        .contracts(scope, trame_store::clauses::ContractsOf::All)
+        .await?;
+    assert_eq!(contracts.len(), 2);
+    let gym = contracts
+        .iter()
+        .find(|c| c.row.reference == "2026GPSEA0001")
+        .unwrap();
+    assert_eq!(gym.row.buyer_id, gpsea, "the buyer known by its SIRET");
+    assert_eq!(gym.row.target_hours, 833);
+    assert_eq!(gym.row.awardee_name, "Bâti Sud");
+    assert_eq!(gym.row.awardee_org_id, Some(org));
+    assert_eq!(gym.row.commune_code.as_deref(), Some("94028"));
+    assert_eq!(
+        gym.row.decp_considerations.as_deref(),
+        Some("Clause sociale")
+    );
+    let green = contracts
+        .iter()
+        .find(|c| c.row.reference == "2026CRE0003")
+        .unwrap();
+    assert_eq!(green.row.buyer_id, creteil, "the default buyer");
+    assert_eq!(green.row.clause_type, "reserve_siae");
+    // The same file again changes nothing.
+    let r = f
+        .post_multipart(
+            "/gpsea/clauses/import-decp",
+            &fields,
+            "fichier",
+            "decp.json",
+            "application/json",
+            file("36").as_bytes(),
+        )
+        .await?;
+    assert_eq!(
+        r.location(),
+        Some("/gpsea/clauses/import-decp?crees=0&connus=2")
+    );
+    assert_eq!(
+        app.store
+            .contracts(scope, trame_store::clauses::ContractsOf::All)
+            .await?
+            .len(),
+        2
+    );
+    Ok(())
+}

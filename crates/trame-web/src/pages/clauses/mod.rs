@@ -4,6 +4,7 @@
 
 pub mod company;
 pub mod contracts;
+pub mod decp;
 pub mod import;
 pub mod people;
 pub mod report;
