@@ -375,3 +375,196 @@ impl Store {
         Ok(())
     }
 }
+
+/// How much a generated volume of insertion clauses holds.
+#[derive(Debug, Clone, Copy)]
+pub struct ClauseVolume {
+    /// Contracts.
+    pub contracts: u32,
+    /// People.
+    pub people: u32,
+    /// Monthly hour lines (about: each contract gets the same share).
+    pub lines: u64,
+}
+
+impl Store {
+    /// Adds a benchmark volume of insertion clauses to the demo territory: contracts
+    /// notified over 2024–2025 for 24 months, people, and monthly hour lines, three in
+    /// four validated. Rows go in by multi-row statements (values are generated numbers
+    /// and codes, never typed by a person); one journal entry records the generation.
+    /// Returns the number of hour lines written.
+    pub async fn generate_clauses(&self, v: ClauseVolume) -> Result<u64, StoreError> {
+        use sea_orm::{ConnectionTrait, Statement, Value};
+        let territory = self.territory_by_slug("gpsea").await?;
+        let scope = territory.scope();
+        let t = territory.id;
+        let communes: Vec<String> = self
+            .communes(scope)
+            .await?
+            .into_iter()
+            .map(|c| c.code_insee)
+            .collect();
+        let buyers: Vec<i64> = self
+            .clause_buyers(scope)
+            .await?
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        if buyers.is_empty() {
+            return Err(StoreError::Internal(
+                "the demo has no buyer: load the demo first".into(),
+            ));
+        }
+        let now = self.now();
+        let backend = self.db.get_database_backend();
+        let ts = if self.is_postgres() { "$1" } else { "?1" };
+        let tx = self.begin_write().await?;
+        let run = |sql: String| Statement::from_sql_and_values(backend, sql, [Value::from(now)]);
+        let next_id = |table: &'static str| {
+            let backend = backend;
+            move || {
+                Statement::from_string(backend, format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+            }
+        };
+        let first_contract: i64 = tx
+            .query_one_raw(next_id("clause_contract")())
+            .await?
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0)
+            + 1;
+        let first_person: i64 = tx
+            .query_one_raw(next_id("clause_person")())
+            .await?
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0)
+            + 1;
+        let mut rng = Lcg(20_000);
+        // Contracts.
+        let mut windows = Vec::new();
+        for chunk in (0..v.contracts).collect::<Vec<_>>().chunks(1_000) {
+            let mut rows = Vec::new();
+            for n in chunk {
+                let id = first_contract + i64::from(*n);
+                let start = YearMonth {
+                    year: 2024 + (n % 2) as i32,
+                    month: (1 + n % 12) as u8,
+                };
+                let notified = start.first_day();
+                let ends = trame_domain::clauses::contract::end_of(notified, 24);
+                let target = 200 + rng.next(2_000) as i64;
+                windows.push((id, start));
+                rows.push(format!(
+                    "({id}, {t}, {buyer}, NULL, 'GEN-{id:06}', 'Marché généré n° {id}', '45000000-7', {amount}, '{notified}', 24, '{ends}', {commune}, '42100000000001', 'Entreprise générée {company}', NULL, 'condition_execution', {target}, NULL, NULL, NULL, 'Objectif généré pour les mesures', NULL, TRUE, 1, {ts}, {ts})",
+                    buyer = buyers.get(*n as usize % buyers.len()).copied().unwrap_or_default(),
+                    amount = (150_000 + rng.next(2_850) as i64 * 1_000) * 100,
+                    commune = communes
+                        .get(*n as usize % communes.len().max(1))
+                        .map_or("NULL".to_owned(), |c| format!("'{c}'")),
+                    company = n % 500,
+                ));
+            }
+            tx.execute_raw(run(format!(
+                "INSERT INTO clause_contract (id, territory_id, buyer_id, operation_id, reference, object, cpv, amount_cents, notified_on, duration_months, ends_on, commune_code, awardee_siret, awardee_name, awardee_org_id, clause_type, target_hours, labour_share_bp, rate_bp, hourly_cost_cents, target_reason, decp_considerations, is_demo, revision, created_at, updated_at) VALUES {}",
+                rows.join(", ")
+            )))
+            .await?;
+        }
+        // People.
+        let grounds = trame_domain::clauses::vocab::Ground::ALL;
+        for chunk in (0..v.people).collect::<Vec<_>>().chunks(2_000) {
+            let rows: Vec<String> = chunk
+                .iter()
+                .map(|n| {
+                    let id = first_person + i64::from(*n);
+                    format!(
+                        "({id}, {t}, 'Prénom', 'Personne {id}', '{sex}', {birth}, {commune}, '{ground}', 'Généré', NULL, NULL, NULL, TRUE, {ts})",
+                        sex = if n % 3 == 0 { "F" } else { "M" },
+                        birth = 1960 + (n % 46) as i32,
+                        commune = communes
+                            .get(*n as usize % communes.len().max(1))
+                            .map_or("NULL".to_owned(), |c| format!("'{c}'")),
+                        ground = grounds.get(*n as usize % grounds.len()).map_or("rqth", |g| g.code()),
+                    )
+                })
+                .collect();
+            tx.execute_raw(run(format!(
+                "INSERT INTO clause_person (id, territory_id, first_name, last_name, sex, birth_year, commune_code, ground, proof, validated_by, validated_on, referring_org_id, is_demo, created_at) VALUES {}",
+                rows.join(", ")
+            )))
+            .await?;
+        }
+        // Hours: each contract its share, over its 24 months, a crew of distinct people.
+        let per_contract = (v.lines / u64::from(v.contracts.max(1))).max(1);
+        let crew = per_contract.div_ceil(24).max(1);
+        let people = i64::from(v.people.max(1));
+        let ways = [Way::Hiring, Way::Provision, Way::Subcontracting];
+        let mut written = 0u64;
+        let mut rows = Vec::with_capacity(2_000);
+        for (n, (contract, start)) in windows.iter().enumerate() {
+            let mut count = 0u64;
+            'crew: for k in 0..crew {
+                let person = first_person + ((n as i64) * crew as i64 + k as i64) % people;
+                let way = ways
+                    .get(k as usize % ways.len())
+                    .map_or("embauche_directe", |w| w.code());
+                let mut m = *start;
+                for _ in 0..24 {
+                    if count == per_contract {
+                        break 'crew;
+                    }
+                    let state = if rng.next(4) == 0 {
+                        "declare"
+                    } else {
+                        "valide"
+                    };
+                    rows.push(format!(
+                        "({t}, {contract}, {person}, '{month}', '{way}', {tenths}, '{state}', NULL, 'fichier', NULL, NULL, {ts}, {ts})",
+                        month = m.stored(),
+                        tenths = 50 + rng.next(1_200),
+                    ));
+                    count += 1;
+                    m = m.next();
+                    if rows.len() == 2_000 {
+                        tx.execute_raw(run(format!(
+                            "INSERT INTO clause_hours (territory_id, contract_id, person_id, month, way, tenths, state, reject_reason, source, declared_by, decided_by, created_at, updated_at) VALUES {}",
+                            rows.join(", ")
+                        )))
+                        .await?;
+                        written += rows.len() as u64;
+                        rows.clear();
+                    }
+                }
+            }
+        }
+        if !rows.is_empty() {
+            written += rows.len() as u64;
+            tx.execute_raw(run(format!(
+                "INSERT INTO clause_hours (territory_id, contract_id, person_id, month, way, tenths, state, reject_reason, source, declared_by, decided_by, created_at, updated_at) VALUES {}",
+                rows.join(", ")
+            )))
+            .await?;
+        }
+        if self.is_postgres() {
+            for table in ["clause_contract", "clause_person"] {
+                tx.execute_unprepared(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                ))
+                .await?;
+            }
+        }
+        crate::audit::journal(
+            &tx,
+            now,
+            None,
+            scope,
+            trame_domain::audit::action::CLAUSE_CONTRACT_IMPORT,
+            "territory",
+            t,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+}

@@ -20,7 +20,7 @@ pub mod backup;
 pub mod clauses;
 pub mod cog;
 pub mod demo;
-mod demo_clauses;
+pub mod demo_clauses;
 mod demo_conventions;
 mod demo_directory;
 pub mod demo_funding;

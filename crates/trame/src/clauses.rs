@@ -27,17 +27,27 @@ pub enum ClausesAction {
         #[arg(long)]
         hourly_cost: String,
     },
+    /// Measures the yearly report of the demo territory against a bare full scan of the
+    /// hours table, warm, median of three runs each (the benchmark of `scripts/bench`).
+    Mesure {
+        /// The report's year.
+        #[arg(long)]
+        annee: i32,
+    },
 }
 
-/// Runs a clause command (no database needed).
-pub fn run(action: ClausesAction) -> Result<ExitCode> {
-    let ClausesAction::Target {
-        amount,
-        labour_share,
-        metier,
-        rate,
-        hourly_cost,
-    } = action;
+/// Runs a clause command.
+pub async fn run(action: ClausesAction, cfg: &crate::config::Config) -> Result<ExitCode> {
+    let (amount, labour_share, metier, rate, hourly_cost) = match action {
+        ClausesAction::Target {
+            amount,
+            labour_share,
+            metier,
+            rate,
+            hourly_cost,
+        } => (amount, labour_share, metier, rate, hourly_cost),
+        ClausesAction::Mesure { annee } => return measure(cfg, annee).await,
+    };
     if metier.as_deref() == Some("liste") {
         for t in TRADES {
             println!("{:<22} {:<45} {}", t.code, t.label, t.labour_share);
@@ -79,4 +89,40 @@ pub fn run(action: ClausesAction) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// The median of three timed runs, after one to warm the caches.
+async fn median_of_three<F, Fut, T>(mut f: F) -> Result<(f64, T)>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut last = f().await?;
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        last = f().await?;
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times.get(1).copied().unwrap_or_default(), last))
+}
+
+async fn measure(cfg: &crate::config::Config, year: i32) -> Result<ExitCode> {
+    let store = crate::db::open_store(cfg).await?;
+    let scope = store.territory_by_slug("gpsea").await?.scope();
+    let (scan, (lines, tenths)) =
+        median_of_three(|| async { Ok(store.clause_hours_full_scan().await?) }).await?;
+    let (report, r) =
+        median_of_three(|| async { Ok(store.clause_year_report(scope, year, None).await?) })
+            .await?;
+    println!(
+        "full_scan_s={scan:.4} lines={lines} hours={} report_s={report:.4} report_hours={} contracts={} people={} ratio={:.2}",
+        tenths / 10,
+        r.total.done_tenths / 10,
+        r.contracts.len(),
+        r.total.people,
+        report / scan.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -149,6 +149,19 @@ enum DemoAction {
         #[arg(long, default_value_t = 5000)]
         services: u32,
     },
+    /// Add generated insertion clauses to the demo territory (contracts, people, monthly
+    /// hour lines), for benchmarks.
+    Clauses {
+        /// How many contracts.
+        #[arg(long, default_value_t = 20_000)]
+        contracts: u32,
+        /// How many people.
+        #[arg(long, default_value_t = 200_000)]
+        people: u32,
+        /// About how many monthly hour lines.
+        #[arg(long, default_value_t = 5_000_000)]
+        lines: u64,
+    },
     /// Add submitted dossiers to the demo territory's open edition, for benchmarks.
     Volume {
         /// How many dossiers.
@@ -243,7 +256,7 @@ impl Cli {
 pub async fn dispatch(cli: Cli, cfg: Config) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { .. } => serve::serve(cfg).await.map(|()| ExitCode::SUCCESS),
-        Command::Clauses { action } => crate::clauses::run(action),
+        Command::Clauses { action } => crate::clauses::run(action, &cfg).await,
         Command::Migrate => {
             open_store(&cfg).await?.migrate().await?;
             println!("Base de données à jour.");
@@ -350,6 +363,27 @@ async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
         store.load_demo().await?;
         let n = store.generate_directory(services).await?;
         println!("{n} services générés ajoutés à l'annuaire du territoire de démonstration.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let DemoAction::Clauses {
+        contracts,
+        people,
+        lines,
+    } = action
+    {
+        store.load_demo().await?;
+        let started = std::time::Instant::now();
+        let n = store
+            .generate_clauses(trame_store::demo_clauses::ClauseVolume {
+                contracts,
+                people,
+                lines,
+            })
+            .await?;
+        println!(
+            "{contracts} marchés, {people} personnes et {n} lignes d'heures générés en {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if let DemoAction::Volume { dossiers } = action {

@@ -122,6 +122,35 @@ impl Store {
         Ok(rows)
     }
 
+    /// The people with these ids (those a contract's lines name), for a facilitator; the
+    /// read is logged.
+    pub async fn clause_people_by_ids(
+        &self,
+        reader: i64,
+        scope: Scope,
+        ids: &[i64],
+    ) -> Result<Vec<PersonRow>, StoreError> {
+        let rows = clause_person::Entity::find()
+            .filter(clause_person::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(clause_person::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
+        if !rows.is_empty() {
+            self.log_access(
+                reader,
+                Some(scope.territory_id()),
+                "clause_person.list",
+                &format!(
+                    "territory:{}/clause_person?ids={}",
+                    scope.territory_id(),
+                    rows.len()
+                ),
+            )
+            .await?;
+        }
+        Ok(rows)
+    }
+
     /// One person, if `reader` may see them; the read is logged.
     pub async fn clause_person(
         &self,

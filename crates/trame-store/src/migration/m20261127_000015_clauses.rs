@@ -135,11 +135,28 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "clause_hours", &["person_id", "month"], false).await?;
-        // The yearly report reads the hours of a territory by month from this index alone.
+        // The yearly report reads the hours from these two indexes alone: sums per
+        // contract, person and way in the index's order (no sort), and sums per month
+        // over the year's range.
         index(
             m,
             "clause_hours",
-            &["territory_id", "month", "state", "contract_id", "tenths"],
+            &[
+                "territory_id",
+                "state",
+                "contract_id",
+                "person_id",
+                "way",
+                "month",
+                "tenths",
+            ],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "clause_hours",
+            &["territory_id", "state", "month", "contract_id", "tenths"],
             false,
         )
         .await?;

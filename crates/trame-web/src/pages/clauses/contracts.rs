@@ -16,11 +16,10 @@ use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::clauses::contract::{Contract, ContractInput};
 use trame_domain::clauses::hours::Line;
-use trame_domain::clauses::person::reference;
 use trame_domain::clauses::target::TRADES;
 use trame_domain::clauses::vocab::{BuyerKind, ClauseType, Source, Way};
 use trame_domain::format::parse_iso_date;
-use trame_store::clauses::{ContractsOf, Declared, PeopleOf};
+use trame_store::clauses::{ContractsOf, Declared};
 use trame_store::funding::awards::paris_day;
 
 #[derive(Template)]
@@ -325,7 +324,6 @@ struct ContractPage {
     c: ContractView,
     lines: Vec<LineView>,
     waiting: usize,
-    people: Vec<(String, String)>,
     ways: Vec<(String, String)>,
     form: HoursForm,
     errors: Errors,
@@ -420,9 +418,13 @@ async fn contract_page(
     let scope = ctx.territory.scope();
     let today = paris_day(state.store.now());
     let summary = state.store.contract(scope, id, ContractsOf::All).await?;
+    let rows = state.store.contract_hours(scope, id).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|h| h.row.person_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let people = state
         .store
-        .clause_people(user.person_id, scope, PeopleOf::All)
+        .clause_people_by_ids(user.person_id, scope, &ids)
         .await?;
     let name = |pid: i64| {
         people
@@ -430,22 +432,13 @@ async fn contract_page(
             .find(|p| p.id == pid)
             .map(|p| format!("{} {}", p.first_name, p.last_name))
     };
-    let lines = lines(state.store.contract_hours(scope, id).await?, &name);
+    let lines = lines(rows, &name);
     let failed = errors.any() || decision_errors.any();
     let resp = render(&ContractPage {
         chrome,
         slug: ctx.territory.slug.clone(),
         waiting: lines.iter().filter(|l| l.waiting()).count(),
         lines,
-        people: people
-            .iter()
-            .map(|p| {
-                (
-                    reference(p.id),
-                    format!("{} {} ({})", p.first_name, p.last_name, reference(p.id)),
-                )
-            })
-            .collect(),
         ways: options(Way::ALL, Way::code, Way::label),
         c: ContractView::of(summary, today),
         form,
