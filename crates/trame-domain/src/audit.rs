@@ -311,6 +311,9 @@ pub mod action {
     /// Heures d'insertion rejetées.
     pub const CLAUSE_HOURS_REJECT: &str = "clause_hours.reject";
 
+    /// Paramètres des clauses du territoire modifiés (parts de main-d'œuvre, coût de référence, convention).
+    pub const CLAUSE_SETTINGS_UPDATE: &str = "clause_setting.update";
+
     /// Marché en alerte signalé au facilitateur et au titulaire (retard, fin proche).
     pub const CLAUSE_ALERT: &str = "clause_contract.alert";
 
@@ -411,6 +414,7 @@ pub mod action {
         CLAUSE_HOURS_REJECT,
         CLAUSE_OUTCOME_SET,
         CLAUSE_ALERT,
+        CLAUSE_SETTINGS_UPDATE,
     ];
 }
 
@@ -508,6 +512,7 @@ pub fn action_label(code: &str) -> &str {
         action::CLAUSE_HOURS_DECLARE => "Heures d'insertion déclarées",
         action::CLAUSE_HOURS_VALIDATE => "Heures d'insertion validées",
         action::CLAUSE_HOURS_REJECT => "Heures d'insertion rejetées",
+        action::CLAUSE_SETTINGS_UPDATE => "Paramètres des clauses d'insertion modifiés",
         action::CLAUSE_ALERT => "Marché en alerte signalé (retard, fin proche)",
         action::CLAUSE_OUTCOME_SET => "Situation d'une personne à la sortie enregistrée",
         action::SHOWCASE_CREATE => "Projet ajouté à la vitrine des projets soutenus",

@@ -124,6 +124,8 @@ impl Store {
         table!(clause_person, clause_person::Column::Id);
         table!(clause_hours, clause_hours::Column::Id);
         table!(clause_outcome, clause_outcome::Column::Id);
+        table!(clause_trade, clause_trade::Column::Id);
+        table!(clause_setting, clause_setting::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

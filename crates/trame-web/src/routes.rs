@@ -225,6 +225,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/clauses/bilan", TerritoryMember(CLAUSES), get(clauses::report::page)),
         r(Method::GET, "/{territoire}/clauses/bilan.pdf", TerritoryMember(CLAUSES), get(clauses::report::report_pdf)),
         r(Method::GET, "/{territoire}/clauses/bilan/export/{format}", TerritoryMember(CLAUSES), get(clauses::report::export)),
+        r(Method::GET, "/{territoire}/clauses/parametres", TerritoryMember(CLAUSES), get(clauses::settings::show)),
+        r(Method::POST, "/{territoire}/clauses/parametres", TerritoryMember(CLAUSES), post(clauses::settings::save)),
         r(Method::GET, "/{territoire}/clauses/import-decp", TerritoryMember(CLAUSES), get(clauses::decp::form)),
         r(Method::POST, "/{territoire}/clauses/import-decp", TerritoryMember(CLAUSES), post(clauses::decp::import).layer(DefaultBodyLimit::max(DIRECTORY_FILE_LIMIT))),
         r(Method::GET, "/{territoire}/clauses/import", TerritoryMember(CLAUSES), get(clauses::import::facilitator_form)),

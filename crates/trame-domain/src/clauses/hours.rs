@@ -137,6 +137,18 @@ pub fn hours_label(tenths: i64) -> String {
     }
 }
 
+/// The hours an invoice of a SIAE stands for: amount × labour share ÷ reference hourly
+/// cost, in tenths of an hour, rounded to the nearest tenth.
+pub fn from_invoice(
+    amount: crate::money::Euros,
+    labour_share: super::target::Percent,
+    reference_cost: crate::money::Euros,
+) -> i64 {
+    let num = i128::from(amount.cents()) * i128::from(labour_share.bp()) * 10;
+    let den = 10_000i128 * i128::from(reference_cost.cents().max(1));
+    i64::try_from((num + den / 2) / den).unwrap_or(i64::MAX)
+}
+
 /// One line of hours as checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line {
@@ -252,6 +264,21 @@ mod tests {
         assert!(e.contains_key("month") && e["hours"].contains("positif"));
         assert!(Line::parse("2026-05", "marche_reserve", "3,25", START, END).is_err());
         assert!(Line::parse("2026-05", "marche_reserve", "0", START, END).is_err());
+    }
+
+    #[test]
+    fn an_invoice_converts_to_hours() {
+        use crate::clauses::target::Percent;
+        use crate::money::Euros;
+        // 12,000 € × 60 % ÷ 28 € = 257.1 h.
+        assert_eq!(
+            from_invoice(
+                Euros::from_cents(1_200_000),
+                Percent::from_bp(6_000),
+                Euros::from_cents(2_800)
+            ),
+            2_571
+        );
     }
 
     #[test]

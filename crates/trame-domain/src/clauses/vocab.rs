@@ -154,6 +154,17 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// How the hours of a SIAE subcontracted or co-contracted are counted (a territory
+    /// setting).
+    InvoiceConvention {
+        /// The hours the SIAE's people actually worked.
+        Hours = ("heures", "Les heures réellement travaillées"),
+        /// The invoice converted: amount × labour share ÷ reference hourly cost.
+        Invoice = ("facture", "Le montant facturé, converti en heures (montant × part de main-d'œuvre ÷ coût horaire de référence)"),
+    }
+}
+
 /// The sex of a person, as the reports count it.
 pub const SEXES: [(&str, &str); 2] = [("F", "Femme"), ("M", "Homme")];
 
@@ -192,6 +203,11 @@ mod tests {
         check(BuyerKind::ALL, BuyerKind::code, BuyerKind::from_code);
         check(Source::ALL, Source::code, Source::from_code);
         check(HoursState::ALL, HoursState::code, HoursState::from_code);
+        check(
+            InvoiceConvention::ALL,
+            InvoiceConvention::code,
+            InvoiceConvention::from_code,
+        );
     }
 
     #[test]

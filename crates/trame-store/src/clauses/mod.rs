@@ -8,6 +8,7 @@ pub(crate) mod alerts;
 mod hours;
 pub(crate) mod people;
 pub mod report;
+pub mod settings;
 
 pub use hours::{Declared, HoursRow, LineFault};
 pub use people::{OutcomeRow, PeopleOf, PersonRow};

@@ -185,6 +185,32 @@ impl MigrationTrait for Migration {
             true,
         )
         .await?;
+        // The territory's settings: labour shares per trade (the defaults of the code until
+        // changed), the reference hourly cost and the convention for SIAE invoices.
+        owned(
+            m,
+            "clause_trade",
+            vec![
+                string_len(a("code"), 40),
+                integer(a("labour_share_bp")),
+                timestamp_with_time_zone(a("updated_at")),
+            ],
+            &[],
+        )
+        .await?;
+        index(m, "clause_trade", &["territory_id", "code"], true).await?;
+        owned(
+            m,
+            "clause_setting",
+            vec![
+                big_integer(a("reference_hourly_cost_cents")),
+                string_len(a("invoice_convention"), 12),
+                timestamp_with_time_zone(a("updated_at")),
+            ],
+            &[],
+        )
+        .await?;
+        index(m, "clause_setting", &["territory_id"], true).await?;
         Ok(())
     }
 

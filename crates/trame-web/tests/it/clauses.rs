@@ -1076,3 +1076,103 @@ async fn contracts_come_from_a_decp_file_with_their_social_flags() -> anyhow::Re
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_territory_sets_its_labour_shares_and_converts_siae_invoices_into_hours()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let org = organisation(&app, &app.gpsea, "Propreté Sud", SIRET).await?;
+    let (contract, person) = contract_and_person(&app, &app.gpsea, org).await?;
+    let mut f = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let r = f.get("/gpsea/clauses/parametres").await?;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("name=\"part_maconnerie\" value=\"50\u{a0}%\""),
+        "{}",
+        r.body
+    );
+    let mut form: Vec<(String, String)> = trame_domain::clauses::target::TRADES
+        .iter()
+        .map(|t| (format!("part_{}", t.code), t.labour_share.to_string()))
+        .collect();
+    form.retain(|(k, _)| k != "part_maconnerie");
+    form.push(("part_maconnerie".into(), "60".into()));
+    form.push(("reference_cost".into(), "abc".into()));
+    form.push(("convention".into(), "facture".into()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/parametres", &fields).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"reference_cost-error\""));
+    form.retain(|(k, _)| k != "reference_cost");
+    form.push(("reference_cost".into(), "28".into()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = f.post_form("/gpsea/clauses/parametres", &fields).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let s = app.store.clause_settings(scope).await?;
+    assert_eq!(s.share_of("maconnerie").map(|p| p.bp()), Some(6_000));
+    // The calculator now takes 60 % for masonry: 1,000,000 × 60 % × 5 % ÷ 30 = 1,000 h.
+    let r = f
+        .post_form(
+            "/gpsea/clauses/marches/nouveau",
+            &[
+                ("action", "calculer"),
+                ("amount", "1000000"),
+                ("trade", "maconnerie"),
+                ("rate", "5"),
+                ("hourly_cost", "30"),
+            ],
+        )
+        .await?;
+    assert!(r.body.contains("= 1\u{202f}000 h"), "{}", r.body);
+    // A SIAE's invoice of 10,000 € on a contract with 60 % of labour, at 28 € an hour:
+    // 214.3 h.
+    let mut co = app.client_as(&app.gpsea, Role::Company).await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    app.store
+        .add_organisation_member(admin, scope, org, app.person_id(&app.gpsea, Role::Company))
+        .await?;
+    let url = format!("/gpsea/mes-marches/{contract}/heures");
+    let p = reference(person);
+    for (way, hours, invoice, field) in [
+        ("embauche_directe", "", "12 000", "invoice"),
+        ("sous_traitance_siae", "10", "12 000", "invoice"),
+        ("sous_traitance_siae", "", "douze mille", "invoice"),
+    ] {
+        let r = co
+            .post_form(
+                &url,
+                &[
+                    ("person", &p),
+                    ("month", "2026-10"),
+                    ("way", way),
+                    ("hours", hours),
+                    ("invoice", invoice),
+                ],
+            )
+            .await?;
+        assert_eq!(r.status, 422, "{way} {hours} {invoice}");
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{}",
+            r.body
+        );
+    }
+    let r = co
+        .post_form(
+            &url,
+            &[
+                ("person", &p),
+                ("month", "2026-10"),
+                ("way", "sous_traitance_siae"),
+                ("hours", ""),
+                ("invoice", "10 000"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let lines = app.store.contract_hours(scope, contract).await?;
+    assert_eq!(lines.first().map(|l| l.row.tenths), Some(2_143));
+    Ok(())
+}

@@ -15,10 +15,12 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::clauses::contract::{Contract, ContractInput};
-use trame_domain::clauses::hours::Line;
-use trame_domain::clauses::target::TRADES;
-use trame_domain::clauses::vocab::{BuyerKind, ClauseType, Source, Way};
+use trame_domain::clauses::hours::{Line, from_invoice};
+use trame_domain::clauses::target::Percent;
+use trame_domain::clauses::vocab::{BuyerKind, ClauseType, InvoiceConvention, Source, Way};
 use trame_domain::format::parse_iso_date;
+use trame_domain::money::Euros;
+use trame_store::clauses::settings::ClauseSettings;
 use trame_store::clauses::{ContractsOf, Declared};
 use trame_store::funding::awards::paris_day;
 
@@ -192,7 +194,11 @@ async fn form_page(
             .map(|c| (c.code_insee, c.name))
             .collect(),
         clause_types: options(ClauseType::ALL, ClauseType::code, ClauseType::label),
-        trades: TRADES
+        trades: state
+            .store
+            .clause_settings(scope)
+            .await?
+            .trades
             .iter()
             .map(|t| {
                 (
@@ -241,6 +247,17 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let mut errors = Errors::default();
+    let mut f = f;
+    // The trade's labour share is the territory's.
+    if f.input.labour_share.trim().is_empty()
+        && let Some(share) = state
+            .store
+            .clause_settings(scope)
+            .await?
+            .share_of(f.input.trade.trim())
+    {
+        f.input.labour_share = share.to_string();
+    }
     let parsed = Contract::parse(&f.input);
     let contract = match parsed {
         Ok(c) => Some(c),
@@ -272,16 +289,9 @@ pub async fn create(
                 t => format!("{} h, fixé à la main", t.hours()),
             })
             .or_else(|| {
-                let share = if f.input.labour_share.trim().is_empty() {
-                    trame_domain::clauses::target::trade(f.input.trade.trim())
-                        .map(|t| t.labour_share.to_string())
-                        .unwrap_or_default()
-                } else {
-                    f.input.labour_share.clone()
-                };
                 trame_domain::clauses::target::Inputs::parse(
                     &f.input.amount,
-                    &share,
+                    &f.input.labour_share,
                     &f.input.rate,
                     &f.input.hourly_cost,
                 )
@@ -345,6 +355,9 @@ pub struct HoursForm {
     /// Hours.
     #[serde(default)]
     pub hours: String,
+    /// Instead of hours, a SIAE's invoice (euros), when the territory converts invoices.
+    #[serde(default)]
+    pub invoice: String,
 }
 
 impl HoursForm {
@@ -352,8 +365,16 @@ impl HoursForm {
     pub fn check(
         &self,
         c: &trame_store::clauses::ContractRow,
+        settings: &ClauseSettings,
         errors: &mut Errors,
     ) -> Option<Declared> {
+        let hours = match self.hours_or_invoice(c, settings) {
+            Ok(h) => h,
+            Err((field, message)) => {
+                errors.add(field, message);
+                return None;
+            }
+        };
         let person = trame_domain::clauses::person::id_of_reference(&self.person);
         if person.is_none() {
             errors.add(
@@ -363,7 +384,7 @@ impl HoursForm {
         }
         let starts = parse_iso_date(&c.notified_on).unwrap_or(time::Date::MIN);
         let ends = parse_iso_date(&c.ends_on).unwrap_or(time::Date::MIN);
-        match Line::parse(&self.month, &self.way, &self.hours, starts, ends) {
+        match Line::parse(&self.month, &self.way, &hours, starts, ends) {
             Ok(line) => person.map(|person_id| Declared {
                 contract_id: c.id,
                 person_id,
@@ -379,6 +400,58 @@ impl HoursForm {
     }
 }
 
+impl HoursForm {
+    /// The hours typed, or those an invoice stands for: a SIAE subcontracted or
+    /// co-contracted, a territory that converts invoices, a contract with a labour share.
+    fn hours_or_invoice(
+        &self,
+        c: &trame_store::clauses::ContractRow,
+        settings: &ClauseSettings,
+    ) -> Result<String, (&'static str, String)> {
+        let invoice = self.invoice.trim();
+        if invoice.is_empty() {
+            return Ok(self.hours.clone());
+        }
+        if !self.hours.trim().is_empty() {
+            return Err((
+                "invoice",
+                "Indiquez les heures ou le montant facturé, pas les deux.".into(),
+            ));
+        }
+        let siae = matches!(
+            Way::from_code(self.way.trim()),
+            Some(Way::Subcontracting | Way::CoContracting)
+        );
+        if !siae {
+            return Err((
+                "invoice",
+                "Un montant facturé ne vaut que pour la sous-traitance ou la cotraitance avec une SIAE.".into(),
+            ));
+        }
+        if settings.convention != InvoiceConvention::Invoice {
+            return Err((
+                "invoice",
+                "Le territoire compte les heures réellement travaillées par la SIAE : indiquez ces heures.".into(),
+            ));
+        }
+        let Some(share) = c.labour_share_bp.and_then(|b| u32::try_from(b).ok()) else {
+            return Err((
+                "invoice",
+                "L'objectif de ce marché a été fixé à la main, sans part de main-d'œuvre : indiquez les heures.".into(),
+            ));
+        };
+        let amount = Euros::parse(invoice)
+            .ok()
+            .filter(|a| a.cents() > 0)
+            .ok_or((
+                "invoice",
+                "Le montant facturé s'écrit en euros, positif (par exemple 12 000).".to_owned(),
+            ))?;
+        let tenths = from_invoice(amount, Percent::from_bp(share), settings.reference_cost);
+        Ok(format!("{},{}", tenths / 10, tenths % 10))
+    }
+}
+
 /// Declares one line; the faults of the store come back at their fields.
 pub async fn declare_one(
     state: &AppState,
@@ -389,7 +462,8 @@ pub async fn declare_one(
     source: Source,
 ) -> Result<Errors, AppError> {
     let mut errors = Errors::default();
-    let Some(d) = form.check(contract, &mut errors) else {
+    let settings = state.store.clause_settings(scope).await?;
+    let Some(d) = form.check(contract, &settings, &mut errors) else {
         return Ok(errors);
     };
     if let Err(faults) = state

@@ -145,9 +145,13 @@ pub async fn import(
         .into_iter()
         .map(|c| c.code_insee)
         .collect();
+    let settings = state.store.clause_settings(scope).await?;
     let mut checked = Vec::new();
     for d in read {
         let mut input = d.input.clone();
+        if let Some(share) = settings.share_of(&input.trade) {
+            input.labour_share = share.to_string();
+        }
         input.rate = p.rate.clone();
         input.hourly_cost = p.hourly_cost.clone();
         input.awardee_name = state

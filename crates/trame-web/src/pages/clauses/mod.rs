@@ -8,6 +8,7 @@ pub mod decp;
 pub mod import;
 pub mod people;
 pub mod report;
+pub mod settings;
 
 use trame_domain::clauses::hours::{YearMonth, hours_label};
 use trame_domain::clauses::progress::Progress;
