@@ -421,7 +421,6 @@ impl Store {
         let tx = self.begin_write().await?;
         let run = |sql: String| Statement::from_sql_and_values(backend, sql, [Value::from(now)]);
         let next_id = |table: &'static str| {
-            let backend = backend;
             move || {
                 Statement::from_string(backend, format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
             }
