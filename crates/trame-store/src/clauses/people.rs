@@ -101,15 +101,33 @@ impl Store {
         reader: i64,
         scope: Scope,
         of: PeopleOf<'_>,
-    ) -> Result<Vec<PersonRow>, StoreError> {
+        search: &str,
+        limit: u64,
+    ) -> Result<(Vec<PersonRow>, u64), StoreError> {
+        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        use sea_orm::{PaginatorTrait, QuerySelect};
         let mut q = clause_person::Entity::find()
             .filter(clause_person::Column::TerritoryId.eq(scope.territory_id()));
         if let PeopleOf::Referred(orgs) = of {
             q = q.filter(clause_person::Column::ReferringOrgId.is_in(orgs.iter().copied()));
         }
+        let search = search.trim();
+        if let Some(id) = trame_domain::clauses::person::id_of_reference(search)
+            .filter(|_| search.starts_with(['P', 'p']))
+        {
+            q = q.filter(clause_person::Column::Id.eq(id));
+        } else if !search.is_empty() {
+            let pattern = format!("{}%", search.to_lowercase().replace(['%', '_', '\\'], ""));
+            q = q.filter(
+                Expr::expr(Func::lower(Expr::col(clause_person::Column::LastName))).like(pattern),
+            );
+        }
+        let total = q.clone().count(&self.db).await?;
         let rows = q
             .order_by_asc(clause_person::Column::LastName)
             .order_by_asc(clause_person::Column::FirstName)
+            .order_by_asc(clause_person::Column::Id)
+            .limit(limit)
             .all(&self.db)
             .await?;
         self.log_access(
@@ -119,7 +137,7 @@ impl Store {
             &format!("territory:{}/clause_person", scope.territory_id()),
         )
         .await?;
-        Ok(rows)
+        Ok((rows, total))
     }
 
     /// The people with these ids (those a contract's lines name), for a facilitator; the

@@ -500,10 +500,24 @@ async fn the_demo_has_forty_contracts_two_years_of_hours_and_some_alerts() -> an
             .all(|c| c.done_tenths > 0 || c.row.notified_on.as_str() > "2026-10")
     );
     assert!(contracts.iter().any(|c| c.pending_tenths > 0));
-    let people = store
-        .clause_people(1, t.scope(), trame_store::clauses::PeopleOf::All)
+    let (people, total) = store
+        .clause_people(1, t.scope(), trame_store::clauses::PeopleOf::All, "", 50)
         .await?;
-    assert_eq!(people.len(), 80);
+    assert_eq!((people.len(), total), (50, 80));
+    let (found, _) = store
+        .clause_people(1, t.scope(), trame_store::clauses::PeopleOf::All, "dia", 50)
+        .await?;
+    assert!(!found.is_empty() && found.iter().all(|p| p.last_name == "Diallo"));
+    let (one, _) = store
+        .clause_people(
+            1,
+            t.scope(),
+            trame_store::clauses::PeopleOf::All,
+            &reference(people[3].id),
+            50,
+        )
+        .await?;
+    assert_eq!(one.first().map(|p| p.id), Some(people[3].id));
     // The demo company sees its own contracts only, through its page.
     let router = trame_web::app(trame_web::AppState::new(
         store.clone(),

@@ -72,6 +72,8 @@ struct PeoplePage {
     chrome: Chrome,
     slug: String,
     people: Vec<PersonView>,
+    total: u64,
+    search: String,
     can_record: bool,
     form: PersonInput,
     errors: Errors,
@@ -81,6 +83,17 @@ struct PeoplePage {
     organisations: Vec<(String, String)>,
 }
 
+/// The list's search.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeopleQuery {
+    /// A last name's beginning, or a reference.
+    #[serde(default)]
+    q: String,
+}
+
+/// How many people a list shows.
+const SHOWN: u64 = 100;
+
 async fn people_page(
     state: &AppState,
     ctx: TerritoryCtx,
@@ -88,23 +101,24 @@ async fn people_page(
     chrome: Chrome,
     form: PersonInput,
     errors: Errors,
+    search: String,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let year = paris_day(state.store.now()).year();
     let orgs = scope_of(state, &ctx, user).await?;
     let of = orgs.as_deref().map_or(PeopleOf::All, PeopleOf::Referred);
-    let people = state
+    let (rows, total) = state
         .store
-        .clause_people(user.person_id, scope, of)
-        .await?
-        .into_iter()
-        .map(|p| view(p, year))
-        .collect();
+        .clause_people(user.person_id, scope, of, &search, SHOWN)
+        .await?;
+    let people = rows.into_iter().map(|p| view(p, year)).collect();
     let failed = errors.any();
     let resp = render(&PeoplePage {
         chrome,
         slug: ctx.territory.slug.clone(),
         people,
+        total,
+        search,
         can_record: facilitates(&ctx),
         form,
         errors,
@@ -137,6 +151,7 @@ pub async fn list(
     ctx: TerritoryCtx,
     user: CurrentUser,
     chrome: Chrome,
+    axum::extract::Query(q): axum::extract::Query<PeopleQuery>,
 ) -> Result<Response, AppError> {
     people_page(
         &state,
@@ -145,6 +160,7 @@ pub async fn list(
         chrome,
         PersonInput::default(),
         Errors::default(),
+        q.q.chars().take(80).collect(),
     )
     .await
 }
@@ -192,7 +208,7 @@ pub async fn create(
         }
         Err(e) => Errors(e),
     };
-    people_page(&state, ctx, &user, chrome, form, errors).await
+    people_page(&state, ctx, &user, chrome, form, errors, String::new()).await
 }
 
 #[derive(Template)]
