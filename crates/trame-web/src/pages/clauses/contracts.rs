@@ -31,6 +31,9 @@ struct ListPage {
     slug: String,
     contracts: Vec<ContractView>,
     alerts: usize,
+    total: usize,
+    page: usize,
+    pages: usize,
     buyers: Vec<String>,
     buyer_form: BuyerForm,
     errors: Errors,
@@ -48,12 +51,23 @@ pub struct BuyerForm {
     buyer_siret: String,
 }
 
+/// The list's page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// Contracts per page of the list.
+const PER_PAGE: usize = 100;
+
 async fn list_page(
     state: &AppState,
     ctx: TerritoryCtx,
     chrome: Chrome,
     buyer_form: BuyerForm,
     errors: Errors,
+    page: usize,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let today = paris_day(state.store.now());
@@ -69,10 +83,22 @@ async fn list_page(
         (!a.p.status.is_alert(), &a.s.row.ends_on).cmp(&(!b.p.status.is_alert(), &b.s.row.ends_on))
     });
     let failed = errors.any();
+    let alerts = contracts.iter().filter(|c| c.p.status.is_alert()).count();
+    let total = contracts.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let contracts: Vec<ContractView> = contracts
+        .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
     let resp = render(&ListPage {
         chrome,
         slug: ctx.territory.slug.clone(),
-        alerts: contracts.iter().filter(|c| c.p.status.is_alert()).count(),
+        alerts,
+        total,
+        page,
+        pages,
         contracts,
         buyers: state
             .store
@@ -93,8 +119,18 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: TerritoryCtx,
     chrome: Chrome,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    list_page(&state, ctx, chrome, BuyerForm::default(), Errors::default()).await
+    let page = q.page.trim().parse().unwrap_or(1);
+    list_page(
+        &state,
+        ctx,
+        chrome,
+        BuyerForm::default(),
+        Errors::default(),
+        page,
+    )
+    .await
 }
 
 /// `POST /{territoire}/clauses/acheteurs`.
@@ -147,7 +183,7 @@ pub async fn create_buyer(
             Err(e) => errors = Errors::from_store(e)?,
         }
     }
-    list_page(&state, ctx, chrome, form, errors).await
+    list_page(&state, ctx, chrome, form, errors, 1).await
 }
 
 #[derive(Template)]
