@@ -1,6 +1,6 @@
 //! The crash drill (issue 7). The real binary serves a database of its own; four clients
 //! post forms with idempotency keys and retry each one, with the same key, until it is
-//! acknowledged; meanwhile the server is killed with SIGKILL at random moments, at least
+//! acknowledged (three create organisations, one declares insertion hours); meanwhile the server is killed with SIGKILL at random moments, at least
 //! 50 times, and started again. On PostgreSQL the drill runs a throwaway cluster of its
 //! own (`initdb` on a free port), which it also stops with `pg_ctl stop -m immediate`
 //! now and then, with and without the server, so the shared server is never disturbed.
@@ -264,30 +264,81 @@ struct Tally {
     replayed: u64,
 }
 
+/// What a client posts.
+#[derive(Clone)]
+enum Kind {
+    /// New organisations, each with its own name.
+    Organisations,
+    /// Lines of insertion hours on one contract: each its own person, month and way.
+    Hours { contract: i64, people: Vec<i64> },
+}
+
+const WAYS: [&str; 5] = [
+    "embauche_directe",
+    "mise_a_disposition",
+    "sous_traitance_siae",
+    "cotraitance_siae",
+    "marche_reserve",
+];
+
+/// The label and the form of a client's `n`-th submission.
+fn submission(kind: &Kind, id: usize, n: u32, csrf: &str, key: &str) -> (String, String, String) {
+    match kind {
+        Kind::Organisations => {
+            let name = format!("{NAME_PREFIX}{id}-{n}");
+            let body = form(&[
+                ("_csrf", csrf),
+                ("_cle", key),
+                ("name", &name),
+                ("legal_form", "public"),
+                ("commune_code", "94028"),
+            ]);
+            (name, FORM.to_owned(), body)
+        }
+        Kind::Hours { contract, people } => {
+            let n = n as usize;
+            let person = people.get(n % people.len()).copied().unwrap_or_default();
+            let month = n / people.len() % 120;
+            let month = format!("{}-{:02}", 2016 + month / 12, month % 12 + 1);
+            let way = WAYS
+                .get(n / (people.len() * 120) % WAYS.len())
+                .copied()
+                .unwrap_or("embauche_directe");
+            let body = form(&[
+                ("_csrf", csrf),
+                ("_cle", key),
+                ("person", &format!("P{person:05}")),
+                ("month", &month),
+                ("way", way),
+                ("hours", "1"),
+            ]);
+            (
+                format!("{person}|{month}-01|{way}"),
+                format!("/gpsea/clauses/marches/{contract}/heures"),
+                body,
+            )
+        }
+    }
+}
+
 fn client(
     addr: String,
     cookie: String,
     csrf: String,
     id: usize,
+    kind: Kind,
     stop: Arc<AtomicBool>,
     tally: Arc<Mutex<Tally>>,
 ) {
     let mut n = 0u32;
     while !stop.load(Ordering::Relaxed) {
         n += 1;
-        let name = format!("{NAME_PREFIX}{id}-{n}");
         let key = format!("{:032x}", rand::random::<u128>());
-        let body = form(&[
-            ("_csrf", &csrf),
-            ("_cle", &key),
-            ("name", &name),
-            ("legal_form", "public"),
-            ("commune_code", "94028"),
-        ]);
+        let (name, path, body) = submission(&kind, id, n, &csrf, &key);
         // The same request again, until the server acknowledges it: a redirect, or the
         // page that says it was already recorded.
         loop {
-            match request(&addr, "POST", FORM, &cookie, &body) {
+            match request(&addr, "POST", &path, &cookie, &body) {
                 Ok((status @ (303 | 409), head)) => {
                     let mut t = tally.lock().expect("tally");
                     if status == 409 || head.contains("idempotent-replayed: true") {
@@ -356,13 +407,86 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
     let csrf = format!("{:064x}", rand::random::<u128>());
     let cookie = log_in(&server.addr, &csrf);
 
+    // One client declares insertion hours on a contract of ten years with a hundred
+    // people, written beside the running server.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let hours = rt.block_on(async {
+        let clock = Arc::new(trame_domain::clock::FrozenClock::new(
+            time::OffsetDateTime::now_utc(),
+        ));
+        let store = trame_store::Store::connect(&database_url, clock)
+            .await
+            .expect("the database opens");
+        let scope = store
+            .territory_by_slug("gpsea")
+            .await
+            .expect("gpsea")
+            .scope();
+        let admin = store
+            .person_by_email(&trame_domain::email::Email::parse(ADMIN).expect("an address"))
+            .await
+            .expect("the admin account")
+            .id;
+        let buyer = store.clause_buyers(scope).await.expect("buyers")[0].id;
+        let contract = trame_domain::clauses::contract::Contract::parse(
+            &trame_domain::clauses::contract::ContractInput {
+                reference: "EXERCICE-HEURES".into(),
+                object: "Marché de l'exercice".into(),
+                cpv: "45000000-7".into(),
+                amount: "10 000 000".into(),
+                notified_on: "2016-01-01".into(),
+                duration_months: "120".into(),
+                awardee_siret: "73282932000074".into(),
+                awardee_name: "Titulaire de l'exercice".into(),
+                clause_type: "condition_execution".into(),
+                labour_share: "50".into(),
+                rate: "10".into(),
+                hourly_cost: "30".into(),
+                ..Default::default()
+            },
+        )
+        .expect("a contract");
+        let contract = store
+            .create_contract(admin, scope, buyer, &contract)
+            .await
+            .expect("contract");
+        let mut people = Vec::new();
+        for i in 0..100 {
+            let p = trame_domain::clauses::person::Person::parse(
+                &trame_domain::clauses::person::PersonInput {
+                    first_name: format!("Personne {i}"),
+                    last_name: "Exercice".into(),
+                    sex: "F".into(),
+                    birth_year: "1990".into(),
+                    ground: "rqth".into(),
+                    proof: "Exercice".into(),
+                    ..Default::default()
+                },
+                2026,
+            )
+            .expect("a person");
+            people.push(
+                store
+                    .create_clause_person(admin, scope, &p)
+                    .await
+                    .expect("person"),
+            );
+        }
+        store.close().await.expect("close");
+        Kind::Hours { contract, people }
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|id| {
             let (addr, cookie, csrf) = (server.addr.clone(), cookie.clone(), csrf.clone());
             let (stop, tally) = (stop.clone(), tally.clone());
-            std::thread::spawn(move || client(addr, cookie, csrf, id, stop, tally))
+            let kind = if id == 0 {
+                hours.clone()
+            } else {
+                Kind::Organisations
+            };
+            std::thread::spawn(move || client(addr, cookie, csrf, id, kind, stop, tally))
         })
         .collect();
     let slowest_restart = AtomicU64::new(0);
@@ -400,7 +524,6 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
     let elapsed = drill.elapsed();
     let tally = std::mem::take(&mut *tally.lock().expect("tally"));
 
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let clock = Arc::new(trame_domain::clock::FrozenClock::new(
             time::OffsetDateTime::now_utc(),
@@ -413,6 +536,17 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .await
             .expect("the demo territory");
         let mut present: BTreeMap<String, usize> = BTreeMap::new();
+        if let Kind::Hours { contract, .. } = &hours {
+            for h in store
+                .contract_hours(territory.scope(), *contract)
+                .await
+                .expect("hours")
+            {
+                *present
+                    .entry(format!("{}|{}|{}", h.row.person_id, h.row.month, h.row.way))
+                    .or_default() += 1;
+            }
+        }
         for o in store
             .organisations(territory.scope())
             .await
@@ -428,6 +562,15 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             tally.acknowledged.len() >= 20,
             "too few submissions: {}",
             tally.acknowledged.len()
+        );
+        assert!(
+            tally
+                .acknowledged
+                .iter()
+                .filter(|n| n.contains('|'))
+                .count()
+                >= 5,
+            "too few hour declarations"
         );
         assert_eq!(expected.len(), tally.acknowledged.len(), "names are unique");
         let missing: Vec<_> = expected
@@ -458,7 +601,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .await
             .expect("journal")
             .iter()
-            .filter(|e| e.action == "organisation.create")
+            .filter(|e| e.action == "organisation.create" || e.action == "clause_hours.declare")
             .count();
         assert!(journaled >= tally.acknowledged.len());
         if cluster.is_none() {
@@ -476,7 +619,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
         );
     }
     eprintln!(
-        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged, each present once; \
+        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged ({} of them lines of hours), each present once; \
          {} retries, {} answered as repeats of a write made before a kill; slowest restart {} ms; integrity and audit chains verified",
         if postgres { "PostgreSQL" } else { "SQLite" },
         if postgres {
@@ -486,6 +629,11 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
         },
         elapsed.as_secs_f64(),
         tally.acknowledged.len(),
+        tally
+            .acknowledged
+            .iter()
+            .filter(|n| n.contains('|'))
+            .count(),
         tally.retries,
         tally.replayed,
         slowest_restart.load(Ordering::Relaxed),
