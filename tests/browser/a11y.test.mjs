@@ -731,7 +731,7 @@ test('insertion clauses: a contract and its target, hours declared by the compan
     await f.page.fill('#birth_year', year);
     await f.page.selectOption('#ground', 'demandeur_longue_duree');
     await f.page.fill('#proof', 'Attestation France Travail');
-    await f.page.click('main form button[type=submit]');
+    await f.page.click('main form[method=post] button[type=submit]');
     await f.page.waitForURL(/\/clauses\/personnes\/\d+$/);
     refs.push((await f.page.textContent('dl.facts dd')).trim());
   }
