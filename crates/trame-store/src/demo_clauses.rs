@@ -521,7 +521,7 @@ impl Store {
                     rows.push(format!(
                         "({t}, {contract}, {person}, '{month}', '{way}', {tenths}, '{state}', NULL, 'fichier', NULL, NULL, {ts}, {ts})",
                         month = m.stored(),
-                        tenths = 50 + rng.next(1_200),
+                        tenths = 20 + rng.next(380),
                     ));
                     count += 1;
                     m = m.next();

@@ -315,8 +315,9 @@ impl Store {
         scope: Scope,
         contract_id: i64,
     ) -> Result<Vec<HoursRow>, StoreError> {
+        // The contract's territory is checked, then its lines read by its own index.
+        contract_in(&self.db, scope, contract_id).await?;
         Ok(clause_hours::Entity::find()
-            .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()))
             .filter(clause_hours::Column::ContractId.eq(contract_id))
             .order_by_desc(clause_hours::Column::Month)
             .order_by_asc(clause_hours::Column::PersonId)

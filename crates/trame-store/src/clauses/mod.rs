@@ -80,11 +80,13 @@ pub(crate) async fn sums<C: ConnectionTrait>(
         .column_as(
             Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
             "total",
-        )
-        .filter(clause_hours::Column::TerritoryId.eq(scope.territory_id()));
-    if let Some(id) = contract {
-        q = q.filter(clause_hours::Column::ContractId.eq(id));
-    }
+        );
+    // One contract (its territory checked by the caller) by the contract's own index;
+    // a whole territory by the territory's.
+    q = match contract {
+        Some(id) => q.filter(clause_hours::Column::ContractId.eq(id)),
+        None => q.filter(clause_hours::Column::TerritoryId.eq(scope.territory_id())),
+    };
     let rows: Vec<(i64, String, Option<i64>)> = q
         .group_by(clause_hours::Column::ContractId)
         .group_by(clause_hours::Column::State)

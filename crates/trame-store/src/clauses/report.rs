@@ -4,10 +4,10 @@
 //! are summed by the database over the covering index; people and contracts are joined
 //! in memory.
 
-use crate::entities::{clause_buyer, clause_contract, clause_hours, clause_outcome, clause_person};
+use crate::entities::{clause_buyer, clause_contract, clause_hours, clause_outcome};
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use trame_domain::clauses::contract::end_of;
 use trame_domain::clauses::hours::YearMonth;
@@ -135,24 +135,41 @@ impl Store {
         let last = YearMonth { year, month: 12 }.stored();
         let validated = HoursState::Validated.code();
         // Sums per contract, person and way; then per month.
-        let sums: Vec<(i64, i64, String, Option<i64>)> = clause_hours::Entity::find()
-            .select_only()
-            .column(clause_hours::Column::ContractId)
-            .column(clause_hours::Column::PersonId)
-            .column(clause_hours::Column::Way)
-            .column_as(
-                Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
-                "total",
-            )
-            .filter(clause_hours::Column::TerritoryId.eq(t))
-            .filter(clause_hours::Column::State.eq(validated))
-            .filter(clause_hours::Column::Month.between(first.clone(), last.clone()))
-            .group_by(clause_hours::Column::ContractId)
-            .group_by(clause_hours::Column::PersonId)
-            .group_by(clause_hours::Column::Way)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        // Sums per contract and way, with the people of each as one list: few rows, read
+        // from the first index in its order.
+        let backend = self.db.get_database_backend();
+        let people_list = if self.is_postgres() {
+            "string_agg(DISTINCT person_id::text, ',')"
+        } else {
+            "group_concat(DISTINCT person_id)"
+        };
+        let (p1, p2, p3) = if self.is_postgres() {
+            ("$1", "$2", "$3")
+        } else {
+            ("?", "?", "?")
+        };
+        let sums: Vec<(i64, String, i64, String)> = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT contract_id, way, SUM(tenths), {people_list} FROM clause_hours \
+                     WHERE territory_id = {p1} AND state = 'valide' AND month BETWEEN {p2} AND {p3} \
+                     GROUP BY contract_id, way"
+                ),
+                [t.into(), first.clone().into(), last.clone().into()],
+            ))
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get_by_index::<i64>(0)?,
+                    r.try_get_by_index::<String>(1)?,
+                    r.try_get_by_index::<Option<i64>>(2)?.unwrap_or(0),
+                    r.try_get_by_index::<Option<String>>(3)?.unwrap_or_default(),
+                ))
+            })
+            .collect::<Result<_, sea_orm::DbErr>>()?;
         let contracts: HashMap<i64, clause_contract::Model> = clause_contract::Entity::find()
             .filter(clause_contract::Column::TerritoryId.eq(t))
             .all(&self.db)
@@ -214,15 +231,28 @@ impl Store {
                     .target += target;
             }
         }
+        // Per contract first, by number; the labels once per contract.
         let mut people: HashSet<i64> = HashSet::new();
-        for (contract, person, way, tenths) in sums {
+        let mut per_contract: HashMap<i64, (i64, HashSet<i64>)> = HashMap::new();
+        let mut ways: HashMap<String, i64> = HashMap::new();
+        for (contract, way, tenths, who) in sums {
+            if !contracts.contains_key(&contract) {
+                continue;
+            }
+            total.done += tenths;
+            *ways.entry(way).or_default() += tenths;
+            let e = per_contract.entry(contract).or_default();
+            e.0 += tenths;
+            for person in who.split(',').filter_map(|p| p.trim().parse::<i64>().ok()) {
+                people.insert(person);
+                e.1.insert(person);
+            }
+        }
+        report.ways = ways.into_iter().collect();
+        for (contract, (done, who)) in per_contract {
             let Some(c) = contracts.get(&contract) else {
                 continue;
             };
-            let tenths = tenths.unwrap_or(0);
-            total.done += tenths;
-            people.insert(person);
-            *report.ways.entry(way).or_default() += tenths;
             for (map, key, label) in [
                 (
                     &mut by_buyer,
@@ -242,8 +272,8 @@ impl Store {
                 (&mut by_commune, commune_key(c), commune_key(c)),
             ] {
                 let e = map.entry(key).or_insert_with(|| (label, Acc::default()));
-                e.1.done += tenths;
-                e.1.people.insert(person);
+                e.1.done += done;
+                e.1.people.extend(who.iter().copied());
             }
         }
         // The months, over the year's range of the second index.
@@ -274,31 +304,44 @@ impl Store {
             }
         }
         report.months = per_month.into_iter().collect();
-        // The people who worked, read once.
-        let ids: Vec<i64> = people.iter().copied().collect();
-        for chunk in ids.chunks(10_000) {
-            let rows: Vec<(i64, String, i32, String)> = clause_person::Entity::find()
-                .select_only()
-                .column(clause_person::Column::Id)
-                .column(clause_person::Column::Sex)
-                .column(clause_person::Column::BirthYear)
-                .column(clause_person::Column::Ground)
-                .filter(clause_person::Column::TerritoryId.eq(t))
-                .filter(clause_person::Column::Id.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (_, sex, birth, ground) in rows {
-                report.people.total += 1;
-                if sex == "F" {
-                    report.people.women += 1;
-                } else {
-                    report.people.men += 1;
-                }
-                *report.people.ages.entry(age_band(birth, year)).or_default() += 1;
-                *report.people.grounds.entry(ground).or_default() += 1;
+        // The people who worked, counted by the database: their ids go as one JSON list.
+        let ids = serde_json::to_string(&people.iter().collect::<Vec<_>>())
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let among = if self.is_postgres() {
+            "id IN (SELECT (jsonb_array_elements_text($2::jsonb))::bigint)"
+        } else {
+            "id IN (SELECT value FROM json_each(?))"
+        };
+        let p1 = if self.is_postgres() { "$1" } else { "?" };
+        let counts = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT sex, birth_year, ground, COUNT(*) FROM clause_person \
+                     WHERE territory_id = {p1} AND {among} GROUP BY sex, birth_year, ground"
+                ),
+                [t.into(), ids.into()],
+            ))
+            .await?;
+        let mut ages: HashMap<&'static str, usize> = HashMap::new();
+        let mut grounds: HashMap<String, usize> = HashMap::new();
+        for r in counts {
+            let sex: String = r.try_get_by_index(0)?;
+            let birth: i32 = r.try_get_by_index(1)?;
+            let ground: String = r.try_get_by_index(2)?;
+            let n = usize::try_from(r.try_get_by_index::<i64>(3)?).unwrap_or(0);
+            report.people.total += n;
+            if sex == "F" {
+                report.people.women += n;
+            } else {
+                report.people.men += n;
             }
+            *ages.entry(age_band(birth, year)).or_default() += n;
+            *grounds.entry(ground).or_default() += n;
         }
+        report.people.ages = ages.into_iter().collect();
+        report.people.grounds = grounds.into_iter().collect();
         // Outcomes observed in the year, on the report's contracts.
         let outcomes: Vec<(i64, String, String)> = clause_outcome::Entity::find()
             .select_only()

@@ -136,7 +136,7 @@ impl MigrationTrait for Migration {
         .await?;
         index(m, "clause_hours", &["person_id", "month"], false).await?;
         // The yearly report reads the hours from these two indexes alone: sums per
-        // contract, person and way in the index's order (no sort), and sums per month
+        // contract and way, with their people, in the index's order (no sort), and sums per month
         // over the year's range.
         index(
             m,
@@ -145,8 +145,8 @@ impl MigrationTrait for Migration {
                 "territory_id",
                 "state",
                 "contract_id",
-                "person_id",
                 "way",
+                "person_id",
                 "month",
                 "tenths",
             ],
