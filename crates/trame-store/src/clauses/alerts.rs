@@ -1,7 +1,7 @@
 //! The weekly alert of insertion clauses: every contract behind its pace, ending within
 //! 60 days short of its target, or ended short within the last 60 days. The territory's
 //! facilitators get one digest; each awardee's members get the lines of their own
-//! contracts. Runs in the job runner's transaction.
+//! contracts. Runs in the job runner's transaction, journaled once per territory.
 
 use super::sums;
 use crate::audit::journal;
@@ -82,7 +82,11 @@ pub(crate) async fn alert_contracts<C: ConnectionTrait>(
                 parse_iso_date(&c.ends_on).map_or_else(|| c.ends_on.clone(), french_date),
             )
         };
-        let digest: Vec<String> = alerted.iter().map(|(c, p)| line(c, p)).collect();
+        // The digest names the first 200; the list page has them all.
+        let mut digest: Vec<String> = alerted.iter().take(200).map(|(c, p)| line(c, p)).collect();
+        if alerted.len() > 200 {
+            digest.push(format!("… et {} autres.", alerted.len() - 200));
+        }
         for to in emails_of_roles(tx, scope, &[Role::Facilitator]).await? {
             queue(
                 tx,
@@ -141,18 +145,17 @@ pub(crate) async fn alert_contracts<C: ConnectionTrait>(
                 .await?;
             }
         }
-        for (c, _) in &alerted {
-            journal(
-                tx,
-                now,
-                None,
-                scope,
-                action::CLAUSE_ALERT,
-                "clause_contract",
-                c.id,
-            )
-            .await?;
-        }
+        // One journal entry per territory and week: the job's run is the state change.
+        journal(
+            tx,
+            now,
+            None,
+            scope,
+            action::CLAUSE_ALERT,
+            "territory",
+            territory_id,
+        )
+        .await?;
         n += u64::try_from(alerted.len()).unwrap_or(0);
     }
     Ok(n)
