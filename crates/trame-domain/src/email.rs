@@ -71,8 +71,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn parsed_emails_are_stable(local in "[a-z0-9._+-]{1,20}", host in "[a-z0-9-]{1,12}", tld in "[a-z]{2,6}") {
-            prop_assume!(!host.starts_with('-'));
+        fn parsed_emails_are_stable(local in "[a-z0-9._+-]{1,20}", host in "[a-z0-9][a-z0-9-]{0,11}", tld in "[a-z]{2,6}") {
             let raw = format!("{local}@{host}.{tld}");
             let once = Email::parse(&raw);
             prop_assert!(once.is_ok());
