@@ -126,6 +126,8 @@ impl Store {
         table!(clause_outcome, clause_outcome::Column::Id);
         table!(clause_trade, clause_trade::Column::Id);
         table!(clause_setting, clause_setting::Column::Id);
+        table!(clause_tally_person, clause_tally_person::Column::Id);
+        table!(clause_tally_month, clause_tally_month::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

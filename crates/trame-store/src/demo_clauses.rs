@@ -371,6 +371,7 @@ impl Store {
                 .exec_without_returning(&tx)
                 .await?;
         }
+        crate::clauses::tally::rebuild(&tx, scope.territory_id()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -553,6 +554,8 @@ impl Store {
                 .await?;
             }
         }
+        // The lines went in directly: the running totals and tallies are computed once.
+        crate::clauses::tally::rebuild(&tx, t).await?;
         crate::audit::journal(
             &tx,
             now,

@@ -3,7 +3,6 @@
 //! facilitators get one digest; each awardee's members get the lines of their own
 //! contracts. Runs in the job runner's transaction, journaled once per territory.
 
-use super::sums;
 use crate::audit::journal;
 use crate::entities::{clause_contract, organisation_member, person, territory};
 use crate::funding::awards::paris_day;
@@ -15,7 +14,6 @@ use time::{Duration, OffsetDateTime};
 use trame_domain::audit::action;
 use trame_domain::clauses::hours::hours_label;
 use trame_domain::clauses::progress::{ENDING_SOON_DAYS, Progress};
-use trame_domain::clauses::vocab::HoursState;
 use trame_domain::format::{french_date, parse_iso_date};
 use trame_domain::role::Role;
 
@@ -39,9 +37,6 @@ pub(crate) async fn alert_contracts<C: ConnectionTrait>(
     let mut n = 0;
     for (territory_id, contracts) in by_territory {
         let scope = Scope { territory_id };
-        let totals = sums(tx, scope, None).await?;
-        let get =
-            |id: i64, s: HoursState| totals.get(&(id, s.code().to_owned())).copied().unwrap_or(0);
         let mut alerted: Vec<(clause_contract::Model, Progress)> = Vec::new();
         for c in contracts {
             let (Some(starts), Some(ends)) =
@@ -51,8 +46,8 @@ pub(crate) async fn alert_contracts<C: ConnectionTrait>(
             };
             let p = Progress::of(
                 c.target_hours,
-                get(c.id, HoursState::Validated),
-                get(c.id, HoursState::Declared),
+                c.done_tenths,
+                c.pending_tenths,
                 starts,
                 ends,
                 today,

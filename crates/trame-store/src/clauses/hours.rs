@@ -2,7 +2,7 @@
 //! whole or not at all: every fault of every line is reported, and nothing is written
 //! while one remains.
 
-use super::contract_in;
+use super::{contract_in, tally};
 use crate::audit::journal;
 use crate::entities::{clause_hours, clause_person};
 use crate::{Scope, Store, StoreError};
@@ -10,7 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use trame_domain::audit::action;
 use trame_domain::clauses::hours::{Line, MAX_TENTHS_PER_MONTH, YearMonth, over_month};
 use trame_domain::clauses::person::reference;
@@ -194,7 +194,9 @@ impl Store {
         if !faults.is_empty() {
             return Ok(Err(faults));
         }
+        let mut waiting: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
         for d in lines {
+            waiting.entry(d.contract_id).or_default().1 += i64::from(d.line.tenths);
             let key = (
                 d.contract_id,
                 d.person_id,
@@ -243,6 +245,7 @@ impl Store {
             )
             .await?;
         }
+        tally::add_to_contracts(&tx, &waiting).await?;
         tx.commit().await?;
         Ok(Ok(lines.len()))
     }
@@ -274,9 +277,11 @@ impl Store {
             .filter(clause_hours::Column::ContractId.eq(contract_id))
             .filter(clause_hours::Column::State.eq(HoursState::Declared.code()))
             .filter(clause_hours::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(clause_hours::Column::Id)
             .all(&tx)
             .await?;
         let n = rows.len();
+        let mut decided = Vec::with_capacity(n);
         let (state, act) = if validate {
             (HoursState::Validated, action::CLAUSE_HOURS_VALIDATE)
         } else {
@@ -303,7 +308,21 @@ impl Store {
                 .await?;
             if done.rows_affected == 1 {
                 journal(&tx, now, Some(actor_id), scope, act, "clause_hours", id).await?;
+                decided.push(h);
             }
+        }
+        // The running totals: what was waiting is validated (or rejected).
+        let mut totals: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        for h in &decided {
+            let e = totals.entry(h.contract_id).or_default();
+            if validate {
+                e.0 += i64::from(h.tenths);
+            }
+            e.1 -= i64::from(h.tenths);
+        }
+        tally::add_to_contracts(&tx, &totals).await?;
+        if validate {
+            tally::add_validated(&tx, &decided).await?;
         }
         tx.commit().await?;
         Ok(n)

@@ -9,16 +9,15 @@ mod hours;
 pub(crate) mod people;
 pub mod report;
 pub mod settings;
+pub(crate) mod tally;
 
 pub use hours::{Declared, HoursRow, LineFault};
 pub use people::{OutcomeRow, PeopleOf, PersonRow};
 
 use crate::audit::journal;
-use crate::entities::{
-    clause_buyer, clause_contract, clause_hours, clause_operation, organisation,
-};
+use crate::entities::{clause_buyer, clause_contract, clause_operation, organisation};
 use crate::{Scope, Store, StoreError};
-use sea_orm::sea_query::{Expr, Func};
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -28,7 +27,7 @@ use trame_domain::audit::action;
 use trame_domain::clauses::contract::Contract;
 use trame_domain::clauses::progress::Progress;
 use trame_domain::clauses::target::Target;
-use trame_domain::clauses::vocab::{BuyerKind, HoursState};
+use trame_domain::clauses::vocab::BuyerKind;
 use trame_domain::format::parse_iso_date;
 
 /// A buyer as stored.
@@ -65,38 +64,6 @@ impl ContractSummary {
             today,
         )
     }
-}
-
-/// Sums of tenths per contract and state, for the contracts of `scope` (or one of them).
-pub(crate) async fn sums<C: ConnectionTrait>(
-    db: &C,
-    scope: Scope,
-    contract: Option<i64>,
-) -> Result<HashMap<(i64, String), i64>, StoreError> {
-    let mut q = clause_hours::Entity::find()
-        .select_only()
-        .column(clause_hours::Column::ContractId)
-        .column(clause_hours::Column::State)
-        .column_as(
-            Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
-            "total",
-        );
-    // One contract (its territory checked by the caller) by the contract's own index;
-    // a whole territory by the territory's.
-    q = match contract {
-        Some(id) => q.filter(clause_hours::Column::ContractId.eq(id)),
-        None => q.filter(clause_hours::Column::TerritoryId.eq(scope.territory_id())),
-    };
-    let rows: Vec<(i64, String, Option<i64>)> = q
-        .group_by(clause_hours::Column::ContractId)
-        .group_by(clause_hours::Column::State)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, s, t)| ((c, s), t.unwrap_or(0)))
-        .collect())
 }
 
 pub(crate) async fn contract_in<C: ConnectionTrait>(
@@ -342,17 +309,15 @@ impl Store {
             .order_by_asc(clause_contract::Column::Reference)
             .all(&self.db)
             .await?;
-        self.summaries(scope, rows, None).await
+        self.summaries(scope, rows).await
     }
 
     async fn summaries(
         &self,
         scope: Scope,
         rows: Vec<ContractRow>,
-        one: Option<i64>,
     ) -> Result<Vec<ContractSummary>, StoreError> {
         let t = scope.territory_id();
-        let sums = sums(&self.db, scope, one).await?;
         let buyers: HashMap<i64, String> = clause_buyer::Entity::find()
             .select_only()
             .column(clause_buyer::Column::Id)
@@ -373,15 +338,13 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let get =
-            |id: i64, s: HoursState| sums.get(&(id, s.code().to_owned())).copied().unwrap_or(0);
         Ok(rows
             .into_iter()
             .map(|row| ContractSummary {
                 buyer: buyers.get(&row.buyer_id).cloned().unwrap_or_default(),
                 operation: row.operation_id.and_then(|o| operations.get(&o).cloned()),
-                done_tenths: get(row.id, HoursState::Validated),
-                pending_tenths: get(row.id, HoursState::Declared),
+                done_tenths: row.done_tenths,
+                pending_tenths: row.pending_tenths,
                 row,
             })
             .collect())
@@ -400,7 +363,7 @@ impl Store {
         {
             return Err(StoreError::NotFound);
         }
-        self.summaries(scope, vec![row], Some(id))
+        self.summaries(scope, vec![row])
             .await?
             .pop()
             .ok_or(StoreError::NotFound)

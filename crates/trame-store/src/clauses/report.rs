@@ -8,10 +8,10 @@ use crate::entities::{clause_buyer, clause_contract, clause_hours, clause_outcom
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use trame_domain::clauses::contract::end_of;
 use trame_domain::clauses::hours::YearMonth;
-use trame_domain::clauses::vocab::{HoursState, age_band};
+use trame_domain::clauses::vocab::age_band;
 use trame_domain::format::parse_iso_date;
 
 /// One line of a breakdown: a buyer, a contract, a company or a commune.
@@ -100,7 +100,7 @@ fn target_in_year(c: &clause_contract::Model, year: i32) -> i64 {
 struct Acc {
     target: i64,
     done: i64,
-    people: HashSet<i64>,
+    people: usize,
 }
 
 fn lines(map: HashMap<String, (String, Acc)>) -> Vec<Line> {
@@ -111,7 +111,7 @@ fn lines(map: HashMap<String, (String, Acc)>) -> Vec<Line> {
             key,
             target_hours: a.target,
             done_tenths: a.done,
-            people: a.people.len(),
+            people: a.people,
         })
         .collect();
     v.sort_by(|a, b| {
@@ -122,8 +122,29 @@ fn lines(map: HashMap<String, (String, Acc)>) -> Vec<Line> {
     v
 }
 
+/// The breakdowns of the report: each one's key for a contract, and its label.
+const DIMENSIONS: [&str; 4] = ["buyer", "contract", "company", "commune"];
+
 impl Store {
-    /// The report of `year`, for one buyer or all.
+    /// Runs a read of the report: `sql` with `{p1}`… already in place.
+    async fn report_rows(
+        &self,
+        sql: String,
+        values: Vec<sea_orm::Value>,
+    ) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
+        Ok(self
+            .db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                sql,
+                values,
+            ))
+            .await?)
+    }
+
+    /// The report of `year`, for one buyer or all. It reads the tallies of validated
+    /// hours (per contract, person, way and year; per contract and month), which the
+    /// database groups; contracts, buyers and outcomes are joined in memory.
     pub async fn clause_year_report(
         &self,
         scope: Scope,
@@ -131,52 +152,25 @@ impl Store {
         buyer: Option<i64>,
     ) -> Result<YearReport, StoreError> {
         let t = scope.territory_id();
-        let first = YearMonth { year, month: 1 }.stored();
-        let last = YearMonth { year, month: 12 }.stored();
-        let validated = HoursState::Validated.code();
-        // Sums per contract, person and way; then per month.
-        // Sums per contract and way, with the people of each as one list: few rows, read
-        // from the first index in its order.
-        let backend = self.db.get_database_backend();
-        let people_list = if self.is_postgres() {
-            "string_agg(DISTINCT person_id::text, ',')"
-        } else {
-            "group_concat(DISTINCT person_id)"
-        };
-        // SQLite's planner, once it has statistics, prefers the month range of the second
-        // index and then sorts; the first one is read in order, without a sort.
-        let hint = if self.is_postgres() {
-            ""
-        } else {
-            " INDEXED BY ix_clause_hours_territory_id_state_contract_id_way_person_id_month_tenths"
-        };
-        let (p1, p2, p3) = if self.is_postgres() {
-            ("$1", "$2", "$3")
-        } else {
-            ("?", "?", "?")
-        };
-        let sums: Vec<(i64, String, i64, String)> = self
-            .db
-            .query_all_raw(sea_orm::Statement::from_sql_and_values(
-                backend,
+        let pg = self.is_postgres();
+        let p = |n: usize| if pg { format!("${n}") } else { format!("?{n}") };
+        let (p1, p2, p3, p4) = (p(1), p(2), p(3), p(4));
+        // The filter of one buyer's contracts, on a table aliased `t`.
+        let of_buyer = |n: &str| {
+            if buyer.is_some() {
                 format!(
-                    "SELECT contract_id, way, SUM(tenths), {people_list} FROM clause_hours{hint} \
-                     WHERE territory_id = {p1} AND state = 'valide' AND month BETWEEN {p2} AND {p3} \
-                     GROUP BY contract_id, way"
-                ),
-                [t.into(), first.clone().into(), last.clone().into()],
-            ))
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok((
-                    r.try_get_by_index::<i64>(0)?,
-                    r.try_get_by_index::<String>(1)?,
-                    r.try_get_by_index::<Option<i64>>(2)?.unwrap_or(0),
-                    r.try_get_by_index::<Option<String>>(3)?.unwrap_or_default(),
-                ))
-            })
-            .collect::<Result<_, sea_orm::DbErr>>()?;
+                    " AND t.contract_id IN (SELECT id FROM clause_contract WHERE buyer_id = {n})"
+                )
+            } else {
+                String::new()
+            }
+        };
+        let values = |mut v: Vec<sea_orm::Value>, at_end: bool| {
+            if let (Some(b), true) = (buyer, at_end) {
+                v.push(b.into());
+            }
+            v
+        };
         let contracts: HashMap<i64, clause_contract::Model> = clause_contract::Entity::find()
             .filter(clause_contract::Column::TerritoryId.eq(t))
             .all(&self.db)
@@ -195,18 +189,26 @@ impl Store {
             .await?
             .into_iter()
             .collect();
+        let commune_key =
+            |c: &clause_contract::Model| c.commune_code.clone().unwrap_or_else(|| "—".into());
+        let key_label = |dim: &str, c: &clause_contract::Model| -> (String, String) {
+            match dim {
+                "buyer" => (
+                    c.buyer_id.to_string(),
+                    buyers.get(&c.buyer_id).cloned().unwrap_or_default(),
+                ),
+                "contract" => (c.id.to_string(), format!("{} — {}", c.reference, c.object)),
+                "company" => (c.awardee_siret.clone(), c.awardee_name.clone()),
+                _ => (commune_key(c), commune_key(c)),
+            }
+        };
         let mut report = YearReport {
             year,
             buyer,
             ..Default::default()
         };
-        let mut by_buyer: HashMap<String, (String, Acc)> = HashMap::new();
-        let mut by_contract: HashMap<String, (String, Acc)> = HashMap::new();
-        let mut by_company: HashMap<String, (String, Acc)> = HashMap::new();
-        let mut by_commune: HashMap<String, (String, Acc)> = HashMap::new();
+        let mut by: [HashMap<String, (String, Acc)>; 4] = Default::default();
         let mut total = Acc::default();
-        let commune_key =
-            |c: &clause_contract::Model| c.commune_code.clone().unwrap_or_else(|| "—".into());
         // Targets of the contracts running in the year.
         for c in contracts.values() {
             let target = target_in_year(c, year);
@@ -214,122 +216,129 @@ impl Store {
                 continue;
             }
             total.target += target;
-            for (map, key, label) in [
-                (
-                    &mut by_buyer,
-                    c.buyer_id.to_string(),
-                    buyers.get(&c.buyer_id).cloned().unwrap_or_default(),
-                ),
-                (
-                    &mut by_contract,
-                    c.id.to_string(),
-                    format!("{} — {}", c.reference, c.object),
-                ),
-                (
-                    &mut by_company,
-                    c.awardee_siret.clone(),
-                    c.awardee_name.clone(),
-                ),
-                (&mut by_commune, commune_key(c), commune_key(c)),
-            ] {
+            for (dim, map) in DIMENSIONS.iter().zip(by.iter_mut()) {
+                let (key, label) = key_label(dim, c);
                 map.entry(key)
                     .or_insert_with(|| (label, Acc::default()))
                     .1
                     .target += target;
             }
         }
-        // Per contract first, by number; the labels once per contract.
-        let mut people: HashSet<i64> = HashSet::new();
-        let mut per_contract: HashMap<i64, (i64, HashSet<i64>)> = HashMap::new();
-        let mut ways: HashMap<String, i64> = HashMap::new();
-        for (contract, way, tenths, who) in sums {
-            if !contracts.contains_key(&contract) {
-                continue;
-            }
-            total.done += tenths;
-            *ways.entry(way).or_default() += tenths;
-            let e = per_contract.entry(contract).or_default();
-            e.0 += tenths;
-            for person in who.split(',').filter_map(|p| p.trim().parse::<i64>().ok()) {
-                people.insert(person);
-                e.1.insert(person);
-            }
-        }
-        report.ways = ways.into_iter().collect();
-        for (contract, (done, who)) in per_contract {
+        // Hours and people per contract.
+        let per_contract = self
+            .report_rows(
+                format!(
+                    "SELECT t.contract_id, CAST(SUM(t.tenths) AS BIGINT), COUNT(DISTINCT t.person_id) FROM clause_tally_person t \
+                     WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY t.contract_id",
+                    of_buyer(&p3)
+                ),
+                values(vec![t.into(), year.into()], true),
+            )
+            .await?;
+        for r in per_contract {
+            let contract: i64 = r.try_get_by_index(0)?;
+            let done = r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0);
             let Some(c) = contracts.get(&contract) else {
                 continue;
             };
-            for (map, key, label) in [
-                (
-                    &mut by_buyer,
-                    c.buyer_id.to_string(),
-                    buyers.get(&c.buyer_id).cloned().unwrap_or_default(),
-                ),
-                (
-                    &mut by_contract,
-                    c.id.to_string(),
-                    format!("{} — {}", c.reference, c.object),
-                ),
-                (
-                    &mut by_company,
-                    c.awardee_siret.clone(),
-                    c.awardee_name.clone(),
-                ),
-                (&mut by_commune, commune_key(c), commune_key(c)),
-            ] {
-                let e = map.entry(key).or_insert_with(|| (label, Acc::default()));
-                e.1.done += done;
-                e.1.people.extend(who.iter().copied());
+            total.done += done;
+            for (dim, map) in DIMENSIONS.iter().zip(by.iter_mut()) {
+                let (key, label) = key_label(dim, c);
+                map.entry(key)
+                    .or_insert_with(|| (label, Acc::default()))
+                    .1
+                    .done += done;
+            }
+            if let Some(e) = by[1].get_mut(&contract.to_string()) {
+                e.1.people = usize::try_from(r.try_get_by_index::<i64>(2)?).unwrap_or(0);
             }
         }
-        // The months, over the year's range of the second index.
-        let mut q = clause_hours::Entity::find()
-            .select_only()
-            .column(clause_hours::Column::Month)
-            .column_as(
-                Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
-                "total",
-            )
-            .filter(clause_hours::Column::TerritoryId.eq(t))
-            .filter(clause_hours::Column::State.eq(validated))
-            .filter(clause_hours::Column::Month.between(first, last));
-        if buyer.is_some() {
-            q = q.filter(clause_hours::Column::ContractId.is_in(contracts.keys().copied()));
+        // People per buyer, company and commune: a person counts once in each.
+        for (dim, key) in [
+            (0, "CAST(c.buyer_id AS TEXT)"),
+            (2, "c.awardee_siret"),
+            (3, "COALESCE(c.commune_code, '—')"),
+        ] {
+            let rows = self
+                .report_rows(
+                    format!(
+                        "SELECT {key}, COUNT(DISTINCT t.person_id) FROM clause_tally_person t \
+                         JOIN clause_contract c ON c.id = t.contract_id \
+                         WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY {key}",
+                        if buyer.is_some() {
+                            format!(" AND c.buyer_id = {p3}")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    values(vec![t.into(), year.into()], true),
+                )
+                .await?;
+            for r in rows {
+                let k: String = r.try_get_by_index(0)?;
+                let n = usize::try_from(r.try_get_by_index::<i64>(1)?).unwrap_or(0);
+                if let Some(e) = by.get_mut(dim).and_then(|m| m.get_mut(&k)) {
+                    e.1.people = n;
+                }
+            }
         }
-        let months: Vec<(String, Option<i64>)> = q
-            .group_by(clause_hours::Column::Month)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        // Ways.
+        for r in self
+            .report_rows(
+                format!(
+                    "SELECT t.way, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_person t \
+                     WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY t.way",
+                    of_buyer(&p3)
+                ),
+                values(vec![t.into(), year.into()], true),
+            )
+            .await?
+        {
+            report.ways.insert(
+                r.try_get_by_index(0)?,
+                r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0),
+            );
+        }
+        // Months.
         let mut per_month: BTreeMap<YearMonth, i64> = (1..=12)
             .map(|m| (YearMonth { year, month: m }, 0))
             .collect();
-        for (month, tenths) in months {
+        for r in self
+            .report_rows(
+                format!(
+                    "SELECT t.month, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_month t \
+                     WHERE t.territory_id = {p1} AND t.month BETWEEN {p2} AND {p3}{} GROUP BY t.month",
+                    of_buyer(&p4)
+                ),
+                values(
+                    vec![
+                        t.into(),
+                        YearMonth { year, month: 1 }.stored().into(),
+                        YearMonth { year, month: 12 }.stored().into(),
+                    ],
+                    true,
+                ),
+            )
+            .await?
+        {
+            let month: String = r.try_get_by_index(0)?;
             if let Some(m) = YearMonth::parse(&month) {
-                *per_month.entry(m).or_default() += tenths.unwrap_or(0);
+                *per_month.entry(m).or_default() +=
+                    r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0);
             }
         }
         report.months = per_month.into_iter().collect();
-        // The people who worked, counted by the database: their ids go as one JSON list.
-        let ids = serde_json::to_string(&people.iter().collect::<Vec<_>>())
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
-        let among = if self.is_postgres() {
-            "id IN (SELECT (jsonb_array_elements_text($2::jsonb))::bigint)"
-        } else {
-            "id IN (SELECT value FROM json_each(?))"
-        };
-        let p1 = if self.is_postgres() { "$1" } else { "?" };
+        // The people who worked, counted by the database.
         let counts = self
-            .db
-            .query_all_raw(sea_orm::Statement::from_sql_and_values(
-                backend,
+            .report_rows(
                 format!(
                     "SELECT sex, birth_year, ground, COUNT(*) FROM clause_person \
-                     WHERE territory_id = {p1} AND {among} GROUP BY sex, birth_year, ground"
+                     WHERE territory_id = {p1} AND id IN (SELECT t.person_id FROM clause_tally_person t \
+                     WHERE t.territory_id = {p1} AND t.year = {p2}{}) GROUP BY sex, birth_year, ground",
+                    of_buyer(&p3)
                 ),
-                [t.into(), ids.into()],
-            ))
+                values(vec![t.into(), year.into()], true),
+            )
             .await?;
         let mut ages: HashMap<&'static str, usize> = HashMap::new();
         let mut grounds: HashMap<String, usize> = HashMap::new();
@@ -373,12 +382,13 @@ impl Store {
             key: "total".into(),
             target_hours: total.target,
             done_tenths: total.done,
-            people: people.len(),
+            people: report.people.total,
         };
-        report.buyers = lines(by_buyer);
-        report.contracts = lines(by_contract);
-        report.companies = lines(by_company);
-        report.communes = lines(by_commune);
+        let [buyers_, contracts_, companies_, communes_] = by;
+        report.buyers = lines(buyers_);
+        report.contracts = lines(contracts_);
+        report.companies = lines(companies_);
+        report.communes = lines(communes_);
         Ok(report)
     }
 
@@ -402,42 +412,26 @@ impl Store {
     }
 
     /// Validated clause hours per commune of execution, tenths, all years: for the equity
-    /// dashboard.
+    /// dashboard (the contracts' running totals).
     pub async fn clause_hours_by_commune(
         &self,
         scope: Scope,
     ) -> Result<BTreeMap<String, i64>, StoreError> {
-        let t = scope.territory_id();
-        let sums: Vec<(i64, Option<i64>)> = clause_hours::Entity::find()
+        let rows: Vec<(Option<String>, Option<i64>)> = clause_contract::Entity::find()
             .select_only()
-            .column(clause_hours::Column::ContractId)
-            .column_as(
-                Expr::from(Func::sum(Expr::col(clause_hours::Column::Tenths))),
-                "total",
-            )
-            .filter(clause_hours::Column::TerritoryId.eq(t))
-            .filter(clause_hours::Column::State.eq(HoursState::Validated.code()))
-            .group_by(clause_hours::Column::ContractId)
+            .column(clause_contract::Column::CommuneCode)
+            // SUM of a BIGINT is a NUMERIC on PostgreSQL.
+            .column_as(Expr::cust("CAST(SUM(done_tenths) AS BIGINT)"), "total")
+            .filter(clause_contract::Column::TerritoryId.eq(scope.territory_id()))
+            .group_by(clause_contract::Column::CommuneCode)
             .into_tuple()
             .all(&self.db)
             .await?;
-        let communes: HashMap<i64, Option<String>> = clause_contract::Entity::find()
-            .select_only()
-            .column(clause_contract::Column::Id)
-            .column(clause_contract::Column::CommuneCode)
-            .filter(clause_contract::Column::TerritoryId.eq(t))
-            .into_tuple::<(i64, Option<String>)>()
-            .all(&self.db)
-            .await?
+        Ok(rows
             .into_iter()
-            .collect();
-        let mut out = BTreeMap::new();
-        for (contract, tenths) in sums {
-            if let Some(Some(code)) = communes.get(&contract) {
-                *out.entry(code.clone()).or_default() += tenths.unwrap_or(0);
-            }
-        }
-        Ok(out)
+            .filter_map(|(code, tenths)| Some((code?, tenths.unwrap_or(0))))
+            .filter(|(_, tenths)| *tenths != 0)
+            .collect())
     }
 }
 
@@ -474,6 +468,8 @@ mod tests {
             revision: 1,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,
+            done_tenths: 0,
+            pending_tenths: 0,
         };
         // October 2025 to October 2026: 13 months, 3 in 2025, 10 in 2026.
         assert_eq!(target_in_year(&c, 2025), 300);

@@ -31,6 +31,10 @@ pub struct Model {
     pub revision: i64,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// Validated hours, tenths (a running total).
+    pub done_tenths: i64,
+    /// Hours declared and waiting, tenths (a running total).
+    pub pending_tenths: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub mod clause_operation;
 pub mod clause_outcome;
 pub mod clause_person;
 pub mod clause_setting;
+pub mod clause_tally_month;
+pub mod clause_tally_person;
 pub mod clause_trade;
 pub mod commune;
 pub mod commune_outline;

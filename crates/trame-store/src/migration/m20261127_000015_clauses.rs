@@ -66,6 +66,10 @@ impl MigrationTrait for Migration {
                 big_integer(a("revision")),
                 timestamp_with_time_zone(a("created_at")),
                 timestamp_with_time_zone(a("updated_at")),
+                // Running totals of the contract's hours, tenths, kept in the
+                // transaction that declares or decides them: validated, and waiting.
+                big_integer(a("done_tenths")).default(0).to_owned(),
+                big_integer(a("pending_tenths")).default(0).to_owned(),
             ],
             // The awardee's organisation is a plain reference: deleting an organisation
             // never deletes a contract.
@@ -135,28 +139,57 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "clause_hours", &["person_id", "month"], false).await?;
-        // The yearly report reads the hours from these two indexes alone: sums per
-        // contract and way, with their people, in the index's order (no sort), and sums per month
-        // over the year's range.
-        index(
+        // The yearly report reads tallies of the validated hours, kept in the transaction
+        // that validates them: per contract, person, way and year (the people and their
+        // hours), and per contract and month. Contracts are never edited, so the tallies
+        // stay true; `Store::rebuild_clause_tallies` recomputes them from the lines.
+        owned(
             m,
-            "clause_hours",
-            &[
-                "territory_id",
-                "state",
-                "contract_id",
-                "way",
-                "person_id",
-                "month",
-                "tenths",
+            "clause_tally_person",
+            vec![
+                big_integer(a("contract_id")),
+                big_integer(a("person_id")),
+                string_len(a("way"), 30),
+                integer(a("year")),
+                big_integer(a("lines")),
+                big_integer(a("tenths")),
             ],
-            false,
+            &[
+                ("contract_id", "clause_contract"),
+                ("person_id", "clause_person"),
+            ],
         )
         .await?;
         index(
             m,
-            "clause_hours",
-            &["territory_id", "state", "month", "contract_id", "tenths"],
+            "clause_tally_person",
+            &["contract_id", "person_id", "way", "year"],
+            true,
+        )
+        .await?;
+        index(
+            m,
+            "clause_tally_person",
+            &["territory_id", "year", "contract_id", "person_id", "tenths"],
+            false,
+        )
+        .await?;
+        owned(
+            m,
+            "clause_tally_month",
+            vec![
+                big_integer(a("contract_id")),
+                string_len(a("month"), 10),
+                big_integer(a("tenths")),
+            ],
+            &[("contract_id", "clause_contract")],
+        )
+        .await?;
+        index(m, "clause_tally_month", &["contract_id", "month"], true).await?;
+        index(
+            m,
+            "clause_tally_month",
+            &["territory_id", "month", "contract_id", "tenths"],
             false,
         )
         .await?;

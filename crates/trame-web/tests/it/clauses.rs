@@ -385,6 +385,10 @@ async fn a_facilitator_sets_a_target_a_company_declares_and_the_hours_count_once
     ] {
         assert!(journal.iter().any(|e| e.action == act), "{act}");
     }
+    // Declared, validated, rejected and declared again: the running totals and the
+    // report's tallies agree with the lines.
+    let faults = app.store.clause_tally_faults().await?;
+    assert!(faults.is_empty(), "{faults:?}");
     Ok(())
 }
 
@@ -532,6 +536,8 @@ async fn the_demo_has_forty_contracts_two_years_of_hours_and_some_alerts() -> an
     assert_eq!(r.status, 200);
     let mine = r.body.matches("/gpsea/mes-marches/").count();
     assert!((3..40).contains(&mine), "{mine} contracts");
+    let faults = store.clause_tally_faults().await?;
+    assert!(faults.is_empty(), "{faults:?}");
     store.close().await?;
     Ok(())
 }
@@ -754,6 +760,41 @@ async fn the_yearly_report_counts_validated_hours_people_and_outcomes_and_goes_o
         .target_hours;
     assert_eq!(target, 960);
     assert_eq!(rep.total.target_hours, 461);
+    // Limited to the contract's buyer, the report holds the same; another buyer's is empty.
+    let buyer = app
+        .store
+        .contract(scope, contract, trame_store::clauses::ContractsOf::All)
+        .await?
+        .row
+        .buyer_id;
+    let one = app
+        .store
+        .clause_year_report(scope, 2026, Some(buyer))
+        .await?;
+    assert_eq!(
+        (
+            one.total.done_tenths,
+            one.total.people,
+            one.months.iter().map(|m| m.1).sum::<i64>(),
+            one.buyers.len()
+        ),
+        (1_200, 1, 1_200, 1)
+    );
+    assert_eq!(one.companies.first().map(|l| l.people), Some(1));
+    let other = app
+        .store
+        .clause_buyers(scope)
+        .await?
+        .into_iter()
+        .find(|b| b.id != buyer);
+    if let Some(other) = other {
+        let none = app
+            .store
+            .clause_year_report(scope, 2026, Some(other.id))
+            .await?;
+        assert_eq!((none.total.done_tenths, none.total.people), (0, 0));
+        assert!(none.months.iter().all(|m| m.1 == 0));
+    }
     let r = f.get("/gpsea/clauses/bilan?annee=2026").await?;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<svg") && r.body.contains("role=\"img\""));
@@ -893,6 +934,42 @@ async fn concurrent_declarations_never_count_twice_nor_pass_250_hours() -> anyho
             .sum::<i64>();
     }
     assert_eq!(total, 2_400);
+    // The lines are validated from three sides at once, each line by more than one: each
+    // counts once, in the contracts' totals and in the report's tallies.
+    let mut tasks = Vec::new();
+    for c in &contracts {
+        let ids: Vec<i64> = app
+            .store
+            .contract_hours(scope, *c)
+            .await?
+            .iter()
+            .map(|l| l.row.id)
+            .collect();
+        for _ in 0..3 {
+            let (store, ids, c) = (app.store.clone(), ids.clone(), *c);
+            tasks.push(tokio::spawn(async move {
+                store.decide_hours(agent, scope, c, &ids, true, None).await
+            }));
+        }
+    }
+    let mut validated = 0;
+    for t in tasks {
+        validated += t.await??;
+    }
+    assert!(validated >= 3, "{validated}");
+    let faults = app.store.clause_tally_faults().await?;
+    assert!(faults.is_empty(), "{faults:?}");
+    let mut done = 0;
+    for c in &contracts {
+        done += app
+            .store
+            .contract(scope, *c, trame_store::clauses::ContractsOf::All)
+            .await?
+            .done_tenths;
+    }
+    assert_eq!(done, 2_400);
+    let report = app.store.clause_year_report(scope, 2026, None).await?;
+    assert_eq!((report.total.done_tenths, report.total.people), (2_400, 1));
     Ok(())
 }
 

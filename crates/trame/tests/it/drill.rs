@@ -596,6 +596,11 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 chain.broken
             );
         }
+        let faults = store.clause_tally_faults().await.expect("tallies");
+        assert!(
+            faults.is_empty(),
+            "running totals differ from the lines: {faults:?}"
+        );
         let journaled = store
             .audit_list(territory.scope(), 100_000)
             .await
