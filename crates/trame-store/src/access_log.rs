@@ -3,8 +3,21 @@
 
 use crate::entities::access_log;
 use crate::{Store, StoreError};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
+
+/// The entries waiting to be written, and the right to write them. Concurrent reads are
+/// logged by group commit: the first to get the right writes every entry queued so far in
+/// one statement (one transaction, one sync to disk); the others find theirs written and
+/// return. Every caller returns only once its own entry is committed, so a read is never
+/// shown without its log line, and writers do not queue on the database's lock.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    queue: std::sync::Mutex<Vec<(access_log::ActiveModel, Waiter)>>,
+    write: tokio::sync::Mutex<()>,
+}
+
+type Waiter = tokio::sync::oneshot::Sender<Result<(), String>>;
 
 impl Store {
     /// Records that `actor_id` performed `operation` on `data_ref` (an object reference,
@@ -16,17 +29,57 @@ impl Store {
         operation: &str,
         data_ref: &str,
     ) -> Result<(), StoreError> {
-        access_log::ActiveModel {
+        let entry = access_log::ActiveModel {
             occurred_at: Set(self.now()),
             actor_id: Set(actor_id),
             territory_id: Set(territory_id),
             operation: Set(operation.to_owned()),
             data_ref: Set(data_ref.to_owned()),
             ..Default::default()
+        };
+        let (done, written) = tokio::sync::oneshot::channel();
+        self.access
+            .queue
+            .lock()
+            .map_err(|_| StoreError::Internal("access log queue poisoned".into()))?
+            .push((entry, done));
+        {
+            let _turn = self.access.write.lock().await;
+            let batch = std::mem::take(
+                &mut *self
+                    .access
+                    .queue
+                    .lock()
+                    .map_err(|_| StoreError::Internal("access log queue poisoned".into()))?,
+            );
+            if !batch.is_empty() {
+                // Written by a task of its own: a request cancelled meanwhile does not
+                // cancel the others' entries.
+                let db = self.db.clone();
+                let _ = tokio::spawn(async move {
+                    let (entries, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                    let outcome = access_log::Entity::insert_many(entries)
+                        .exec_without_returning(&db)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string());
+                    for w in waiters {
+                        // A caller that went away needs no answer.
+                        let _ = w.send(outcome.clone());
+                    }
+                })
+                .await;
+            }
         }
-        .insert(&self.db)
-        .await?;
-        Ok(())
+        match written.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError::Internal(format!(
+                "the access log could not be written: {e}"
+            ))),
+            Err(_) => Err(StoreError::Internal(
+                "the access log writer went away".into(),
+            )),
+        }
     }
 
     /// Entries of the access log written by `actor_id`, for tests and audits.

@@ -112,6 +112,7 @@ pub struct Store {
     clock: SharedClock,
     backend: Backend,
     cache: std::sync::Arc<cache::Cache>,
+    access: std::sync::Arc<access_log::Batch>,
 }
 
 impl Store {
@@ -151,6 +152,7 @@ impl Store {
             clock,
             backend,
             cache: std::sync::Arc::new(cache::Cache::new()),
+            access: std::sync::Arc::default(),
         })
     }
 

@@ -100,3 +100,35 @@ async fn each_job_runs_once_per_period_and_purges_only_what_is_due() -> anyhow::
     assert!(checks.iter().all(|c| c.broken.is_none()));
     Ok(())
 }
+
+/// Reads logged at once are written together (group commit), each one exactly once, and
+/// each caller returns only when its own entry is in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_logged_at_once_are_each_written_once() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let before = app.store.access_log_count(admin).await?;
+    let tasks: Vec<_> = (0..64)
+        .map(|n| {
+            let store = app.store.clone();
+            let territory = app.gpsea.id;
+            tokio::spawn(async move {
+                store
+                    .log_access(
+                        admin,
+                        Some(territory),
+                        "members.list",
+                        &format!("territory:{territory}/members?n={n}"),
+                    )
+                    .await?;
+                // Once the call has returned, the entry is there.
+                anyhow::Ok(store.access_log_count(admin).await?)
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await?? > before);
+    }
+    assert_eq!(app.store.access_log_count(admin).await?, before + 64);
+    Ok(())
+}
