@@ -73,8 +73,8 @@ pub struct YearReport {
 }
 
 /// The target of a contract that falls in `year`, by its months in the year.
-fn target_in_year(c: &clause_contract::Model, year: i32) -> i64 {
-    let (Some(starts), months) = (parse_iso_date(&c.notified_on), c.duration_months.max(1)) else {
+fn target_in_year(notified_on: &str, duration_months: i32, target_hours: i64, year: i32) -> i64 {
+    let (Some(starts), months) = (parse_iso_date(notified_on), duration_months.max(1)) else {
         return 0;
     };
     let ends = end_of(starts, u16::try_from(months).unwrap_or(1));
@@ -92,8 +92,22 @@ fn target_in_year(c: &clause_contract::Model, year: i32) -> i64 {
     if all == 0 {
         0
     } else {
-        (c.target_hours * inside + all / 2) / all
+        (target_hours * inside + all / 2) / all
     }
+}
+
+/// What the report needs of a contract, with its validated hours and people of the year.
+struct ContractYear {
+    id: i64,
+    buyer_id: i64,
+    reference: String,
+    object: String,
+    commune_code: Option<String>,
+    awardee_siret: String,
+    awardee_name: String,
+    target: i64,
+    done: i64,
+    people: usize,
 }
 
 #[derive(Default)]
@@ -171,14 +185,51 @@ impl Store {
             }
             v
         };
-        let contracts: HashMap<i64, clause_contract::Model> = clause_contract::Entity::find()
-            .filter(clause_contract::Column::TerritoryId.eq(t))
-            .all(&self.db)
+        // Each step's time, at debug level (`TRAME_LOG=trame_store=debug`).
+        let mut last = std::time::Instant::now();
+        let mut lap = |step: &str| {
+            tracing::debug!(
+                step,
+                ms = last.elapsed().as_secs_f64() * 1e3,
+                "clause report"
+            );
+            last = std::time::Instant::now();
+        };
+        // The contracts with their hours and people of the year, in one pass: a contract's
+        // target counts by its months in the year.
+        let mut contracts: HashMap<i64, ContractYear> = HashMap::new();
+        for r in self
+            .report_rows(
+                format!(
+                    "SELECT c.id, c.buyer_id, c.reference, c.object, c.notified_on, c.duration_months,                      c.target_hours, c.commune_code, c.awardee_siret, c.awardee_name, s.done, s.people                      FROM clause_contract c LEFT JOIN (SELECT t.contract_id, CAST(SUM(t.tenths) AS BIGINT) AS done,                      COUNT(DISTINCT t.person_id) AS people FROM clause_tally_person t                      WHERE t.territory_id = {p1} AND t.year = {p2} GROUP BY t.contract_id) s ON s.contract_id = c.id                      WHERE c.territory_id = {p1}{}",
+                    if buyer.is_some() { format!(" AND c.buyer_id = {p3}") } else { String::new() }
+                ),
+                values(vec![t.into(), year.into()], true),
+            )
             .await?
-            .into_iter()
-            .filter(|c| buyer.is_none_or(|b| c.buyer_id == b))
-            .map(|c| (c.id, c))
-            .collect();
+        {
+            let notified: String = r.try_get_by_index(4)?;
+            let c = ContractYear {
+                id: r.try_get_by_index(0)?,
+                buyer_id: r.try_get_by_index(1)?,
+                reference: r.try_get_by_index(2)?,
+                object: r.try_get_by_index(3)?,
+                target: target_in_year(
+                    &notified,
+                    r.try_get_by_index(5)?,
+                    r.try_get_by_index(6)?,
+                    year,
+                ),
+                commune_code: r.try_get_by_index(7)?,
+                awardee_siret: r.try_get_by_index(8)?,
+                awardee_name: r.try_get_by_index(9)?,
+                done: r.try_get_by_index::<Option<i64>>(10)?.unwrap_or(0),
+                people: usize::try_from(r.try_get_by_index::<Option<i64>>(11)?.unwrap_or(0))
+                    .unwrap_or(0),
+            };
+            contracts.insert(c.id, c);
+        }
+        lap("contracts");
         let buyers: HashMap<i64, String> = clause_buyer::Entity::find()
             .select_only()
             .column(clause_buyer::Column::Id)
@@ -189,9 +240,8 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let commune_key =
-            |c: &clause_contract::Model| c.commune_code.clone().unwrap_or_else(|| "—".into());
-        let key_label = |dim: &str, c: &clause_contract::Model| -> (String, String) {
+        let commune_key = |c: &ContractYear| c.commune_code.clone().unwrap_or_else(|| "—".into());
+        let key_label = |dim: &str, c: &ContractYear| -> (String, String) {
             match dim {
                 "buyer" => (
                     c.buyer_id.to_string(),
@@ -209,50 +259,24 @@ impl Store {
         };
         let mut by: [HashMap<String, (String, Acc)>; 4] = Default::default();
         let mut total = Acc::default();
-        // Targets of the contracts running in the year.
+        // Targets and hours; people per contract.
         for c in contracts.values() {
-            let target = target_in_year(c, year);
-            if target == 0 {
+            if c.target == 0 && c.done == 0 {
                 continue;
             }
-            total.target += target;
+            total.target += c.target;
+            total.done += c.done;
             for (dim, map) in DIMENSIONS.iter().zip(by.iter_mut()) {
                 let (key, label) = key_label(dim, c);
-                map.entry(key)
-                    .or_insert_with(|| (label, Acc::default()))
-                    .1
-                    .target += target;
+                let e = &mut map.entry(key).or_insert_with(|| (label, Acc::default())).1;
+                e.target += c.target;
+                e.done += c.done;
+                if *dim == "contract" {
+                    e.people = c.people;
+                }
             }
         }
-        // Hours and people per contract.
-        let per_contract = self
-            .report_rows(
-                format!(
-                    "SELECT t.contract_id, CAST(SUM(t.tenths) AS BIGINT), COUNT(DISTINCT t.person_id) FROM clause_tally_person t \
-                     WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY t.contract_id",
-                    of_buyer(&p3)
-                ),
-                values(vec![t.into(), year.into()], true),
-            )
-            .await?;
-        for r in per_contract {
-            let contract: i64 = r.try_get_by_index(0)?;
-            let done = r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0);
-            let Some(c) = contracts.get(&contract) else {
-                continue;
-            };
-            total.done += done;
-            for (dim, map) in DIMENSIONS.iter().zip(by.iter_mut()) {
-                let (key, label) = key_label(dim, c);
-                map.entry(key)
-                    .or_insert_with(|| (label, Acc::default()))
-                    .1
-                    .done += done;
-            }
-            if let Some(e) = by[1].get_mut(&contract.to_string()) {
-                e.1.people = usize::try_from(r.try_get_by_index::<i64>(2)?).unwrap_or(0);
-            }
-        }
+        lap("sums");
         // People per buyer, company and commune: a person counts once in each.
         for (dim, key) in [
             (0, "CAST(c.buyer_id AS TEXT)"),
@@ -282,6 +306,7 @@ impl Store {
                 }
             }
         }
+        lap("people per breakdown");
         // Ways.
         for r in self
             .report_rows(
@@ -299,6 +324,7 @@ impl Store {
                 r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0),
             );
         }
+        lap("ways");
         // Months.
         let mut per_month: BTreeMap<YearMonth, i64> = (1..=12)
             .map(|m| (YearMonth { year, month: m }, 0))
@@ -328,12 +354,15 @@ impl Store {
             }
         }
         report.months = per_month.into_iter().collect();
+        lap("months");
         // The people who worked, counted by the database.
         let counts = self
             .report_rows(
                 format!(
+                    // The tally holds the territory's people only: the list of ids drives
+                    // the read (a third faster than walking the territory's people).
                     "SELECT sex, birth_year, ground, COUNT(*) FROM clause_person \
-                     WHERE territory_id = {p1} AND id IN (SELECT t.person_id FROM clause_tally_person t \
+                     WHERE id IN (SELECT t.person_id FROM clause_tally_person t \
                      WHERE t.territory_id = {p1} AND t.year = {p2}{}) GROUP BY sex, birth_year, ground",
                     of_buyer(&p3)
                 ),
@@ -358,6 +387,7 @@ impl Store {
         }
         report.people.ages = ages.into_iter().collect();
         report.people.grounds = grounds.into_iter().collect();
+        lap("people");
         // Outcomes observed in the year, on the report's contracts.
         let outcomes: Vec<(i64, String, String)> = clause_outcome::Entity::find()
             .select_only()
@@ -377,6 +407,7 @@ impl Store {
                 *report.outcomes.entry((moment, outcome)).or_default() += 1;
             }
         }
+        lap("outcomes");
         report.total = Line {
             label: "Total".into(),
             key: "total".into(),
@@ -472,8 +503,9 @@ mod tests {
             pending_tenths: 0,
         };
         // October 2025 to October 2026: 13 months, 3 in 2025, 10 in 2026.
-        assert_eq!(target_in_year(&c, 2025), 300);
-        assert_eq!(target_in_year(&c, 2026), 1_000);
-        assert_eq!(target_in_year(&c, 2027), 0);
+        let of = |year| target_in_year(&c.notified_on, c.duration_months, c.target_hours, year);
+        assert_eq!(of(2025), 300);
+        assert_eq!(of(2026), 1_000);
+        assert_eq!(of(2027), 0);
     }
 }

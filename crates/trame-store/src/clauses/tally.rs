@@ -26,6 +26,9 @@ fn ph(backend: DbBackend, n: usize) -> String {
     }
 }
 
+/// A person tally's key: contract, person, way, year.
+type PersonKey = (i64, i64, String, i32);
+
 /// The year of a stored month (`YYYY-MM-01`).
 fn year_of(month: &str) -> i32 {
     month.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
@@ -63,7 +66,7 @@ pub(crate) async fn add_validated<C: ConnectionTrait>(
     lines: &[clause_hours::Model],
 ) -> Result<(), StoreError> {
     let backend = tx.get_database_backend();
-    let mut people: BTreeMap<(i64, i64, String, i32), (i64, i64, i64)> = BTreeMap::new();
+    let mut people: BTreeMap<PersonKey, (i64, i64, i64)> = BTreeMap::new();
     let mut months: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
     for h in lines {
         let p = people
@@ -206,7 +209,7 @@ impl Store {
     pub async fn clause_tally_faults(&self) -> Result<Vec<String>, StoreError> {
         let lines = clause_hours::Entity::find().all(&self.db).await?;
         let mut contracts: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-        let mut people: BTreeMap<(i64, i64, String, i32), (i64, i64)> = BTreeMap::new();
+        let mut people: BTreeMap<PersonKey, (i64, i64)> = BTreeMap::new();
         let mut months: BTreeMap<(i64, String), i64> = BTreeMap::new();
         for h in &lines {
             let c = contracts.entry(h.contract_id).or_default();
@@ -233,7 +236,7 @@ impl Store {
                 ));
             }
         }
-        let tallied: BTreeMap<(i64, i64, String, i32), (i64, i64)> =
+        let tallied: BTreeMap<PersonKey, (i64, i64)> =
             clause_tally_person::Entity::find()
                 .all(&self.db)
                 .await?

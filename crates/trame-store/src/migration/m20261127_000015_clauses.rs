@@ -170,7 +170,14 @@ impl MigrationTrait for Migration {
         index(
             m,
             "clause_tally_person",
-            &["territory_id", "year", "contract_id", "person_id", "tenths"],
+            &[
+                "territory_id",
+                "year",
+                "contract_id",
+                "person_id",
+                "way",
+                "tenths",
+            ],
             false,
         )
         .await?;
