@@ -60,12 +60,47 @@ pub(crate) async fn add_to_contracts<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Inserts `rows` into `into` (a table and its columns), adding to the rows that exist
+/// (`on_conflict`: the key and its update), by statements of `CHUNK` rows.
+async fn upsert<C: ConnectionTrait>(
+    tx: &C,
+    into: &str,
+    on_conflict: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), StoreError> {
+    let backend = tx.get_database_backend();
+    for chunk in rows.chunks(CHUNK) {
+        let mut tuples = Vec::with_capacity(chunk.len());
+        let mut values: Vec<Value> = Vec::new();
+        for row in chunk {
+            let at = values.len();
+            tuples.push(format!(
+                "({})",
+                (1..=row.len())
+                    .map(|k| ph(backend, at + k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            values.extend(row.iter().cloned());
+        }
+        tx.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}",
+                tuples.join(", ")
+            ),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Adds lines just validated to the two tallies (upserts in key order).
 pub(crate) async fn add_validated<C: ConnectionTrait>(
     tx: &C,
     lines: &[clause_hours::Model],
 ) -> Result<(), StoreError> {
-    let backend = tx.get_database_backend();
     let mut people: BTreeMap<PersonKey, (i64, i64, i64)> = BTreeMap::new();
     let mut months: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
     for h in lines {
@@ -79,74 +114,47 @@ pub(crate) async fn add_validated<C: ConnectionTrait>(
             .or_insert((h.territory_id, 0));
         m.1 += i64::from(h.tenths);
     }
-    let people: Vec<_> = people.into_iter().collect();
-    for chunk in people.chunks(CHUNK) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
-        for ((contract, person, way, year), (territory, n, tenths)) in chunk {
-            let at = values.len();
-            rows.push(format!(
-                "({})",
-                (1..=7)
-                    .map(|k| ph(backend, at + k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            values.extend([
-                (*territory).into(),
-                (*contract).into(),
-                (*person).into(),
-                way.clone().into(),
-                (*year).into(),
-                (*n).into(),
-                (*tenths).into(),
-            ]);
-        }
-        tx.execute_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "INSERT INTO clause_tally_person (territory_id, contract_id, person_id, way, year, lines, tenths) \
-                 VALUES {} ON CONFLICT (contract_id, person_id, way, year) DO UPDATE SET \
-                 lines = clause_tally_person.lines + excluded.lines, \
-                 tenths = clause_tally_person.tenths + excluded.tenths",
-                rows.join(", ")
-            ),
-            values,
-        ))
-        .await?;
-    }
-    let months: Vec<_> = months.into_iter().collect();
-    for chunk in months.chunks(CHUNK) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
-        for ((contract, month), (territory, tenths)) in chunk {
-            let at = values.len();
-            rows.push(format!(
-                "({})",
-                (1..=4)
-                    .map(|k| ph(backend, at + k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            values.extend([
-                (*territory).into(),
-                (*contract).into(),
-                month.clone().into(),
-                (*tenths).into(),
-            ]);
-        }
-        tx.execute_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "INSERT INTO clause_tally_month (territory_id, contract_id, month, tenths) \
-                 VALUES {} ON CONFLICT (contract_id, month) DO UPDATE SET \
-                 tenths = clause_tally_month.tenths + excluded.tenths",
-                rows.join(", ")
-            ),
-            values,
-        ))
-        .await?;
-    }
+    let people: Vec<Vec<Value>> = people
+        .into_iter()
+        .map(|((contract, person, way, year), (territory, n, tenths))| {
+            vec![
+                territory.into(),
+                contract.into(),
+                person.into(),
+                way.into(),
+                year.into(),
+                n.into(),
+                tenths.into(),
+            ]
+        })
+        .collect();
+    upsert(
+        tx,
+        "clause_tally_person (territory_id, contract_id, person_id, way, year, lines, tenths)",
+        "(contract_id, person_id, way, year) DO UPDATE SET \
+         lines = clause_tally_person.lines + excluded.lines, \
+         tenths = clause_tally_person.tenths + excluded.tenths",
+        people,
+    )
+    .await?;
+    let months: Vec<Vec<Value>> = months
+        .into_iter()
+        .map(|((contract, month), (territory, tenths))| {
+            vec![
+                territory.into(),
+                contract.into(),
+                month.into(),
+                tenths.into(),
+            ]
+        })
+        .collect();
+    upsert(
+        tx,
+        "clause_tally_month (territory_id, contract_id, month, tenths)",
+        "(contract_id, month) DO UPDATE SET tenths = clause_tally_month.tenths + excluded.tenths",
+        months,
+    )
+    .await?;
     Ok(())
 }
 
@@ -236,18 +244,17 @@ impl Store {
                 ));
             }
         }
-        let tallied: BTreeMap<PersonKey, (i64, i64)> =
-            clause_tally_person::Entity::find()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    (
-                        (t.contract_id, t.person_id, t.way, t.year),
-                        (t.lines, t.tenths),
-                    )
-                })
-                .collect();
+        let tallied: BTreeMap<PersonKey, (i64, i64)> = clause_tally_person::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                (
+                    (t.contract_id, t.person_id, t.way, t.year),
+                    (t.lines, t.tenths),
+                )
+            })
+            .collect();
         if tallied != people {
             faults.push(format!(
                 "person tally: {} rows, lines say {}",
