@@ -351,3 +351,62 @@ impl Store {
             .collect())
     }
 }
+
+/// How many of a contract's last months with lines its page shows by default.
+pub const RECENT_MONTHS: i32 = 3;
+
+impl Store {
+    /// The lines a contract's page shows, latest month first: all of them, or by default
+    /// those waiting for validation and those of the contract's last `RECENT_MONTHS`
+    /// months with lines; with how many lines the contract holds in all. `contract` was
+    /// read in the caller's scope.
+    pub async fn contract_lines(
+        &self,
+        contract: &super::ContractRow,
+        all: bool,
+    ) -> Result<(Vec<HoursRow>, u64), StoreError> {
+        use sea_orm::sea_query::{Condition, Func};
+        let (latest, total): (Option<String>, i64) = clause_hours::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::from(Func::max(Expr::col(clause_hours::Column::Month))),
+                "latest",
+            )
+            .column_as(
+                Expr::from(Func::count(Expr::col(clause_hours::Column::Id))),
+                "n",
+            )
+            .filter(clause_hours::Column::ContractId.eq(contract.id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .unwrap_or((None, 0));
+        let mut q =
+            clause_hours::Entity::find().filter(clause_hours::Column::ContractId.eq(contract.id));
+        if let (false, Some(latest)) = (all, latest.as_deref().and_then(YearMonth::parse)) {
+            let index = latest.year * 12 + i32::from(latest.month) - 1 - (RECENT_MONTHS - 1);
+            let since = YearMonth {
+                year: index.div_euclid(12),
+                month: u8::try_from(index.rem_euclid(12) + 1).unwrap_or(1),
+            };
+            q = q.filter(
+                Condition::any()
+                    .add(clause_hours::Column::Month.gte(since.stored()))
+                    .add(clause_hours::Column::State.eq(HoursState::Declared.code())),
+            );
+        }
+        let rows = q
+            .order_by_desc(clause_hours::Column::Month)
+            .order_by_asc(clause_hours::Column::PersonId)
+            .order_by_asc(clause_hours::Column::Way)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| HoursRow {
+                person_ref: reference(row.person_id),
+                row,
+            })
+            .collect();
+        Ok((rows, u64::try_from(total).unwrap_or(0)))
+    }
+}

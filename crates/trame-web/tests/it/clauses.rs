@@ -536,6 +536,59 @@ async fn the_demo_has_forty_contracts_two_years_of_hours_and_some_alerts() -> an
     assert_eq!(r.status, 200);
     let mine = r.body.matches("/gpsea/mes-marches/").count();
     assert!((3..40).contains(&mine), "{mine} contracts");
+    // The page of a contract with many months shows the lines waiting and the last three
+    // months; the others on demand, every one of them.
+    let long = contracts
+        .iter()
+        .min_by_key(|c| c.row.notified_on.clone())
+        .map(|c| c.row.clone())
+        .ok_or_else(|| anyhow::anyhow!("no contract"))?;
+    let (shown, total) = store.contract_lines(&long, false).await?;
+    let (every, _) = store.contract_lines(&long, true).await?;
+    assert_eq!(every.len() as u64, total);
+    assert!(
+        shown.len() < every.len(),
+        "{} of {}",
+        shown.len(),
+        every.len()
+    );
+    let months: std::collections::BTreeSet<_> = shown
+        .iter()
+        .filter(|h| h.row.state != "declare")
+        .map(|h| h.row.month.clone())
+        .collect();
+    assert!(months.len() <= 3, "{months:?}");
+    assert!(
+        every
+            .iter()
+            .filter(|h| h.row.state == "declare")
+            .all(|h| shown.iter().any(|s| s.row.id == h.row.id)),
+        "every line waiting is shown"
+    );
+    let mut f = trame_testkit::Client::new(
+        trame_web::app(trame_web::AppState::new(
+            store.clone(),
+            trame_web::WebConfig::default(),
+        )),
+        [127, 0, 0, 1].into(),
+    );
+    assert_eq!(
+        f.login("accompagnement@demo.trame.test", trame_testkit::PASSWORD)
+            .await?
+            .status,
+        303
+    );
+    let url = format!("/gpsea/clauses/marches/{}", long.id);
+    let r = f.get(&url).await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("ne sont pas affichées"), "{}", r.body);
+    let r = f.get(&format!("{url}?lignes=toutes")).await?;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("ne sont pas affichées"));
+    assert_eq!(
+        r.body.matches("name=\"lignes\" value=").count(),
+        every.iter().filter(|h| h.row.state == "declare").count()
+    );
     let faults = store.clause_tally_faults().await?;
     assert!(faults.is_empty(), "{faults:?}");
     store.close().await?;

@@ -3,7 +3,7 @@
 //! the facilitator gave them, never by their personal data.
 
 use super::contracts::{HoursForm, declare_one};
-use super::{ContractView, LineView, lines, options};
+use super::{ContractView, LineView, LinesQuery, lines, options};
 use crate::AppState;
 use crate::access::TerritoryCtx;
 use crate::chrome::Chrome;
@@ -13,7 +13,7 @@ use crate::middleware::CurrentUser;
 use crate::pages::funding::path_id;
 use crate::pages::render;
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::clauses::vocab::{Source, Way};
 use trame_store::clauses::ContractsOf;
@@ -58,6 +58,10 @@ struct MyContractPage {
     slug: String,
     c: ContractView,
     lines: Vec<LineView>,
+    /// Lines of the contract not shown (older months, decided).
+    hidden: u64,
+    /// How many recent months are shown.
+    recent: i32,
     ways: Vec<(String, String)>,
     form: HoursForm,
     errors: Errors,
@@ -71,6 +75,7 @@ async fn page(
     id: i64,
     form: HoursForm,
     errors: Errors,
+    all: bool,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let orgs = state.store.organisations_of(scope, user.person_id).await?;
@@ -80,10 +85,13 @@ async fn page(
         .contract(scope, id, ContractsOf::Awardees(&orgs))
         .await?;
     let failed = errors.any();
+    let (rows, total) = state.store.contract_lines(&summary.row, all).await?;
     let resp = render(&MyContractPage {
         chrome,
         slug: ctx.territory.slug.clone(),
-        lines: lines(state.store.contract_hours(scope, id).await?, &|_| None),
+        hidden: total.saturating_sub(rows.len() as u64),
+        recent: trame_store::clauses::RECENT_MONTHS,
+        lines: lines(rows, &|_| None),
         ways: options(Way::ALL, Way::code, Way::label),
         c: ContractView::of(summary, today),
         form,
@@ -99,6 +107,7 @@ pub async fn show(
     user: CurrentUser,
     chrome: Chrome,
     Path((_, id)): Path<(String, String)>,
+    Query(q): Query<LinesQuery>,
 ) -> Result<Response, AppError> {
     page(
         &state,
@@ -108,6 +117,7 @@ pub async fn show(
         path_id(&id)?,
         HoursForm::default(),
         Errors::default(),
+        q.all(),
     )
     .await
 }
@@ -136,5 +146,5 @@ pub async fn declare(
                 .into_response(),
         );
     }
-    page(&state, ctx, &user, chrome, id, form, errors).await
+    page(&state, ctx, &user, chrome, id, form, errors, false).await
 }

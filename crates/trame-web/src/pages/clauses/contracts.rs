@@ -2,7 +2,7 @@
 //! with its target (the calculator shows its formula before saving), a contract's hours
 //! to validate or reject, and hours declared on a company's behalf.
 
-use super::{ContractView, LineView, lines, options};
+use super::{ContractView, LineView, LinesQuery, lines, options};
 use crate::AppState;
 use crate::access::TerritoryCtx;
 use crate::chrome::Chrome;
@@ -12,7 +12,7 @@ use crate::middleware::CurrentUser;
 use crate::pages::funding::path_id;
 use crate::pages::render;
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::clauses::contract::{Contract, ContractInput};
 use trame_domain::clauses::hours::{Line, from_invoice};
@@ -370,6 +370,10 @@ struct ContractPage {
     c: ContractView,
     lines: Vec<LineView>,
     waiting: usize,
+    /// Lines of the contract not shown (older months, decided).
+    hidden: u64,
+    /// How many recent months are shown.
+    recent: i32,
     ways: Vec<(String, String)>,
     form: HoursForm,
     errors: Errors,
@@ -524,11 +528,13 @@ async fn contract_page(
     form: HoursForm,
     errors: Errors,
     decision_errors: Errors,
+    all: bool,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let today = paris_day(state.store.now());
     let summary = state.store.contract(scope, id, ContractsOf::All).await?;
-    let rows = state.store.contract_hours(scope, id).await?;
+    let (rows, total) = state.store.contract_lines(&summary.row, all).await?;
+    let hidden = total.saturating_sub(rows.len() as u64);
     let mut ids: Vec<i64> = rows.iter().map(|h| h.row.person_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -548,6 +554,8 @@ async fn contract_page(
         chrome,
         slug: ctx.territory.slug.clone(),
         waiting: lines.iter().filter(|l| l.waiting()).count(),
+        hidden,
+        recent: trame_store::clauses::RECENT_MONTHS,
         lines,
         ways: options(Way::ALL, Way::code, Way::label),
         c: ContractView::of(summary, today),
@@ -565,6 +573,7 @@ pub async fn show(
     user: CurrentUser,
     chrome: Chrome,
     Path((_, id)): Path<(String, String)>,
+    Query(q): Query<LinesQuery>,
 ) -> Result<Response, AppError> {
     contract_page(
         &state,
@@ -575,6 +584,7 @@ pub async fn show(
         HoursForm::default(),
         Errors::default(),
         Errors::default(),
+        q.all(),
     )
     .await
 }
@@ -608,6 +618,7 @@ pub async fn declare(
         form,
         errors,
         Errors::default(),
+        false,
     )
     .await
 }
@@ -678,6 +689,7 @@ pub async fn decide(
         HoursForm::default(),
         Errors::default(),
         errors,
+        false,
     )
     .await
 }

@@ -118,6 +118,21 @@ impl LineView {
     }
 }
 
+/// `?lignes=toutes` on a contract's page: every line, not only the waiting and recent ones.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LinesQuery {
+    /// `toutes` for all the lines.
+    #[serde(default)]
+    pub lignes: Option<String>,
+}
+
+impl LinesQuery {
+    /// Whether every line is asked for.
+    pub fn all(&self) -> bool {
+        self.lignes.as_deref() == Some("toutes")
+    }
+}
+
 /// The views of a contract's lines; `names` gives the person's name when the reader may
 /// see it.
 pub fn lines(rows: Vec<HoursRow>, names: &dyn Fn(i64) -> Option<String>) -> Vec<LineView> {
