@@ -195,19 +195,111 @@ impl Store {
             );
             last = std::time::Instant::now();
         };
-        // The contracts with their hours and people of the year, in one pass: a contract's
-        // target counts by its months in the year.
-        let mut contracts: HashMap<i64, ContractYear> = HashMap::new();
-        for r in self
-            .report_rows(
-                format!(
-                    "SELECT c.id, c.buyer_id, c.reference, c.object, c.notified_on, c.duration_months,                      c.target_hours, c.commune_code, c.awardee_siret, c.awardee_name, s.done, s.people                      FROM clause_contract c LEFT JOIN (SELECT t.contract_id, CAST(SUM(t.tenths) AS BIGINT) AS done,                      COUNT(DISTINCT t.person_id) AS people FROM clause_tally_person t                      WHERE t.territory_id = {p1} AND t.year = {p2} GROUP BY t.contract_id) s ON s.contract_id = c.id                      WHERE c.territory_id = {p1}{}",
-                    if buyer.is_some() { format!(" AND c.buyer_id = {p3}") } else { String::new() }
-                ),
-                values(vec![t.into(), year.into()], true),
+        let and_buyer = if buyer.is_some() {
+            format!(" AND c.buyer_id = {p3}")
+        } else {
+            String::new()
+        };
+        // The contracts with their hours and people of the year, in one pass.
+        let contracts_sql = format!(
+            "SELECT c.id, c.buyer_id, c.reference, c.object, c.notified_on, c.duration_months, \
+             c.target_hours, c.commune_code, c.awardee_siret, c.awardee_name, s.done, s.people \
+             FROM clause_contract c LEFT JOIN (SELECT t.contract_id, CAST(SUM(t.tenths) AS BIGINT) AS done, \
+             COUNT(DISTINCT t.person_id) AS people FROM clause_tally_person t \
+             WHERE t.territory_id = {p1} AND t.year = {p2} GROUP BY t.contract_id) s ON s.contract_id = c.id \
+             WHERE c.territory_id = {p1}{and_buyer}"
+        );
+        // People per buyer, company and commune: a person counts once in each.
+        let people_by = |key: &str| {
+            format!(
+                "SELECT {key}, COUNT(DISTINCT t.person_id) FROM clause_tally_person t \
+                 JOIN clause_contract c ON c.id = t.contract_id \
+                 WHERE t.territory_id = {p1} AND t.year = {p2}{and_buyer} GROUP BY {key}"
             )
-            .await?
-        {
+        };
+        let ways_sql = format!(
+            "SELECT t.way, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_person t \
+             WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY t.way",
+            of_buyer(&p3)
+        );
+        let months_sql = format!(
+            "SELECT t.month, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_month t \
+             WHERE t.territory_id = {p1} AND t.month BETWEEN {p2} AND {p3}{} GROUP BY t.month",
+            of_buyer(&p4)
+        );
+        // The people who worked: the tally holds the territory's people only, and the list
+        // of ids drives the read (a third faster than walking the territory's people).
+        let people_sql = format!(
+            "SELECT sex, birth_year, ground, COUNT(*) FROM clause_person \
+             WHERE id IN (SELECT t.person_id FROM clause_tally_person t \
+             WHERE t.territory_id = {p1} AND t.year = {p2}{}) GROUP BY sex, birth_year, ground",
+            of_buyer(&p3)
+        );
+        let of_year = || values(vec![t.into(), year.into()], true);
+        let of_months = values(
+            vec![
+                t.into(),
+                YearMonth { year, month: 1 }.stored().into(),
+                YearMonth { year, month: 12 }.stored().into(),
+            ],
+            true,
+        );
+        // The reads are independent: they go at once, on connections of their own (the
+        // full scan they are measured against uses both cores too).
+        let (
+            contract_rows,
+            buyers,
+            by_buyer,
+            by_company,
+            by_commune,
+            way_rows,
+            month_rows,
+            people_rows,
+            outcomes,
+        ) = tokio::try_join!(
+            self.report_rows(contracts_sql, of_year()),
+            async {
+                Ok::<HashMap<i64, String>, StoreError>(
+                    clause_buyer::Entity::find()
+                        .select_only()
+                        .column(clause_buyer::Column::Id)
+                        .column(clause_buyer::Column::Name)
+                        .filter(clause_buyer::Column::TerritoryId.eq(t))
+                        .into_tuple::<(i64, String)>()
+                        .all(&self.db)
+                        .await?
+                        .into_iter()
+                        .collect(),
+                )
+            },
+            self.report_rows(people_by("CAST(c.buyer_id AS TEXT)"), of_year()),
+            self.report_rows(people_by("c.awardee_siret"), of_year()),
+            self.report_rows(people_by("COALESCE(c.commune_code, '—')"), of_year()),
+            self.report_rows(ways_sql, of_year()),
+            self.report_rows(months_sql, of_months),
+            self.report_rows(people_sql, of_year()),
+            async {
+                Ok::<Vec<(i64, String, String)>, StoreError>(
+                    clause_outcome::Entity::find()
+                        .select_only()
+                        .column(clause_outcome::Column::ContractId)
+                        .column(clause_outcome::Column::Moment)
+                        .column(clause_outcome::Column::Outcome)
+                        .filter(clause_outcome::Column::TerritoryId.eq(t))
+                        .filter(
+                            clause_outcome::Column::ObservedOn
+                                .between(format!("{year:04}-01-01"), format!("{year:04}-12-31")),
+                        )
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?,
+                )
+            },
+        )?;
+        lap("reads");
+        // A contract's target counts by its months in the year.
+        let mut contracts: HashMap<i64, ContractYear> = HashMap::new();
+        for r in contract_rows {
             let notified: String = r.try_get_by_index(4)?;
             let c = ContractYear {
                 id: r.try_get_by_index(0)?,
@@ -229,17 +321,6 @@ impl Store {
             };
             contracts.insert(c.id, c);
         }
-        lap("contracts");
-        let buyers: HashMap<i64, String> = clause_buyer::Entity::find()
-            .select_only()
-            .column(clause_buyer::Column::Id)
-            .column(clause_buyer::Column::Name)
-            .filter(clause_buyer::Column::TerritoryId.eq(t))
-            .into_tuple::<(i64, String)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
         let commune_key = |c: &ContractYear| c.commune_code.clone().unwrap_or_else(|| "—".into());
         let key_label = |dim: &str, c: &ContractYear| -> (String, String) {
             match dim {
@@ -276,28 +357,7 @@ impl Store {
                 }
             }
         }
-        lap("sums");
-        // People per buyer, company and commune: a person counts once in each.
-        for (dim, key) in [
-            (0, "CAST(c.buyer_id AS TEXT)"),
-            (2, "c.awardee_siret"),
-            (3, "COALESCE(c.commune_code, '—')"),
-        ] {
-            let rows = self
-                .report_rows(
-                    format!(
-                        "SELECT {key}, COUNT(DISTINCT t.person_id) FROM clause_tally_person t \
-                         JOIN clause_contract c ON c.id = t.contract_id \
-                         WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY {key}",
-                        if buyer.is_some() {
-                            format!(" AND c.buyer_id = {p3}")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    values(vec![t.into(), year.into()], true),
-                )
-                .await?;
+        for (dim, rows) in [(0, by_buyer), (2, by_company), (3, by_commune)] {
             for r in rows {
                 let k: String = r.try_get_by_index(0)?;
                 let n = usize::try_from(r.try_get_by_index::<i64>(1)?).unwrap_or(0);
@@ -306,47 +366,16 @@ impl Store {
                 }
             }
         }
-        lap("people per breakdown");
-        // Ways.
-        for r in self
-            .report_rows(
-                format!(
-                    "SELECT t.way, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_person t \
-                     WHERE t.territory_id = {p1} AND t.year = {p2}{} GROUP BY t.way",
-                    of_buyer(&p3)
-                ),
-                values(vec![t.into(), year.into()], true),
-            )
-            .await?
-        {
+        for r in way_rows {
             report.ways.insert(
                 r.try_get_by_index(0)?,
                 r.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0),
             );
         }
-        lap("ways");
-        // Months.
         let mut per_month: BTreeMap<YearMonth, i64> = (1..=12)
             .map(|m| (YearMonth { year, month: m }, 0))
             .collect();
-        for r in self
-            .report_rows(
-                format!(
-                    "SELECT t.month, CAST(SUM(t.tenths) AS BIGINT) FROM clause_tally_month t \
-                     WHERE t.territory_id = {p1} AND t.month BETWEEN {p2} AND {p3}{} GROUP BY t.month",
-                    of_buyer(&p4)
-                ),
-                values(
-                    vec![
-                        t.into(),
-                        YearMonth { year, month: 1 }.stored().into(),
-                        YearMonth { year, month: 12 }.stored().into(),
-                    ],
-                    true,
-                ),
-            )
-            .await?
-        {
+        for r in month_rows {
             let month: String = r.try_get_by_index(0)?;
             if let Some(m) = YearMonth::parse(&month) {
                 *per_month.entry(m).or_default() +=
@@ -354,24 +383,9 @@ impl Store {
             }
         }
         report.months = per_month.into_iter().collect();
-        lap("months");
-        // The people who worked, counted by the database.
-        let counts = self
-            .report_rows(
-                format!(
-                    // The tally holds the territory's people only: the list of ids drives
-                    // the read (a third faster than walking the territory's people).
-                    "SELECT sex, birth_year, ground, COUNT(*) FROM clause_person \
-                     WHERE id IN (SELECT t.person_id FROM clause_tally_person t \
-                     WHERE t.territory_id = {p1} AND t.year = {p2}{}) GROUP BY sex, birth_year, ground",
-                    of_buyer(&p3)
-                ),
-                values(vec![t.into(), year.into()], true),
-            )
-            .await?;
         let mut ages: HashMap<&'static str, usize> = HashMap::new();
         let mut grounds: HashMap<String, usize> = HashMap::new();
-        for r in counts {
+        for r in people_rows {
             let sex: String = r.try_get_by_index(0)?;
             let birth: i32 = r.try_get_by_index(1)?;
             let ground: String = r.try_get_by_index(2)?;
@@ -387,27 +401,13 @@ impl Store {
         }
         report.people.ages = ages.into_iter().collect();
         report.people.grounds = grounds.into_iter().collect();
-        lap("people");
         // Outcomes observed in the year, on the report's contracts.
-        let outcomes: Vec<(i64, String, String)> = clause_outcome::Entity::find()
-            .select_only()
-            .column(clause_outcome::Column::ContractId)
-            .column(clause_outcome::Column::Moment)
-            .column(clause_outcome::Column::Outcome)
-            .filter(clause_outcome::Column::TerritoryId.eq(t))
-            .filter(
-                clause_outcome::Column::ObservedOn
-                    .between(format!("{year:04}-01-01"), format!("{year:04}-12-31")),
-            )
-            .into_tuple()
-            .all(&self.db)
-            .await?;
         for (contract, moment, outcome) in outcomes {
             if contracts.contains_key(&contract) {
                 *report.outcomes.entry((moment, outcome)).or_default() += 1;
             }
         }
-        lap("outcomes");
+        lap("assembled");
         report.total = Line {
             label: "Total".into(),
             key: "total".into(),

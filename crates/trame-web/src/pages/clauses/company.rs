@@ -67,6 +67,7 @@ struct MyContractPage {
     errors: Errors,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     ctx: TerritoryCtx,
