@@ -352,6 +352,35 @@ impl Store {
     }
 }
 
+/// What a contract's page shows of a line of hours (fewer columns than the row: the page
+/// reads them for every view).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct LineFields {
+    /// The line's id.
+    pub id: i64,
+    /// The person.
+    pub person_id: i64,
+    /// `YYYY-MM-01`.
+    pub month: String,
+    /// The way's code.
+    pub way: String,
+    /// Tenths of an hour.
+    pub tenths: i32,
+    /// The state's code.
+    pub state: String,
+    /// Why it was rejected.
+    pub reject_reason: Option<String>,
+}
+
+/// A line as a contract's page lists it, with its person's reference.
+#[derive(Debug, Clone)]
+pub struct LineRow {
+    /// The line.
+    pub row: LineFields,
+    /// The person's reference (`P00042`).
+    pub person_ref: String,
+}
+
 /// How many of a contract's last months with lines its page shows by default.
 pub const RECENT_MONTHS: i32 = 3;
 
@@ -364,7 +393,7 @@ impl Store {
         &self,
         contract: &super::ContractRow,
         all: bool,
-    ) -> Result<(Vec<HoursRow>, u64), StoreError> {
+    ) -> Result<(Vec<LineRow>, u64), StoreError> {
         use sea_orm::sea_query::{Condition, Func};
         let (latest, total): (Option<String>, i64) = clause_hours::Entity::find()
             .select_only()
@@ -396,13 +425,24 @@ impl Store {
             );
         }
         let rows = q
+            .select_only()
+            .columns([
+                clause_hours::Column::Id,
+                clause_hours::Column::PersonId,
+                clause_hours::Column::Month,
+                clause_hours::Column::Way,
+                clause_hours::Column::Tenths,
+                clause_hours::Column::State,
+                clause_hours::Column::RejectReason,
+            ])
             .order_by_desc(clause_hours::Column::Month)
             .order_by_asc(clause_hours::Column::PersonId)
             .order_by_asc(clause_hours::Column::Way)
+            .into_model::<LineFields>()
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|row| HoursRow {
+            .map(|row| LineRow {
                 person_ref: reference(row.person_id),
                 row,
             })

@@ -11,7 +11,7 @@ pub mod report;
 pub mod settings;
 pub(crate) mod tally;
 
-pub use hours::{Declared, HoursRow, LineFault, RECENT_MONTHS};
+pub use hours::{Declared, HoursRow, LineFault, LineFields, LineRow, RECENT_MONTHS};
 pub use people::{OutcomeRow, PeopleOf, PersonRow};
 
 use crate::audit::journal;

@@ -16,7 +16,7 @@ use trame_domain::clauses::target::{Inputs, Percent};
 use trame_domain::clauses::vocab::{ClauseType, HoursState, Way};
 use trame_domain::format::{french_date, parse_iso_date};
 use trame_domain::money::Euros;
-use trame_store::clauses::{ContractSummary, HoursRow};
+use trame_store::clauses::{ContractSummary, LineRow};
 
 /// A select's options from a vocabulary: (code, label).
 pub fn options<T: Copy>(
@@ -98,7 +98,7 @@ impl ContractView {
 /// A line of hours as the pages show it.
 pub struct LineView {
     /// The line.
-    pub h: HoursRow,
+    pub h: LineRow,
     /// The person's name, for those who may read it.
     pub person: Option<String>,
     /// Month, written out.
@@ -135,7 +135,7 @@ impl LinesQuery {
 
 /// The views of a contract's lines; `names` gives the person's name when the reader may
 /// see it.
-pub fn lines(rows: Vec<HoursRow>, names: &dyn Fn(i64) -> Option<String>) -> Vec<LineView> {
+pub fn lines(rows: Vec<LineRow>, names: &dyn Fn(i64) -> Option<String>) -> Vec<LineView> {
     rows.into_iter()
         .map(|h| LineView {
             person: names(h.row.person_id),
