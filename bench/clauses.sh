@@ -34,6 +34,8 @@ TRAME_LOG=warn "$bin" clauses mesure --annee "$year" --data-dir "$dir"
 TRAME_LOG=warn taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" --data-dir "$dir" >/dev/null &
 pid=$!
 until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do sleep 0.1; done
+# The jobs due at start-up (the weekly alert reads the 20,000 contracts) run first.
+sleep "${SETTLE:-20}"
 jar="$dir/cookies"
 curl -fsS -c "$jar" -b "$jar" -o /dev/null "http://127.0.0.1:$port/connexion"
 csrf=$(awk '$6 == "trame_csrf" {print $7}' "$jar")
