@@ -253,6 +253,23 @@ pub enum ContractsOf<'a> {
 }
 
 impl Store {
+    /// The names of the territory's buyers, by id.
+    pub(crate) async fn buyer_names(
+        &self,
+        scope: Scope,
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        Ok(clause_buyer::Entity::find()
+            .select_only()
+            .column(clause_buyer::Column::Id)
+            .column(clause_buyer::Column::Name)
+            .filter(clause_buyer::Column::TerritoryId.eq(scope.territory_id()))
+            .into_tuple::<(i64, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// The territory's buyers, by name.
     pub async fn clause_buyers(&self, scope: Scope) -> Result<Vec<BuyerRow>, StoreError> {
         Ok(clause_buyer::Entity::find()
@@ -318,16 +335,7 @@ impl Store {
         rows: Vec<ContractRow>,
     ) -> Result<Vec<ContractSummary>, StoreError> {
         let t = scope.territory_id();
-        let buyers: HashMap<i64, String> = clause_buyer::Entity::find()
-            .select_only()
-            .column(clause_buyer::Column::Id)
-            .column(clause_buyer::Column::Name)
-            .filter(clause_buyer::Column::TerritoryId.eq(t))
-            .into_tuple::<(i64, String)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
+        let buyers = self.buyer_names(scope).await?;
         let operations: HashMap<i64, String> = clause_operation::Entity::find()
             .select_only()
             .column(clause_operation::Column::Id)

@@ -4,7 +4,7 @@
 //! are summed by the database over the covering index; people and contracts are joined
 //! in memory.
 
-use crate::entities::{clause_buyer, clause_contract, clause_hours, clause_outcome};
+use crate::entities::{clause_contract, clause_hours, clause_outcome};
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -258,20 +258,7 @@ impl Store {
             outcomes,
         ) = tokio::try_join!(
             self.report_rows(contracts_sql, of_year()),
-            async {
-                Ok::<HashMap<i64, String>, StoreError>(
-                    clause_buyer::Entity::find()
-                        .select_only()
-                        .column(clause_buyer::Column::Id)
-                        .column(clause_buyer::Column::Name)
-                        .filter(clause_buyer::Column::TerritoryId.eq(t))
-                        .into_tuple::<(i64, String)>()
-                        .all(&self.db)
-                        .await?
-                        .into_iter()
-                        .collect(),
-                )
-            },
+            self.buyer_names(scope),
             self.report_rows(people_by("CAST(c.buyer_id AS TEXT)"), of_year()),
             self.report_rows(people_by("c.awardee_siret"), of_year()),
             self.report_rows(people_by("COALESCE(c.commune_code, '—')"), of_year()),
