@@ -2,41 +2,6 @@
 //! ways of fulfilling, the publics eligible to clause hours, and outcomes. Each term has a
 //! stable code (stored, in files and URLs) and a French label.
 
-/// Declares a vocabulary: an enum with its codes, labels and every term in order.
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every term, in the order the pages list them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code.
-            pub const fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-
-            /// The French label.
-            pub const fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label),+
-                }
-            }
-
-            /// The term of a code.
-            pub fn from_code(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|t| t.code() == code)
-            }
-        }
-    };
-}
-
 vocabulary! {
     /// How a contract carries its social consideration.
     ClauseType {
