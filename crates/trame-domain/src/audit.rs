@@ -320,6 +320,57 @@ pub mod action {
     /// Situation d'une personne à la sortie enregistrée.
     pub const CLAUSE_OUTCOME_SET: &str = "clause_outcome.set";
 
+    /// Promotion d'accompagnement créée.
+    pub const ACC_COHORT_CREATE: &str = "acc_cohort.create";
+
+    /// Appel à candidatures de l'accompagnement publié.
+    pub const ACC_CALL_CREATE: &str = "acc_call.create";
+
+    /// Membre du jury désigné pour un appel à candidatures.
+    pub const ACC_JURY_ASSIGN: &str = "acc_jury.assign";
+
+    /// Candidature à l'accompagnement déposée.
+    pub const ACC_APPLICATION_SUBMIT: &str = "acc_application.submit";
+
+    /// Candidature notée par un membre du jury.
+    pub const ACC_SCORE_SET: &str = "acc_score.set";
+
+    /// Décision sur une candidature notifiée.
+    pub const ACC_APPLICATION_DECIDE: &str = "acc_application.decide";
+
+    /// Conseiller référent d'un projet accompagné désigné.
+    pub const ACC_PROJECT_ADVISER: &str = "acc_project.adviser";
+
+    /// Projet accompagné passé à une autre étape.
+    pub const ACC_PROJECT_STAGE: &str = "acc_project.stage";
+
+    /// Séance individuelle enregistrée.
+    pub const ACC_SESSION_CREATE: &str = "acc_session.create";
+
+    /// Atelier collectif enregistré.
+    pub const ACC_WORKSHOP_CREATE: &str = "acc_workshop.create";
+
+    /// Présences à un atelier collectif enregistrées.
+    pub const ACC_ATTENDANCE_SET: &str = "acc_attendance.set";
+
+    /// Jalon d'un projet accompagné enregistré.
+    pub const ACC_MILESTONE_CREATE: &str = "acc_milestone.create";
+
+    /// Résultat d'un projet accompagné enregistré.
+    pub const ACC_OUTCOME_SET: &str = "acc_outcome.set";
+
+    /// Participant enregistré pour le suivi FSE+.
+    pub const ACC_PARTICIPANT_CREATE: &str = "acc_participant.create";
+
+    /// Situation d'un participant à la sortie ou à six mois enregistrée.
+    pub const ACC_PARTICIPANT_RESULT: &str = "acc_participant.result";
+
+    /// Projet accompagné proposé pour la vitrine.
+    pub const ACC_PROJECT_SHOWCASE: &str = "acc_project.showcase";
+
+    /// Projet accompagné transmis à l'appel à projets.
+    pub const ACC_PROJECT_DOSSIER: &str = "acc_project.dossier";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -415,6 +466,23 @@ pub mod action {
         CLAUSE_OUTCOME_SET,
         CLAUSE_ALERT,
         CLAUSE_SETTINGS_UPDATE,
+        ACC_COHORT_CREATE,
+        ACC_CALL_CREATE,
+        ACC_JURY_ASSIGN,
+        ACC_APPLICATION_SUBMIT,
+        ACC_SCORE_SET,
+        ACC_APPLICATION_DECIDE,
+        ACC_PROJECT_ADVISER,
+        ACC_PROJECT_STAGE,
+        ACC_SESSION_CREATE,
+        ACC_WORKSHOP_CREATE,
+        ACC_ATTENDANCE_SET,
+        ACC_MILESTONE_CREATE,
+        ACC_OUTCOME_SET,
+        ACC_PARTICIPANT_CREATE,
+        ACC_PARTICIPANT_RESULT,
+        ACC_PROJECT_SHOWCASE,
+        ACC_PROJECT_DOSSIER,
     ];
 }
 
@@ -521,6 +589,25 @@ pub fn action_label(code: &str) -> &str {
         action::OUTLINES_IMPORT => "Contours des communes importés",
         action::DIR_STRUCTURE_UPDATE => "Structure de l'annuaire modifiée",
         action::DIR_STRUCTURE_LINK => "Structure de l'annuaire rattachée à une organisation",
+        action::ACC_COHORT_CREATE => "Promotion d'accompagnement créée",
+        action::ACC_CALL_CREATE => "Appel à candidatures de l'accompagnement publié",
+        action::ACC_JURY_ASSIGN => "Membre du jury désigné pour un appel à candidatures",
+        action::ACC_APPLICATION_SUBMIT => "Candidature à l'accompagnement déposée",
+        action::ACC_SCORE_SET => "Candidature notée par un membre du jury",
+        action::ACC_APPLICATION_DECIDE => "Décision sur une candidature notifiée",
+        action::ACC_PROJECT_ADVISER => "Conseiller référent d'un projet accompagné désigné",
+        action::ACC_PROJECT_STAGE => "Projet accompagné passé à une autre étape",
+        action::ACC_SESSION_CREATE => "Séance individuelle enregistrée",
+        action::ACC_WORKSHOP_CREATE => "Atelier collectif enregistré",
+        action::ACC_ATTENDANCE_SET => "Présences à un atelier collectif enregistrées",
+        action::ACC_MILESTONE_CREATE => "Jalon d'un projet accompagné enregistré",
+        action::ACC_OUTCOME_SET => "Résultat d'un projet accompagné enregistré",
+        action::ACC_PARTICIPANT_CREATE => "Participant enregistré pour le suivi FSE+",
+        action::ACC_PARTICIPANT_RESULT => {
+            "Situation d'un participant à la sortie ou à six mois enregistrée"
+        }
+        action::ACC_PROJECT_SHOWCASE => "Projet accompagné proposé pour la vitrine",
+        action::ACC_PROJECT_DOSSIER => "Projet accompagné transmis à l'appel à projets",
         other => other,
     }
 }
@@ -555,6 +642,17 @@ pub fn object_label(object_type: &str) -> &str {
         "dir_revision" => "révision de l'annuaire",
         "dir_structure" => "structure de l'annuaire",
         "dir_service" => "service de l'annuaire",
+        "acc_cohort" => "promotion d'accompagnement",
+        "acc_call" => "appel à candidatures",
+        "acc_jury" => "membre de jury",
+        "acc_application" => "candidature",
+        "acc_score" => "note de jury",
+        "acc_project" => "projet accompagné",
+        "acc_session" => "séance d'accompagnement",
+        "acc_workshop" => "atelier collectif",
+        "acc_milestone" => "jalon",
+        "acc_outcome" => "résultat d'un projet",
+        "acc_participant" => "participant",
         other => other,
     }
 }

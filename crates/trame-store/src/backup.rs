@@ -128,6 +128,19 @@ impl Store {
         table!(clause_setting, clause_setting::Column::Id);
         table!(clause_tally_person, clause_tally_person::Column::Id);
         table!(clause_tally_month, clause_tally_month::Column::Id);
+        table!(acc_cohort, acc_cohort::Column::Id);
+        table!(acc_call, acc_call::Column::Id);
+        table!(acc_jury, acc_jury::Column::Id);
+        table!(acc_application, acc_application::Column::Id);
+        table!(acc_score, acc_score::Column::Id);
+        table!(acc_project, acc_project::Column::Id);
+        table!(acc_stage_change, acc_stage_change::Column::Id);
+        table!(acc_session, acc_session::Column::Id);
+        table!(acc_workshop, acc_workshop::Column::Id);
+        table!(acc_attendance, acc_attendance::Column::Id);
+        table!(acc_milestone, acc_milestone::Column::Id);
+        table!(acc_outcome, acc_outcome::Column::Id);
+        table!(acc_participant, acc_participant::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

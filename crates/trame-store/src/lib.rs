@@ -13,6 +13,7 @@
 //! - Every state change writes its audit entry in the same transaction ([`audit::record`]).
 
 pub mod access_log;
+pub mod accompaniment;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;

@@ -61,10 +61,12 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     ));
     links.push((format!("/{slug}/projets-soutenus"), "Projets soutenus"));
     links.push((format!("/{slug}/appels"), "Appels à projets"));
+    links.push((format!("/{slug}/accompagnement"), "Accompagnement ESS"));
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
         links.push((format!("/{slug}/mes-subventions"), "Mes subventions"));
         links.push((format!("/{slug}/ma-structure"), "Ma structure"));
+        links.push((format!("/{slug}/mon-accompagnement"), "Mon accompagnement"));
     }
     if roles.contains(&Role::CommuneReferent) {
         links.push((format!("/{slug}/avis"), "Avis des communes"));
@@ -75,6 +77,10 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     }
     if roles.contains(&Role::CommitteeMember) {
         links.push((format!("/{slug}/evaluation"), "Mes évaluations"));
+        links.push((
+            format!("/{slug}/jury-accompagnement"),
+            "Jury de l'accompagnement",
+        ));
     }
     if roles.contains(&Role::Company) {
         links.push((format!("/{slug}/mes-marches"), "Mes marchés (clauses)"));
@@ -84,6 +90,15 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         .any(|r| r.is_staff() || *r == Role::Facilitator)
     {
         links.push((format!("/{slug}/clauses"), "Clauses d'insertion"));
+    }
+    if roles
+        .iter()
+        .any(|r| r.is_staff() || matches!(r, Role::Facilitator | Role::Partner))
+    {
+        links.push((
+            format!("/{slug}/suivi-accompagnement"),
+            "Suivi de l'accompagnement",
+        ));
     }
     if roles.contains(&Role::Partner)
         && !roles

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::access::{Access, enforce};
 use crate::middleware;
+use crate::pages::accompaniment as acc;
 use crate::pages::admin::{
     communes, invitations, journal, members, organisations, outbox, settings, tokens,
 };
@@ -48,6 +49,19 @@ const CLAUSE_PEOPLE: &[Role] = &[
     Role::Partner,
 ];
 const COMPANY: &[Role] = &[Role::Company];
+const ACC_STAFF: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator];
+const ACC_TEAM: &[Role] = &[
+    Role::TerritoryAdmin,
+    Role::Agent,
+    Role::Facilitator,
+    Role::Partner,
+];
+const ACC_READERS: &[Role] = &[
+    Role::TerritoryAdmin,
+    Role::Agent,
+    Role::Facilitator,
+    Role::CommitteeMember,
+];
 
 /// Room for one 10 MB attachment and the form around it.
 const UPLOAD_LIMIT: usize = trame_domain::funding::attachment::MAX_BYTES + 64 * 1024;
@@ -237,6 +251,27 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/clauses/personnes", TerritoryMember(CLAUSES), post(clauses::people::create)),
         r(Method::GET, "/{territoire}/clauses/personnes/{id}", TerritoryMember(CLAUSE_PEOPLE), get(clauses::people::show)),
         r(Method::POST, "/{territoire}/clauses/personnes/{id}/situations", TerritoryMember(CLAUSES), post(clauses::people::record_outcome)),
+        r(Method::GET, "/{territoire}/accompagnement", TerritoryPublic, get(acc::public::index)),
+        r(Method::GET, "/{territoire}/accompagnement/appels/{id}", TerritoryPublic, get(acc::public::show)),
+        r(Method::POST, "/{territoire}/accompagnement/appels/{id}", TerritoryPublic, post(acc::public::apply)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement", TerritoryMember(ACC_TEAM), get(acc::manage::index)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/promotions", TerritoryMember(ACC_STAFF), post(acc::manage::create_cohort)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement/promotions/{id}", TerritoryMember(ACC_TEAM), get(acc::manage::cohort)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/promotions/{id}/ateliers", TerritoryMember(ACC_TEAM), post(acc::manage::create_workshop)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/appels", TerritoryMember(ACC_STAFF), post(acc::manage::create_call)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement/appels/{id}", TerritoryMember(ACC_STAFF), get(acc::manage::call)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/appels/{id}/jury", TerritoryMember(ACC_STAFF), post(acc::manage::assign_jury)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement/candidatures/{id}", TerritoryMember(ACC_READERS), get(acc::manage::application)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/candidatures/{id}/note", TerritoryMember(REVIEWER), post(acc::manage::score)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/candidatures/{id}/decision", TerritoryMember(ACC_STAFF), post(acc::manage::decide)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement/projets/{id}", TerritoryMember(ACC_TEAM), get(acc::projects::show)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/seances", TerritoryMember(ACC_TEAM), post(acc::projects::record_session)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/etape", TerritoryMember(ACC_TEAM), post(acc::projects::move_stage)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/jalons", TerritoryMember(ACC_TEAM), post(acc::projects::record_milestone)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/resultats", TerritoryMember(ACC_TEAM), post(acc::projects::record_outcome)),
+        r(Method::GET, "/{territoire}/jury-accompagnement", TerritoryMember(REVIEWER), get(acc::manage::jury)),
+        r(Method::GET, "/{territoire}/mon-accompagnement", TerritoryMember(APPLICANT), get(acc::holder::index)),
+        r(Method::GET, "/{territoire}/mon-accompagnement/{id}", TerritoryMember(APPLICANT), get(acc::holder::show)),
         r(Method::GET, "/{territoire}/mes-marches", TerritoryMember(COMPANY), get(clauses::company::list)),
         r(Method::GET, "/{territoire}/mes-marches/{id}", TerritoryMember(COMPANY), get(clauses::company::show)),
         r(Method::POST, "/{territoire}/mes-marches/{id}/heures", TerritoryMember(COMPANY), post(clauses::company::declare)),

@@ -127,7 +127,7 @@ pub struct SessionInput {
     pub duration: String,
     /// Code of [`SessionKind`].
     #[serde(default)]
-    pub kind: String,
+    pub session_kind: String,
     /// What was worked on; seen by the project and its advisers only.
     #[serde(default)]
     pub summary: String,
@@ -161,9 +161,9 @@ impl Session {
             span.check(&mut errors, "held_on", d, today);
         }
         let tenths = duration(&mut errors, &input.duration);
-        let kind = SessionKind::from_code(input.kind.trim());
+        let kind = SessionKind::from_code(input.session_kind.trim());
         if kind.is_none() {
-            errors.insert("kind", "Choisissez le type de séance.".into());
+            errors.insert("session_kind", "Choisissez le type de séance.".into());
         }
         let summary = text(
             &mut errors,
@@ -257,7 +257,7 @@ impl Workshop {
 pub struct MilestoneInput {
     /// Code of [`MilestoneKind`].
     #[serde(default)]
-    pub kind: String,
+    pub milestone: String,
     /// Day it happened.
     #[serde(default)]
     pub reached_on: String,
@@ -291,9 +291,9 @@ impl Milestone {
     /// Checks a milestone recorded on `today` (it has happened).
     pub fn parse(input: &MilestoneInput, today: Date) -> Result<Milestone, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let kind = MilestoneKind::from_code(input.kind.trim());
+        let kind = MilestoneKind::from_code(input.milestone.trim());
         if kind.is_none() {
-            errors.insert("kind", "Choisissez le jalon.".into());
+            errors.insert("milestone", "Choisissez le jalon.".into());
         }
         let reached_on = date(
             &mut errors,
@@ -531,7 +531,7 @@ mod tests {
         SessionInput {
             held_on: "2026-04-10".into(),
             duration: "1,5".into(),
-            kind: "individuel".into(),
+            session_kind: "individuel".into(),
             summary: "Étude de marché : questionnaire.".into(),
         }
     }
@@ -600,7 +600,7 @@ mod tests {
     fn milestones_carry_what_they_need() {
         let e = Milestone::parse(
             &MilestoneInput {
-                kind: "creation_juridique".into(),
+                milestone: "creation_juridique".into(),
                 reached_on: "2026-05-04".into(),
                 ..Default::default()
             },
@@ -610,7 +610,7 @@ mod tests {
         assert!(e.contains_key("siret"));
         let m = Milestone::parse(
             &MilestoneInput {
-                kind: "fonds_leves".into(),
+                milestone: "fonds_leves".into(),
                 reached_on: "2026-05-04".into(),
                 amount: "15 000".into(),
                 ..Default::default()
@@ -622,7 +622,7 @@ mod tests {
         assert!(
             Milestone::parse(
                 &MilestoneInput {
-                    kind: "premier_client".into(),
+                    milestone: "premier_client".into(),
                     reached_on: "2027-01-01".into(),
                     ..Default::default()
                 },

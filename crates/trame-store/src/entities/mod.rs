@@ -1,6 +1,19 @@
 //! The entity model: one Rust description of every table, shared by SQLite and PostgreSQL.
 //! Every territory-owned table carries `territory_id`.
 
+pub mod acc_application;
+pub mod acc_attendance;
+pub mod acc_call;
+pub mod acc_cohort;
+pub mod acc_jury;
+pub mod acc_milestone;
+pub mod acc_outcome;
+pub mod acc_participant;
+pub mod acc_project;
+pub mod acc_score;
+pub mod acc_session;
+pub mod acc_stage_change;
+pub mod acc_workshop;
 pub mod access_log;
 pub mod api_token;
 pub mod attachment;

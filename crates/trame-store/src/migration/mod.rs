@@ -19,6 +19,7 @@ mod m20261126_000012_directory;
 mod m20261127_000013_register_showcase_outlines;
 mod m20261127_000014_idempotency;
 mod m20261127_000015_clauses;
+mod m20261127_000016_accompaniment;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_register_showcase_outlines::Migration),
             Box::new(m20261127_000014_idempotency::Migration),
             Box::new(m20261127_000015_clauses::Migration),
+            Box::new(m20261127_000016_accompaniment::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Thin handlers, one module per area: extract, (authorization is the route's rule), call
 //! the store, render.
 
+pub mod accompaniment;
 pub mod account;
 pub mod admin;
 pub mod agent_tokens;

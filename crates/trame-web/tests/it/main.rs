@@ -8,6 +8,7 @@
     clippy::panic
 )]
 
+mod accompaniment;
 mod admin;
 mod api;
 mod auth;

@@ -37,6 +37,7 @@ struct Ids {
     project: i64,
     contract: i64,
     clause_person: i64,
+    acc: crate::accompaniment::Programme,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -196,6 +197,9 @@ async fn objects(
             .add_organisation_member(admin, scope, organisation, app.person_id(territory, role))
             .await?;
     }
+    // The accompaniment programme: a cohort run by the organisation (the partner's), an
+    // application by the applicant account, marked by the committee member, selected.
+    let acc = crate::accompaniment::programme(app, territory, Some(organisation)).await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -236,6 +240,7 @@ async fn objects(
         project,
         contract,
         clause_person,
+        acc,
         api_token,
         journal,
         organisation,
@@ -259,6 +264,14 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.dir_service
     } else if path.contains("/annuaire/") && path.contains("/structures/") {
         ids.dir_structure
+    } else if path.contains("/accompagnement/appels/") || path.contains("-accompagnement/appels/") {
+        ids.acc.call
+    } else if path.contains("/promotions/") {
+        ids.acc.cohort
+    } else if path.contains("/candidatures/") {
+        ids.acc.application
+    } else if path.contains("-accompagnement/projets/") || path.contains("/mon-accompagnement/") {
+        ids.acc.project
     } else if path.contains("/clauses/marches/") || path.contains("/mes-marches/") {
         ids.contract
     } else if path.contains("/clauses/personnes/") {
@@ -392,7 +405,9 @@ fn expected(spec: &RouteSpec, viewer: Viewer) -> &'static str {
         (Access::Public, _) => "answered",
         (Access::Authenticated, Viewer::Anonymous) => "login",
         (Access::Authenticated, _) => "answered",
-        (Access::TerritoryPublic, _) => "ok",
+        (Access::TerritoryPublic, _) if is_get => "ok",
+        // A public form (an application) answers whoever sends it.
+        (Access::TerritoryPublic, _) => "answered",
         (Access::TerritoryMember(_), Viewer::Anonymous) => "login",
         (Access::TerritoryMember(_), Viewer::Outsider(_)) => "404",
         (access @ Access::TerritoryMember(_), Viewer::Member(role)) => {

@@ -1,0 +1,18 @@
+//! A jury member of a call.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "acc_jury")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub territory_id: i64,
+    pub call_id: i64,
+    pub person_id: i64,
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

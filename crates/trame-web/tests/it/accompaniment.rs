@@ -1,0 +1,645 @@
+//! The ESS accompaniment programme through its pages: a person applies without an
+//! account, the jury marks, the team decides after closing and the project joins its
+//! cohort; advisers record sessions, stages, milestones and outcomes, each bad value
+//! refused at its field with nothing written; private summaries reach only the holder
+//! and their advisers; a support provider sees its own cohorts only.
+
+use trame_domain::accompaniment::application::{Application, ApplicationInput};
+use trame_domain::accompaniment::programme::{Call, CallInput, Cohort, CohortInput};
+use trame_domain::role::Role;
+use trame_store::territories::Territory;
+use trame_testkit::{TestApp, email_for};
+
+/// What [`programme`] creates.
+pub struct Programme {
+    /// A cohort run by the given provider, from 2026-09-01 to 2027-02-26.
+    pub cohort: i64,
+    /// Its call, open from 2026-11-01 to 2026-11-30 (the test clock says 2026-11-26).
+    pub call: i64,
+    /// An application by the territory's applicant account, selected.
+    pub application: i64,
+    /// The project it became.
+    pub project: i64,
+}
+
+fn check<T>(r: Result<T, trame_domain::organisation::FieldErrors>) -> anyhow::Result<T> {
+    r.map_err(|e| anyhow::anyhow!("{e:?}"))
+}
+
+/// A cohort whose provider is `provider`, its call, an application by the territory's
+/// applicant account with the committee member on the jury, selected after closing.
+pub async fn programme(
+    app: &TestApp,
+    territory: &Territory,
+    provider: Option<i64>,
+) -> anyhow::Result<Programme> {
+    let scope = territory.scope();
+    let agent = app.person_id(territory, Role::Agent);
+    let cohort = app
+        .store
+        .create_acc_cohort(
+            agent,
+            scope,
+            &check(Cohort::parse(&CohortInput {
+                name: format!("Promotion 2026 {}", territory.slug),
+                format: "parcours".into(),
+                starts_on: "2026-09-01".into(),
+                ends_on: "2027-02-26".into(),
+                allocation: "20".into(),
+                provider: provider.map(|p| p.to_string()).unwrap_or_default(),
+            }))?,
+        )
+        .await?;
+    let call = app
+        .store
+        .create_acc_call(
+            agent,
+            scope,
+            &check(Call::parse(&CallInput {
+                title: "Appel à candidatures 2026".into(),
+                description: "Créer une activité d'ESS sur le territoire.".into(),
+                cohort: cohort.to_string(),
+                opens_on: "2026-11-01".into(),
+                closes_on: "2026-11-30".into(),
+            }))?,
+        )
+        .await?;
+    let communes = app.store.communes(scope).await?;
+    let code = communes
+        .first()
+        .map(|c| c.code_insee.clone())
+        .unwrap_or_default();
+    let a = check(Application::parse(
+        &ApplicationInput {
+            kind: "personne".into(),
+            first_name: "Nadia".into(),
+            last_name: "Benali".into(),
+            email: email_for(&territory.slug, Role::Applicant),
+            commune_residence: code.clone(),
+            project_name: "Jeux coopératifs".into(),
+            summary: "Des jeux de société coopératifs pour les écoles et les centres sociaux."
+                .into(),
+            stage: "idee".into(),
+            consent: "oui".into(),
+            ..Default::default()
+        },
+        &[code.as_str()],
+    ))?;
+    let application = app.store.submit_acc_application(scope, call, &a).await?;
+    app.store
+        .assign_acc_jury(
+            agent,
+            scope,
+            call,
+            app.person_id(territory, Role::CommitteeMember),
+        )
+        .await?;
+    let now = app.store.now();
+    app.clock.set(now + time::Duration::days(5));
+    let project = app
+        .store
+        .decide_acc_application(
+            agent,
+            scope,
+            application,
+            &trame_domain::accompaniment::application::Decision {
+                selected: true,
+                reason: String::new(),
+            },
+        )
+        .await;
+    app.clock.set(now);
+    let project = project?.ok_or_else(|| anyhow::anyhow!("no project"))?;
+    Ok(Programme {
+        cohort,
+        call,
+        application,
+        project,
+    })
+}
+
+fn form<'a>(pairs: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    pairs.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn a_person_applies_the_jury_marks_and_the_team_decides_after_closing() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let cohort = app
+        .store
+        .create_acc_cohort(
+            agent,
+            scope,
+            &check(Cohort::parse(&CohortInput {
+                name: "Promotion 2027".into(),
+                format: "parcours".into(),
+                starts_on: "2027-01-04".into(),
+                ends_on: "2027-06-30".into(),
+                allocation: "15".into(),
+                provider: String::new(),
+            }))?,
+        )
+        .await?;
+    let mut team = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let r = team
+        .post_form(
+            "/gpsea/suivi-accompagnement/appels",
+            &form(&[
+                ("title", "Créer son activité d'ESS en 2027".into()),
+                ("cohort", cohort.to_string()),
+                ("opens_on", "2026-11-02".into()),
+                ("closes_on", "2026-12-15".into()),
+                ("description", "Pour les habitants du territoire.".into()),
+            ]),
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let call: i64 = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    // Anyone may apply, without an account; the page lists the open call.
+    let mut public = app.client();
+    let r = public.get("/gpsea/accompagnement").await?;
+    assert!(
+        r.body.contains("Créer son activité d&#39;ESS en 2027"),
+        "{}",
+        r.body
+    );
+    let path = format!("/gpsea/accompagnement/appels/{call}");
+    let good = [
+        ("kind", "personne".to_owned()),
+        ("first_name", "Malik".to_owned()),
+        ("last_name", "Haddad".to_owned()),
+        ("email", "malik@example.org".to_owned()),
+        ("commune_residence", String::new()),
+        ("commune_activity", "94028".to_owned()),
+        ("project_name", "Recyclerie du Mont-Mesly".to_owned()),
+        (
+            "summary",
+            "Collecte, réparation et revente d'objets, avec des emplois d'insertion.".to_owned(),
+        ),
+        ("stage", "faisabilite".to_owned()),
+        ("consent", "oui".to_owned()),
+    ];
+    // Bad input: neither living nor setting up on the territory, no consent, a bad email.
+    let bad: Vec<(&str, String)> = good
+        .iter()
+        .map(|(k, v)| match *k {
+            "commune_activity" | "consent" => (*k, String::new()),
+            "email" => (*k, "malik@".to_owned()),
+            _ => (*k, v.clone()),
+        })
+        .collect();
+    let r = public.post_form(&path, &form(&bad)).await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    for field in ["commune_activity", "consent", "email"] {
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
+    }
+    assert!(r.body.contains("habitent le territoire"));
+    let r = public.post_form(&path, &form(&good)).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let application: i64 = r.location().unwrap().rsplit('=').next().unwrap().parse()?;
+    let r = public.get(r.location().unwrap()).await?;
+    assert!(r.body.contains("Candidature reçue"));
+    let outbox = app.store.outbox(scope, 10).await?;
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.recipient == "malik@example.org"
+                && m.subject.starts_with("Candidature reçue"))
+    );
+    // The jury: a committee member added to the call, who marks; bad marks refused.
+    let juror = app.person_id(&app.gpsea, Role::CommitteeMember);
+    let r = team
+        .post_form(
+            &format!("/gpsea/suivi-accompagnement/appels/{call}/jury"),
+            &[("person", &juror.to_string())],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut jury = app.client_as(&app.gpsea, Role::CommitteeMember).await?;
+    let r = jury.get("/gpsea/jury-accompagnement").await?;
+    assert!(
+        r.body.contains("Recyclerie du Mont-Mesly") && r.body.contains("à noter"),
+        "{}",
+        r.body
+    );
+    let note = format!("/gpsea/suivi-accompagnement/candidatures/{application}/note");
+    let r = jury
+        .post_form(
+            &note,
+            &[
+                ("motivation", "6"),
+                ("utilite", "4"),
+                ("ancrage", "x"),
+                ("faisabilite", "3"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"motivation-error\"") && r.body.contains("id=\"ancrage-error\""));
+    let r = jury
+        .post_form(
+            &note,
+            &[
+                ("motivation", "5"),
+                ("utilite", "4"),
+                ("ancrage", "4"),
+                ("faisabilite", "3"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = team
+        .get(&format!("/gpsea/suivi-accompagnement/appels/{call}"))
+        .await?;
+    assert!(r.body.contains("16,0/20"), "{}", r.body);
+    // The jury never sees the applicant's contact details.
+    let r = jury
+        .get(&format!(
+            "/gpsea/suivi-accompagnement/candidatures/{application}"
+        ))
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("malik@example.org"));
+    // No decision before closing.
+    let decide = format!("/gpsea/suivi-accompagnement/candidatures/{application}/decision");
+    let r = team.post_form(&decide, &[("decision", "retenue")]).await?;
+    assert_eq!(r.status, 422);
+    app.clock.set(app.store.now() + time::Duration::days(20));
+    // Sessions lapse over 20 days: log in again.
+    let mut team = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let mut jury = app.client_as(&app.gpsea, Role::CommitteeMember).await?;
+    // A refusal needs a reason; a selection makes the project.
+    let r = team
+        .post_form(&decide, &[("decision", "non_retenue"), ("reason", "non")])
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"reason-error\""));
+    let r = team.post_form(&decide, &[("decision", "retenue")]).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let project: i64 = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    let r = team
+        .post_form(
+            &decide,
+            &[
+                ("decision", "non_retenue"),
+                ("reason", "Changement d'avis du jury"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422, "decided once");
+    let projects = app
+        .store
+        .acc_projects(scope, &trame_store::accompaniment::Team::Territory, cohort)
+        .await?;
+    assert_eq!(projects.len(), 1);
+    assert_eq!(projects[0].id, project);
+    assert_eq!(projects[0].stage, "faisabilite");
+    assert_eq!(projects[0].commune_code.as_deref(), Some("94028"));
+    assert_eq!(projects[0].allocation_tenths, 150);
+    let outbox = app.store.outbox(scope, 10).await?;
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.recipient == "malik@example.org" && m.body.contains("est retenue"))
+    );
+    // Marks are frozen once decided.
+    let r = jury
+        .post_form(
+            &note,
+            &[
+                ("motivation", "1"),
+                ("utilite", "1"),
+                ("ancrage", "1"),
+                ("faisabilite", "1"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    // A closed call takes no more applications.
+    let r = public.post_form(&path, &form(&good)).await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Cet appel est clos"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn advisers_record_the_journey_and_bad_values_are_refused_at_their_field()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let p = programme(&app, &app.gpsea, None).await?;
+    let mut adviser = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let journal = app
+        .store
+        .audit_verify()
+        .await?
+        .iter()
+        .map(|c| c.entries)
+        .sum::<u64>();
+    let base = format!("/gpsea/suivi-accompagnement/projets/{}", p.project);
+    let session = |d: &str, dur: &str| {
+        vec![
+            ("held_on", d.to_owned()),
+            ("duration", dur.to_owned()),
+            ("session_kind", "individuel".to_owned()),
+            (
+                "summary",
+                "Étude de marché : questionnaire auprès de 40 écoles.".to_owned(),
+            ),
+        ]
+    };
+    for (d, dur, field, says) in [
+        ("2026-10-05", "-2", "duration", "positive"),
+        ("2026-10-05", "14", "duration", "8 heures"),
+        ("2026-08-20", "2", "held_on", "comprise dans la promotion"),
+        ("2026-12-20", "2", "held_on", "à venir"),
+    ] {
+        let r = adviser
+            .post_form(&format!("{base}/seances"), &form(&session(d, dur)))
+            .await?;
+        assert_eq!(r.status, 422, "{d} {dur}");
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")) && r.body.contains(says),
+            "{d} {dur}: {says}"
+        );
+    }
+    let after = app
+        .store
+        .audit_verify()
+        .await?
+        .iter()
+        .map(|c| c.entries)
+        .sum::<u64>();
+    assert_eq!(journal, after, "nothing written");
+    let r = adviser
+        .post_form(
+            &format!("{base}/seances"),
+            &form(&session("2026-10-05", "1,5")),
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = adviser.get(&base).await?;
+    assert!(
+        r.body
+            .contains("1,5\u{a0}h d'accompagnement individuel sur 20\u{a0}h"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("questionnaire auprès de 40 écoles"));
+    // A stage skipped without a reason is refused; with one it passes.
+    let r = adviser
+        .post_form(&format!("{base}/etape"), &[("stage", "creation")])
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"reason-error\"")
+            && r.body.contains("saute l&#39;étape « Faisabilité »"),
+        "{}",
+        r.body
+    );
+    let r = adviser
+        .post_form(
+            &format!("{base}/etape"),
+            &[
+                ("stage", "creation"),
+                ("reason", "Étude de faisabilité faite avec la CAE"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A legal creation needs its SIRET, and gives the project its SIRET.
+    let r = adviser
+        .post_form(
+            &format!("{base}/jalons"),
+            &[
+                ("milestone", "creation_juridique"),
+                ("reached_on", "2026-11-02"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"siret-error\""));
+    let r = adviser
+        .post_form(
+            &format!("{base}/jalons"),
+            &[
+                ("milestone", "creation_juridique"),
+                ("reached_on", "2026-11-02"),
+                ("siret", "73282932000074"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = adviser
+        .post_form(
+            &format!("{base}/jalons"),
+            &[
+                ("milestone", "creation_juridique"),
+                ("reached_on", "2026-11-03"),
+                ("siret", "73282932000074"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422, "once");
+    // An outcome six months after the end cannot be noted yet.
+    let r = adviser
+        .post_form(
+            &format!("{base}/resultats"),
+            &[
+                ("moment", "6_mois"),
+                ("observed_on", "2026-11-20"),
+                ("active", "oui"),
+                ("jobs", "1"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"observed_on-error\""));
+    // A workshop: the projects present gain its hours.
+    let r = adviser
+        .post_form(
+            &format!(
+                "/gpsea/suivi-accompagnement/promotions/{}/ateliers",
+                p.cohort
+            ),
+            &[
+                ("held_on", "2026-10-12"),
+                ("duration", "3"),
+                ("theme", "Gouvernance coopérative"),
+                ("speaker", "Union régionale des Scop"),
+                ("present", &p.project.to_string()),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let v = app
+        .store
+        .acc_project_view(
+            scope,
+            &trame_store::accompaniment::Reader::Team(
+                trame_store::accompaniment::Team::Territory,
+                0,
+            ),
+            p.project,
+        )
+        .await?;
+    assert_eq!(v.project.individual_tenths, 15);
+    assert_eq!(v.project.collective_tenths, 30);
+    assert_eq!(v.project.stage, "creation");
+    assert_eq!(v.project.siret.as_deref(), Some("73282932000074"));
+    assert_eq!(v.workshops.len(), 1);
+    // Another member of the team sees the session but not its summary.
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let r = agent.get(&base).await?;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("questionnaire auprès de 40 écoles"));
+    assert!(r.body.contains("Compte rendu réservé"));
+    // The holder reads it on their own page; the jury and the public cannot reach it.
+    let mut holder = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let r = holder.get("/gpsea/mon-accompagnement").await?;
+    assert!(r.body.contains("Jeux coopératifs"), "{}", r.body);
+    let r = holder
+        .get(&format!("/gpsea/mon-accompagnement/{}", p.project))
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("questionnaire auprès de 40 écoles"));
+    let mut jury = app.client_as(&app.gpsea, Role::CommitteeMember).await?;
+    assert_eq!(jury.get(&base).await?.status, 403);
+    assert_ne!(app.client().get(&base).await?.status, 200);
+    // Another territory's holder with the same project id finds nothing.
+    let mut other = app.client_as(&app.other, Role::Applicant).await?;
+    assert_eq!(
+        other
+            .get(&format!(
+                "/{}/mon-accompagnement/{}",
+                app.other.slug, p.project
+            ))
+            .await?
+            .status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_support_provider_reaches_its_own_cohorts_only() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let admin = app.person_id(&app.gpsea, Role::TerritoryAdmin);
+    let org = |name: &str, rna: &str| {
+        trame_domain::organisation::Organisation::parse(
+            &trame_domain::organisation::OrganisationInput {
+                name: name.into(),
+                rna: rna.into(),
+                legal_form: "association".into(),
+                ..Default::default()
+            },
+            app.store.now().date(),
+        )
+    };
+    let ours = app
+        .store
+        .create_organisation(
+            Some(admin),
+            scope,
+            &check(org("Coopérative d'accompagnement", "W941000001"))?,
+        )
+        .await?
+        .id;
+    let theirs = app
+        .store
+        .create_organisation(
+            Some(admin),
+            scope,
+            &check(org("Autre prestataire", "W941000002"))?,
+        )
+        .await?
+        .id;
+    let partner = app.person_id(&app.gpsea, Role::Partner);
+    app.store
+        .add_organisation_member(admin, scope, ours, partner)
+        .await?;
+    let mine = programme(&app, &app.gpsea, Some(ours)).await?;
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let other_cohort = app
+        .store
+        .create_acc_cohort(
+            agent,
+            scope,
+            &check(Cohort::parse(&CohortInput {
+                name: "Heures de conseil 2026".into(),
+                format: "conseil".into(),
+                starts_on: "2026-09-01".into(),
+                ends_on: "2026-12-31".into(),
+                allocation: "10".into(),
+                provider: theirs.to_string(),
+            }))?,
+        )
+        .await?;
+    let mut p = app.client_as(&app.gpsea, Role::Partner).await?;
+    let r = p.get("/gpsea/suivi-accompagnement").await?;
+    assert!(
+        r.body.contains("Promotion 2026 gpsea") && !r.body.contains("Heures de conseil 2026"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        p.get(&format!(
+            "/gpsea/suivi-accompagnement/promotions/{}",
+            mine.cohort
+        ))
+        .await?
+        .status,
+        200
+    );
+    assert_eq!(
+        p.get(&format!(
+            "/gpsea/suivi-accompagnement/promotions/{other_cohort}"
+        ))
+        .await?
+        .status,
+        404
+    );
+    let r = p
+        .post_form(
+            &format!("/gpsea/suivi-accompagnement/promotions/{other_cohort}/ateliers"),
+            &[
+                ("held_on", "2026-10-12"),
+                ("duration", "3"),
+                ("theme", "Compta"),
+                ("speaker", "X"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 404);
+    // The provider records a session in its own cohort, and may not create calls.
+    let r = p
+        .post_form(
+            &format!(
+                "/gpsea/suivi-accompagnement/projets/{}/seances",
+                mine.project
+            ),
+            &[
+                ("held_on", "2026-11-20"),
+                ("duration", "2"),
+                ("session_kind", "individuel"),
+                ("summary", "Statuts de la SCIC."),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        p.post_form("/gpsea/suivi-accompagnement/appels", &[("title", "x")])
+            .await?
+            .status,
+        403
+    );
+    Ok(())
+}
