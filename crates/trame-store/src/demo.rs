@@ -124,6 +124,15 @@ impl Store {
             id(Role::Partner),
         )
         .await?;
+        self.load_demo_accompaniment(
+            territory.scope(),
+            crate::demo_accompaniment::AccPeople {
+                facilitator: id(Role::Facilitator),
+                jury: id(Role::CommitteeMember),
+                partner: id(Role::Partner),
+            },
+        )
+        .await?;
         Ok(DemoOutcome::Loaded)
     }
 }

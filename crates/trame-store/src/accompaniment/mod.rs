@@ -9,7 +9,7 @@
 //! session's private summary is read only by the holder, the adviser who ran the session
 //! and the project's referent adviser.
 
-mod applications;
+pub(crate) mod applications;
 mod projects;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};

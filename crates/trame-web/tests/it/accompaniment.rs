@@ -643,3 +643,104 @@ async fn a_support_provider_reaches_its_own_cohorts_only() -> anyhow::Result<()>
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> anyhow::Result<()> {
+    use std::sync::Arc;
+    let db = trame_testkit::TestDb::create().await?;
+    let store = trame_store::Store::connect(
+        db.url(),
+        Arc::new(trame_domain::clock::FrozenClock::new(
+            trame_testkit::start_instant(),
+        )),
+    )
+    .await?;
+    store.migrate().await?;
+    store.load_demo().await?;
+    let router = trame_web::app(trame_web::AppState::new(
+        store.clone(),
+        trame_web::WebConfig::default(),
+    ));
+    let mut public = trame_testkit::Client::new(router.clone(), [127, 0, 0, 1].into());
+    let r = public.get("/gpsea/accompagnement").await?;
+    assert!(
+        r.body.contains("Appel à candidatures 2027") && r.body.contains("Ouvert"),
+        "{}",
+        r.body
+    );
+    let login = |email: &'static str| {
+        let router = router.clone();
+        async move {
+            let mut c = trame_testkit::Client::new(router, [127, 0, 0, 2].into());
+            let r = c.login(email, trame_store::demo::DEMO_PASSWORD).await?;
+            anyhow::ensure!(r.status == 303, "login {email}: {}", r.status);
+            anyhow::Ok(c)
+        }
+    };
+    // The facilitator sees both cohorts; the provider's member the 2026 one only.
+    let mut f = login("accompagnement@demo.trame.test").await?;
+    let r = f.get("/gpsea/suivi-accompagnement").await?;
+    assert!(
+        r.body.contains("Promotion 2025") && r.body.contains("Promotion 2026"),
+        "{}",
+        r.body
+    );
+    let mut p = login("partenaire@demo.trame.test").await?;
+    let r = p.get("/gpsea/suivi-accompagnement").await?;
+    assert!(
+        !r.body.contains("Promotion 2025") && r.body.contains("Promotion 2026"),
+        "{}",
+        r.body
+    );
+    let t = store.territory_by_slug("gpsea").await?;
+    let team = trame_store::accompaniment::Team::Territory;
+    let cohorts = store.acc_cohorts(t.scope(), &team).await?;
+    let mut names = Vec::new();
+    for c in &cohorts {
+        for project in store.acc_projects(t.scope(), &team, c.id).await? {
+            names.push(project.name);
+        }
+    }
+    for name in [
+        "Les Archéotrucs",
+        "Jeux coopératifs",
+        "Coop'Cot",
+        "Créteil ressourcerie",
+        "Facilymode",
+        "US Alfortville Rugby « Passe à table »",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    // The games entrepreneur is the demo applicant account, who reads the summaries.
+    let mut holder = login("porteur@demo.trame.test").await?;
+    let r = holder.get("/gpsea/mon-accompagnement").await?;
+    assert!(r.body.contains("Jeux coopératifs"), "{}", r.body);
+    let id = store
+        .acc_holder_projects(t.scope(), "porteur@demo.trame.test")
+        .await?[0]
+        .id;
+    let r = holder
+        .get(&format!("/gpsea/mon-accompagnement/{id}"))
+        .await?;
+    assert!(
+        r.body.contains("Modèle économique : prix, charges"),
+        "{}",
+        r.body
+    );
+    // Every demo page answers.
+    for c in &cohorts {
+        assert_eq!(
+            f.get(&format!("/gpsea/suivi-accompagnement/promotions/{}", c.id))
+                .await?
+                .status,
+            200
+        );
+    }
+    assert_eq!(
+        f.get(&format!("/gpsea/suivi-accompagnement/projets/{id}"))
+            .await?
+            .status,
+        200
+    );
+    Ok(())
+}
