@@ -10,9 +10,11 @@
 //! and the project's referent adviser.
 
 pub(crate) mod applications;
+mod participants;
 mod projects;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
+pub use participants::{FseLine, ParticipantRow};
 pub use projects::{ProjectRow, ProjectView, Reader, SessionView, StageRow, WorkshopView};
 
 use crate::audit::journal;

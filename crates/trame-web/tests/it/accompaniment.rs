@@ -20,6 +20,8 @@ pub struct Programme {
     pub application: i64,
     /// The project it became.
     pub project: i64,
+    /// A participant of the project, with FSE+ data.
+    pub participant: i64,
 }
 
 fn check<T>(r: Result<T, trame_domain::organisation::FieldErrors>) -> anyhow::Result<T> {
@@ -110,11 +112,37 @@ pub async fn programme(
         .await;
     app.clock.set(now);
     let project = project?.ok_or_else(|| anyhow::anyhow!("no project"))?;
+    let entry = check(trame_domain::accompaniment::participant::Entry::parse(
+        &trame_domain::accompaniment::participant::EntryInput {
+            first_name: "Nadia".into(),
+            last_name: "Benali".into(),
+            sex: "F".into(),
+            birth_year: "1990".into(),
+            entered_on: "2026-09-01".into(),
+            status: "chomeur".into(),
+            education: "cite_5_8".into(),
+            disability: "ne_se_prononce_pas".into(),
+            homeless: "non".into(),
+            consent: "oui".into(),
+        },
+        app.store.now().date(),
+    ))?;
+    let participant = app
+        .store
+        .add_acc_participant(
+            agent,
+            scope,
+            &trame_store::accompaniment::Team::Territory,
+            project,
+            &entry,
+        )
+        .await?;
     Ok(Programme {
         cohort,
         call,
         application,
         project,
+        participant,
     })
 }
 
@@ -741,6 +769,104 @@ async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> an
             .await?
             .status,
         200
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn participants_give_the_funder_its_indicators_without_their_names() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let p = programme(&app, &app.gpsea, None).await?;
+    let mut adviser = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let path = format!(
+        "/gpsea/suivi-accompagnement/projets/{}/participants",
+        p.project
+    );
+    let entry = [
+        ("first_name", "Karim"),
+        ("last_name", "Saïdi"),
+        ("sex", "M"),
+        ("birth_year", "1984"),
+        ("entered_on", "2026-09-07"),
+        ("status", "chomeur_longue_duree"),
+        ("education", "cite_3_4"),
+        ("disability", "non"),
+        ("homeless", "ne_se_prononce_pas"),
+    ];
+    // Without the person's consent nothing is recorded.
+    let r = adviser.post_form(&path, &entry).await?;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"consent-error\""));
+    let mut with = entry.to_vec();
+    with.push(("consent", "oui"));
+    let r = adviser.post_form(&path, &with).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = adviser
+        .get(&format!(
+            "/gpsea/suivi-accompagnement/projets/{}",
+            p.project
+        ))
+        .await?;
+    assert!(r.body.contains("Karim Saïdi"), "{}", r.body);
+    // Six months after cannot come before the exit; the exit then the six months pass.
+    let situation = format!(
+        "/gpsea/suivi-accompagnement/participants/{}/situation",
+        p.participant
+    );
+    let r = adviser
+        .post_form(
+            &situation,
+            &[
+                ("moment", "6_mois"),
+                ("observed_on", "2026-11-20"),
+                ("status", "activite_creee"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"moment-error\""));
+    let r = adviser
+        .post_form(
+            &situation,
+            &[
+                ("moment", "sortie"),
+                ("observed_on", "2026-11-20"),
+                ("status", "activite_creee"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The export: one line per participant, indicators without names.
+    let r = adviser
+        .get("/gpsea/suivi-accompagnement/fse/export/csv?annee=2026")
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Situation à l'entrée"), "{}", r.body);
+    assert!(r.body.contains("Demandeur d'emploi depuis 12 mois ou plus"));
+    assert!(r.body.contains("A créé son activité"));
+    assert!(r.body.contains("26 à 49 ans"));
+    assert!(!r.body.contains("Saïdi") && !r.body.contains("Benali"));
+    assert_eq!(r.body.lines().count(), 3, "{}", r.body);
+    let r = adviser
+        .get("/gpsea/suivi-accompagnement/fse/export/xlsx")
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(r.bytes.starts_with(b"PK"));
+    // The reads are in the access log.
+    assert!(
+        app.store
+            .access_log_count(app.person_id(&app.gpsea, Role::Facilitator))
+            .await?
+            >= 3
+    );
+    // A provider's member cannot export.
+    let mut partner = app.client_as(&app.gpsea, Role::Partner).await?;
+    assert_eq!(
+        partner
+            .get("/gpsea/suivi-accompagnement/fse/export/csv")
+            .await?
+            .status,
+        403
     );
     Ok(())
 }

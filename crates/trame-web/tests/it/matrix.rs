@@ -266,6 +266,8 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.dir_structure
     } else if path.contains("/accompagnement/appels/") || path.contains("-accompagnement/appels/") {
         ids.acc.call
+    } else if path.contains("/participants/") {
+        ids.acc.participant
     } else if path.contains("/promotions/") {
         ids.acc.cohort
     } else if path.contains("/candidatures/") {

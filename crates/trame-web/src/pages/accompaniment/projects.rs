@@ -2,6 +2,7 @@
 //! history, and the forms that record a session, a stage move, a milestone and an
 //! outcome. The holder's page (`holder`) shows the same history without the forms.
 
+use super::fse::ParticipantView;
 use super::{TEAM_ROOT, day, fte, hours, label_of, team_of};
 use crate::AppState;
 use crate::access::TerritoryCtx;
@@ -18,6 +19,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::accompaniment::journey::{
     Milestone, MilestoneInput, Outcome, OutcomeInput, Session, SessionInput,
 };
+use trame_domain::accompaniment::participant::{Entry, EntryInput};
+use trame_domain::accompaniment::vocab::{Answer, Education, EntryStatus, SEXES};
 use trame_domain::accompaniment::vocab::{MilestoneKind, OutcomeMoment, SessionKind, Stage};
 use trame_domain::money::Euros;
 use trame_store::accompaniment::{ProjectView, Reader, span_of};
@@ -153,6 +156,8 @@ pub struct Forms {
     milestone_errors: Errors,
     outcome: OutcomeInput,
     outcome_errors: Errors,
+    participant: EntryInput,
+    participant_errors: Errors,
 }
 
 /// The stage form.
@@ -179,6 +184,11 @@ struct ProjectPage {
     stages: Vec<(String, String)>,
     milestones: Vec<(String, String)>,
     moments: Vec<(String, String)>,
+    participants: Vec<ParticipantView>,
+    sexes: Vec<(String, String)>,
+    entry_statuses: Vec<(String, String)>,
+    educations: Vec<(String, String)>,
+    answers: Vec<(String, String)>,
 }
 
 async fn project_page(
@@ -193,8 +203,15 @@ async fn project_page(
     let team = team_of(state, ctx, user).await?;
     let v = state
         .store
-        .acc_project_view(scope, &Reader::Team(team, user.person_id), id)
+        .acc_project_view(scope, &Reader::Team(team.clone(), user.person_id), id)
         .await?;
+    let participants = state
+        .store
+        .acc_participants(user.person_id, scope, &team, id)
+        .await?
+        .into_iter()
+        .map(ParticipantView::of)
+        .collect();
     let commune = match &v.project.commune_code {
         Some(code) => state
             .store
@@ -211,7 +228,8 @@ async fn project_page(
     let failed = f.session_errors.any()
         || f.stage_errors.any()
         || f.milestone_errors.any()
-        || f.outcome_errors.any();
+        || f.outcome_errors.any()
+        || f.participant_errors.any();
     let resp = render(&ProjectPage {
         chrome,
         slug: ctx.territory.slug.clone(),
@@ -231,6 +249,14 @@ async fn project_page(
             OutcomeMoment::code,
             OutcomeMoment::label,
         ),
+        participants,
+        sexes: SEXES
+            .iter()
+            .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+            .collect(),
+        entry_statuses: options(EntryStatus::ALL, EntryStatus::code, EntryStatus::label),
+        educations: options(Education::ALL, Education::code, Education::label),
+        answers: options(Answer::ALL, Answer::code, Answer::label),
     })?;
     Ok(if failed { unprocessable(resp) } else { resp })
 }
@@ -395,6 +421,37 @@ pub async fn record_outcome(
     let f = Forms {
         outcome: input,
         outcome_errors: errors,
+        ..Forms::default()
+    };
+    project_page(&state, &ctx, &user, chrome, id, f).await
+}
+
+/// `POST /{territoire}/suivi-accompagnement/projets/{id}/participants`.
+pub async fn add_participant(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(input): Form<EntryInput>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    let scope = ctx.territory.scope();
+    let team = team_of(&state, &ctx, &user).await?;
+    let errors = match Entry::parse(&input, state.store.now().date()) {
+        Ok(e) => match state
+            .store
+            .add_acc_participant(user.person_id, scope, &team, id, &e)
+            .await
+        {
+            Ok(_) => return Ok(back(&ctx, id, "participants")),
+            Err(e) => Errors::from_store(e)?,
+        },
+        Err(e) => Errors(e),
+    };
+    let f = Forms {
+        participant: input,
+        participant_errors: errors,
         ..Forms::default()
     };
     project_page(&state, &ctx, &user, chrome, id, f).await
