@@ -273,6 +273,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/suivi-accompagnement/participants/{id}", TerritoryMember(ACC_TEAM), get(acc::fse::show)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/participants/{id}/situation", TerritoryMember(ACC_TEAM), post(acc::fse::record_result)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/fse/export/{format}", TerritoryMember(ACC_STAFF), get(acc::fse::export)),
+        r(Method::GET, "/{territoire}/suivi-accompagnement/tableau-de-bord", TerritoryMember(ACC_STAFF), get(acc::dashboard::page)),
         r(Method::GET, "/{territoire}/jury-accompagnement", TerritoryMember(REVIEWER), get(acc::manage::jury)),
         r(Method::GET, "/{territoire}/mon-accompagnement", TerritoryMember(APPLICANT), get(acc::holder::index)),
         r(Method::GET, "/{territoire}/mon-accompagnement/{id}", TerritoryMember(APPLICANT), get(acc::holder::show)),

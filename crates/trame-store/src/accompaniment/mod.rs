@@ -10,10 +10,12 @@
 //! and the project's referent adviser.
 
 pub(crate) mod applications;
+mod dashboard;
 mod participants;
 mod projects;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
+pub use dashboard::{Dashboard, Sums};
 pub use participants::{FseLine, ParticipantRow};
 pub use projects::{ProjectRow, ProjectView, Reader, SessionView, StageRow, WorkshopView};
 

@@ -764,6 +764,40 @@ async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> an
             200
         );
     }
+    // The dashboard: six projects; the finished cohort's latest outcomes say 7,5 jobs.
+    let r = f.get("/gpsea/suivi-accompagnement/tableau-de-bord").await?;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("6 projet(s) accompagné(s)") && r.body.contains("7,5 emploi(s)"),
+        "{}",
+        r.body
+    );
+    let r = f
+        .get("/gpsea/suivi-accompagnement/tableau-de-bord?annee=2026")
+        .await?;
+    assert!(r.body.contains("3 projet(s) accompagné(s)"), "{}", r.body);
+    // The equity dashboard counts them per commune, publicly.
+    let r = public
+        .get("/gpsea/equite?indicateur=accompagnement")
+        .await?;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("Projets d&#39;ESS accompagnés pour 10 000 habitants")
+    );
+    let r = public.get("/gpsea/equite.csv").await?;
+    let header = r.body.lines().next().unwrap_or_default().to_owned();
+    assert!(
+        header.ends_with("projets_ess_accompagnes,emplois_crees_etp"),
+        "{header}"
+    );
+    let creteil = r
+        .body
+        .lines()
+        .find(|l| l.starts_with("94028"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(creteil.ends_with(",1,4.0"), "{creteil}");
     assert_eq!(
         f.get(&format!("/gpsea/suivi-accompagnement/projets/{id}"))
             .await?

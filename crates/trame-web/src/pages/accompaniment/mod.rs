@@ -2,6 +2,7 @@
 //! team's pages (cohorts, calls, applications and decisions, projects with their
 //! sessions, stages, milestones and outcomes, workshops), the jury's and the holder's.
 
+pub mod dashboard;
 pub mod fse;
 pub mod holder;
 pub mod manage;

@@ -311,6 +311,12 @@ pub struct EquityRow {
     pub clause_hours: String,
     /// Those hours per 1,000 inhabitants, in words.
     pub clause_per_thousand: String,
+    /// ESS projects accompanied in the commune.
+    pub acc_projects: i64,
+    /// Jobs they created at their latest outcome, in words (full-time equivalents).
+    pub acc_jobs: String,
+    /// Jobs, tenths of a full-time equivalent.
+    pub acc_jobs_tenths: i64,
 }
 
 struct Table {
@@ -325,6 +331,7 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
     let index = state.search.fresh(&state.store, scope).await?;
     let funding = state.store.funding_by_commune(scope, None).await?;
     let clause_hours = state.store.clause_hours_by_commune(scope).await?;
+    let accompanied = state.store.acc_dashboard(scope, None, None).await?.communes;
     let mut columns = vec![("services".to_owned(), "Tous services".to_owned())];
     columns.extend(
         CATEGORIES
@@ -401,6 +408,17 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
                         / pop
                         * 1_000.0,
                 ),
+                acc_projects: accompanied
+                    .get(&Some(c.code_insee.clone()))
+                    .map_or(0, |s| s.projects),
+                acc_jobs_tenths: accompanied
+                    .get(&Some(c.code_insee.clone()))
+                    .map_or(0, |s| s.jobs_tenths),
+                acc_jobs: crate::pages::accompaniment::fte(
+                    accompanied
+                        .get(&Some(c.code_insee.clone()))
+                        .map_or(0, |s| s.jobs_tenths),
+                ),
             }
         })
         .collect();
@@ -450,6 +468,20 @@ pub async fn dashboard(
                     })
                     .collect(),
             )
+        } else if q.indicateur == "accompagnement" {
+            (
+                "accompagnement".into(),
+                "Projets d'ESS accompagnés pour 10 000 habitants".into(),
+                t.rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.code.clone(),
+                            r.acc_projects as f64 / r.population.max(1) as f64 * 10_000.0,
+                        )
+                    })
+                    .collect(),
+            )
         } else if q.indicateur == "financement" {
             (
                 "financement".into(),
@@ -480,11 +512,12 @@ pub async fn dashboard(
                     .collect(),
             )
         };
-    let theme = if indicator == "services" || indicator == "financement" || indicator == "clauses" {
-        String::new()
-    } else {
-        format!("thematique={indicator}&")
-    };
+    let theme =
+        if ["services", "financement", "clauses", "accompagnement"].contains(&indicator.as_str()) {
+            String::new()
+        } else {
+            format!("thematique={indicator}&")
+        };
     let outlines = state.store.outlines(ctx.territory.scope()).await?;
     let map = map_view(
         label.clone(),
@@ -526,6 +559,8 @@ pub async fn dashboard_csv(
     );
     headers.push("financement_attribue_euros".into());
     headers.push("heures_insertion_clauses".into());
+    headers.push("projets_ess_accompagnes".into());
+    headers.push("emplois_crees_etp".into());
     let rows = t
         .rows
         .iter()
@@ -541,6 +576,12 @@ pub async fn dashboard_csv(
                 "{}.{}",
                 r.clause_tenths / 10,
                 r.clause_tenths % 10
+            )));
+            line.push(Out::Int(r.acc_projects));
+            line.push(Out::Text(format!(
+                "{}.{}",
+                r.acc_jobs_tenths / 10,
+                r.acc_jobs_tenths % 10
             )));
             line
         })
