@@ -785,3 +785,118 @@ test('insertion clauses: a contract and its target, hours declared by the compan
   await f.context.close();
   await c.context.close();
 });
+
+test('ESS accompaniment: a person applies, the jury selects, the adviser records the journey, the dashboard and the FSE+ export follow', async () => {
+  const day = (offset) => localDateTime(offset).slice(0, 10);
+  const f = await newPage();
+  await login(f.page, 'accompagnement@demo.trame.test', PASSWORD);
+  // A cohort under way, and its call, open today.
+  await f.page.goto(base + '/gpsea/suivi-accompagnement');
+  await axe(f.page, 'suivi de l’accompagnement');
+  await f.page.fill('#name', 'Promotion navigateur');
+  await f.page.selectOption('#format', 'parcours');
+  await f.page.fill('#starts_on', day(-60));
+  await f.page.fill('#ends_on', day(120));
+  await f.page.fill('#allocation', '20');
+  await submit(f.page, 'text=Créer la promotion');
+  assert.match(f.page.url(), /\/promotions\/\d+$/);
+  await axe(f.page, 'promotion');
+  await f.page.goto(base + '/gpsea/suivi-accompagnement');
+  await f.page.fill('#title', 'Appel navigateur');
+  await f.page.selectOption('#cohort', { label: 'Promotion navigateur' });
+  await f.page.fill('#opens_on', day(0));
+  await f.page.fill('#closes_on', day(30));
+  await f.page.fill('#description', 'Pour créer une activité d’ESS sur le territoire.');
+  await submit(f.page, "text=Publier l'appel");
+  assert.match(f.page.url(), /\/appels\/\d+$/);
+  const callPath = new URL(f.page.url()).pathname;
+  await f.page.selectOption('#person', { label: 'Chloé Comité' });
+  await submit(f.page, 'text=Ajouter');
+  assert.match(await f.page.textContent('main'), /Chloé Comité/);
+  await axe(f.page, 'appel, équipe');
+
+  // Anyone applies, without an account; a missing consent is refused at its field.
+  const a = await newPage();
+  await a.page.goto(base + '/gpsea/accompagnement');
+  await axe(a.page, 'accompagnement, public');
+  await submit(a.page, 'text=Appel navigateur');
+  await a.page.fill('#first_name', 'Léa');
+  await a.page.fill('#last_name', 'Navigatrice');
+  await a.page.fill('#email', 'lea.navigatrice@example.org');
+  await a.page.selectOption('#commune_activity', { label: 'Créteil' });
+  await a.page.fill('#project_name', 'Atelier vélo navigateur');
+  await a.page.fill('#summary', 'Un atelier d’autoréparation de vélos, en association, avec des emplois d’insertion.');
+  await a.page.selectOption('#stage', 'faisabilite');
+  await submit(a.page, 'text=Envoyer ma candidature');
+  assert.equal(await a.page.getAttribute('#consent', 'aria-invalid'), 'true');
+  assert.match(await a.page.textContent('.error-summary'), /cochez la case/);
+  await axe(a.page, 'candidature refusée');
+  await a.page.check('#consent');
+  await submit(a.page, 'text=Envoyer ma candidature');
+  assert.match(await a.page.textContent('main'), /Candidature reçue/);
+  await axe(a.page, 'candidature reçue');
+
+  // The jury marks it.
+  const j = await newPage();
+  await login(j.page, 'comite@demo.trame.test', PASSWORD);
+  await j.page.goto(base + '/gpsea/jury-accompagnement');
+  await axe(j.page, 'jury');
+  await submit(j.page, 'text=Atelier vélo navigateur');
+  assert.doesNotMatch(await j.page.textContent('main'), /lea\.navigatrice@example\.org/);
+  for (const [id, mark] of [['#motivation', '5'], ['#utilite', '4'], ['#ancrage', '4'], ['#faisabilite', '3']]) await j.page.fill(id, mark);
+  await submit(j.page, 'text=Enregistrer ma note');
+  await axe(j.page, 'candidature notée');
+
+  // The team closes the call, selects the application: the project joins the cohort.
+  await f.page.goto(base + callPath);
+  assert.match(await f.page.textContent('main'), /16,0\/20/);
+  await submit(f.page, "text=Clore l'appel maintenant");
+  await submit(f.page, 'text=Atelier vélo navigateur');
+  await f.page.check('input[name=decision][value=retenue]');
+  await submit(f.page, 'text=Notifier la décision');
+  assert.match(f.page.url(), /\/projets\/\d+$/);
+  await axe(f.page, 'projet accompagné');
+  // A session, a legal creation with its SIRET, the move to « Création », a participant.
+  await f.page.fill('#held_on', day(0));
+  await f.page.fill('#duration', '-1');
+  await f.page.fill('#summary', 'Statuts de l’association et plan de financement.');
+  await submit(f.page, 'text=Enregistrer la séance');
+  assert.equal(await f.page.getAttribute('#duration', 'aria-invalid'), 'true');
+  await axe(f.page, 'séance refusée');
+  await f.page.fill('#duration', '2');
+  await submit(f.page, 'text=Enregistrer la séance');
+  assert.match(await f.page.textContent('.progress-line'), /2\s?h d.accompagnement individuel sur 20\s?h/);
+  await f.page.selectOption('#milestone', 'creation_juridique');
+  await f.page.fill('#reached_on', day(0));
+  await f.page.fill('#siret', '73282932000074');
+  await submit(f.page, 'text=Enregistrer le jalon');
+  await f.page.selectOption('#stage', 'creation');
+  await submit(f.page, "text=Changer d'étape");
+  assert.match(await f.page.textContent('main .badge'), /Création/);
+  await f.page.fill('#first_name', 'Léa');
+  await f.page.fill('#last_name', 'Navigatrice');
+  await f.page.selectOption('#sex', 'F');
+  await f.page.fill('#birth_year', '1992');
+  await f.page.fill('#entered_on', day(0));
+  await f.page.selectOption('#status', 'chomeur');
+  await f.page.selectOption('#education', 'cite_5_8');
+  await f.page.selectOption('#disability', 'non');
+  await f.page.selectOption('#homeless', 'ne_se_prononce_pas');
+  await f.page.check('#consent');
+  await submit(f.page, 'text=Ajouter le participant');
+  assert.match(await f.page.textContent('#participants ~ .table-wrap'), /Léa Navigatrice/);
+  await axe(f.page, 'projet, parcours enregistré');
+
+  // The dashboard and the funder's export reflect it.
+  await f.page.goto(base + `/gpsea/suivi-accompagnement/tableau-de-bord?annee=${day(-60).slice(0, 4)}`);
+  assert.match(await f.page.textContent('main'), /Création/);
+  await axe(f.page, 'tableau de bord');
+  const csv = await (await f.page.request.get(base + `/gpsea/suivi-accompagnement/fse/export/csv?annee=${day(0).slice(0, 4)}`)).text();
+  assert.match(csv, /Atelier vélo navigateur/);
+  assert.match(csv, /Demandeur d'emploi depuis moins de 12 mois/);
+  assert.doesNotMatch(csv, /Navigatrice/);
+  assert.deepEqual([...f.errors, ...a.errors, ...j.errors], []);
+  await f.context.close();
+  await a.context.close();
+  await j.context.close();
+});

@@ -326,6 +326,9 @@ pub mod action {
     /// Appel à candidatures de l'accompagnement publié.
     pub const ACC_CALL_CREATE: &str = "acc_call.create";
 
+    /// Appel à candidatures clos par anticipation.
+    pub const ACC_CALL_CLOSE: &str = "acc_call.close";
+
     /// Membre du jury désigné pour un appel à candidatures.
     pub const ACC_JURY_ASSIGN: &str = "acc_jury.assign";
 
@@ -468,6 +471,7 @@ pub mod action {
         CLAUSE_SETTINGS_UPDATE,
         ACC_COHORT_CREATE,
         ACC_CALL_CREATE,
+        ACC_CALL_CLOSE,
         ACC_JURY_ASSIGN,
         ACC_APPLICATION_SUBMIT,
         ACC_SCORE_SET,
@@ -591,6 +595,7 @@ pub fn action_label(code: &str) -> &str {
         action::DIR_STRUCTURE_LINK => "Structure de l'annuaire rattachée à une organisation",
         action::ACC_COHORT_CREATE => "Promotion d'accompagnement créée",
         action::ACC_CALL_CREATE => "Appel à candidatures de l'accompagnement publié",
+        action::ACC_CALL_CLOSE => "Appel à candidatures clos par anticipation",
         action::ACC_JURY_ASSIGN => "Membre du jury désigné pour un appel à candidatures",
         action::ACC_APPLICATION_SUBMIT => "Candidature à l'accompagnement déposée",
         action::ACC_SCORE_SET => "Candidature notée par un membre du jury",

@@ -261,6 +261,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/suivi-accompagnement/appels", TerritoryMember(ACC_STAFF), post(acc::manage::create_call)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/appels/{id}", TerritoryMember(ACC_STAFF), get(acc::manage::call)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/appels/{id}/jury", TerritoryMember(ACC_STAFF), post(acc::manage::assign_jury)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/appels/{id}/cloture", TerritoryMember(ACC_STAFF), post(acc::manage::close_call)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/candidatures/{id}", TerritoryMember(ACC_READERS), get(acc::manage::application)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/candidatures/{id}/note", TerritoryMember(REVIEWER), post(acc::manage::score)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/candidatures/{id}/decision", TerritoryMember(ACC_STAFF), post(acc::manage::decide)),

@@ -64,8 +64,11 @@ pub fn span_of(c: &CohortRow) -> Span {
     }
 }
 
-/// Where a call stands on `today`.
+/// Where a call stands on `today`: closed once the team closed it early.
 pub fn window_of(c: &CallRow, today: time::Date) -> Window {
+    if c.closed_early_at.is_some() {
+        return Window::Closed;
+    }
     let opens = parse_iso_date(&c.opens_on).unwrap_or(today);
     let closes = parse_iso_date(&c.closes_on).unwrap_or(today);
     Window::of(opens, closes, today)
@@ -169,6 +172,7 @@ pub(crate) async fn insert_call<C: ConnectionTrait>(
         description: Set(c.description.clone()),
         opens_on: Set(c.opens_on.to_string()),
         closes_on: Set(c.closes_on.to_string()),
+        closed_early_at: Set(None),
         is_demo: Set(is_demo),
         created_at: Set(now),
         ..Default::default()
@@ -243,6 +247,50 @@ impl Store {
     /// One call.
     pub async fn acc_call(&self, scope: Scope, id: i64) -> Result<CallRow, StoreError> {
         call_in(&self.db, scope, id).await
+    }
+
+    /// Closes an open call before its last day (the cohort is full, the jury meets
+    /// earlier): no application is taken after, decisions may be made. A conditional
+    /// update, so it happens once.
+    pub async fn close_acc_call_early(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let c = call_in(&tx, scope, id).await?;
+        if window_of(&c, now.date()) != Window::Open {
+            return Err(conflict(
+                "call",
+                "Seul un appel ouvert peut être clos par anticipation.",
+            ));
+        }
+        let done = acc_call::Entity::update_many()
+            .col_expr(
+                acc_call::Column::ClosedEarlyAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(acc_call::Column::Id.eq(id))
+            .filter(acc_call::Column::ClosedEarlyAt.is_null())
+            .exec(&tx)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(conflict("call", "L'appel est déjà clos."));
+        }
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::ACC_CALL_CLOSE,
+            "acc_call",
+            id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Publishes a call.

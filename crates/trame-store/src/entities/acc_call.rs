@@ -12,6 +12,7 @@ pub struct Model {
     pub description: String,
     pub opens_on: String,
     pub closes_on: String,
+    pub closed_early_at: Option<TimeDateTimeWithTimeZone>,
     pub is_demo: bool,
     pub created_at: TimeDateTimeWithTimeZone,
 }

@@ -40,6 +40,8 @@ impl MigrationTrait for Migration {
                 text(a("description")),
                 string_len(a("opens_on"), 10),
                 string_len(a("closes_on"), 10),
+                // Set when the team closes the call before its last day.
+                timestamp_with_time_zone_null(a("closed_early_at")),
                 boolean(a("is_demo")),
                 timestamp_with_time_zone(a("created_at")),
             ],

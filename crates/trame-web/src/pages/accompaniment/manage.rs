@@ -816,3 +816,29 @@ pub async fn jury(
         calls,
     })
 }
+
+/// `POST /{territoire}/suivi-accompagnement/appels/{id}/cloture`: closes an open call
+/// before its last day.
+pub async fn close_call(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    match state
+        .store
+        .close_acc_call_early(user.person_id, ctx.territory.scope(), id)
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/{TEAM_ROOT}/appels/{id}", ctx.territory.slug))
+                .into_response(),
+        ),
+        Err(e) => {
+            let errors = Errors::from_store(e)?;
+            call_team_page(&state, &ctx, &user, chrome, id, errors).await
+        }
+    }
+}
