@@ -341,9 +341,6 @@ pub mod action {
     /// Décision sur une candidature notifiée.
     pub const ACC_APPLICATION_DECIDE: &str = "acc_application.decide";
 
-    /// Conseiller référent d'un projet accompagné désigné.
-    pub const ACC_PROJECT_ADVISER: &str = "acc_project.adviser";
-
     /// Projet accompagné passé à une autre étape.
     pub const ACC_PROJECT_STAGE: &str = "acc_project.stage";
 
@@ -352,9 +349,6 @@ pub mod action {
 
     /// Atelier collectif enregistré.
     pub const ACC_WORKSHOP_CREATE: &str = "acc_workshop.create";
-
-    /// Présences à un atelier collectif enregistrées.
-    pub const ACC_ATTENDANCE_SET: &str = "acc_attendance.set";
 
     /// Jalon d'un projet accompagné enregistré.
     pub const ACC_MILESTONE_CREATE: &str = "acc_milestone.create";
@@ -367,12 +361,6 @@ pub mod action {
 
     /// Situation d'un participant à la sortie ou à six mois enregistrée.
     pub const ACC_PARTICIPANT_RESULT: &str = "acc_participant.result";
-
-    /// Projet accompagné proposé pour la vitrine.
-    pub const ACC_PROJECT_SHOWCASE: &str = "acc_project.showcase";
-
-    /// Projet accompagné transmis à l'appel à projets.
-    pub const ACC_PROJECT_DOSSIER: &str = "acc_project.dossier";
 
     /// Every action code.
     pub const ALL: &[&str] = &[
@@ -476,17 +464,13 @@ pub mod action {
         ACC_APPLICATION_SUBMIT,
         ACC_SCORE_SET,
         ACC_APPLICATION_DECIDE,
-        ACC_PROJECT_ADVISER,
         ACC_PROJECT_STAGE,
         ACC_SESSION_CREATE,
         ACC_WORKSHOP_CREATE,
-        ACC_ATTENDANCE_SET,
         ACC_MILESTONE_CREATE,
         ACC_OUTCOME_SET,
         ACC_PARTICIPANT_CREATE,
         ACC_PARTICIPANT_RESULT,
-        ACC_PROJECT_SHOWCASE,
-        ACC_PROJECT_DOSSIER,
     ];
 }
 
@@ -600,19 +584,15 @@ pub fn action_label(code: &str) -> &str {
         action::ACC_APPLICATION_SUBMIT => "Candidature à l'accompagnement déposée",
         action::ACC_SCORE_SET => "Candidature notée par un membre du jury",
         action::ACC_APPLICATION_DECIDE => "Décision sur une candidature notifiée",
-        action::ACC_PROJECT_ADVISER => "Conseiller référent d'un projet accompagné désigné",
         action::ACC_PROJECT_STAGE => "Projet accompagné passé à une autre étape",
         action::ACC_SESSION_CREATE => "Séance individuelle enregistrée",
         action::ACC_WORKSHOP_CREATE => "Atelier collectif enregistré",
-        action::ACC_ATTENDANCE_SET => "Présences à un atelier collectif enregistrées",
         action::ACC_MILESTONE_CREATE => "Jalon d'un projet accompagné enregistré",
         action::ACC_OUTCOME_SET => "Résultat d'un projet accompagné enregistré",
         action::ACC_PARTICIPANT_CREATE => "Participant enregistré pour le suivi FSE+",
         action::ACC_PARTICIPANT_RESULT => {
             "Situation d'un participant à la sortie ou à six mois enregistrée"
         }
-        action::ACC_PROJECT_SHOWCASE => "Projet accompagné proposé pour la vitrine",
-        action::ACC_PROJECT_DOSSIER => "Projet accompagné transmis à l'appel à projets",
         other => other,
     }
 }

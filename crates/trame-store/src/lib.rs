@@ -21,7 +21,7 @@ pub mod backup;
 pub mod clauses;
 pub mod cog;
 pub mod demo;
-mod demo_accompaniment;
+pub mod demo_accompaniment;
 pub mod demo_clauses;
 mod demo_conventions;
 mod demo_directory;

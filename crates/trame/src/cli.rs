@@ -162,6 +162,16 @@ enum DemoAction {
         #[arg(long, default_value_t = 5_000_000)]
         lines: u64,
     },
+    /// Add generated cohorts, projects, sessions and outcomes of the ESS accompaniment
+    /// programme to the demo territory, for benchmarks.
+    Accompagnement {
+        /// How many projects (in cohorts of 20).
+        #[arg(long, default_value_t = 1000)]
+        projects: u32,
+        /// How many individual sessions.
+        #[arg(long, default_value_t = 50_000)]
+        sessions: u32,
+    },
     /// Add submitted dossiers to the demo territory's open edition, for benchmarks.
     Volume {
         /// How many dossiers.
@@ -382,6 +392,21 @@ async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
             .await?;
         println!(
             "{contracts} marchés, {people} personnes et {n} lignes d'heures générés en {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let DemoAction::Accompagnement { projects, sessions } = action {
+        store.load_demo().await?;
+        let started = std::time::Instant::now();
+        let n = store
+            .generate_accompaniment(trame_store::demo_accompaniment::AccVolume {
+                projects,
+                sessions,
+            })
+            .await?;
+        println!(
+            "{projects} projets accompagnés et {n} séances générés en {:.1} s.",
             started.elapsed().as_secs_f64()
         );
         return Ok(ExitCode::SUCCESS);
