@@ -356,6 +356,9 @@ pub mod action {
     /// Résultat d'un projet accompagné enregistré.
     pub const ACC_OUTCOME_SET: &str = "acc_outcome.set";
 
+    /// Projet accompagné proposé pour la vitrine des projets soutenus.
+    pub const ACC_PROJECT_SHOWCASE: &str = "acc_project.showcase";
+
     /// Participant enregistré pour le suivi FSE+.
     pub const ACC_PARTICIPANT_CREATE: &str = "acc_participant.create";
 
@@ -469,6 +472,7 @@ pub mod action {
         ACC_WORKSHOP_CREATE,
         ACC_MILESTONE_CREATE,
         ACC_OUTCOME_SET,
+        ACC_PROJECT_SHOWCASE,
         ACC_PARTICIPANT_CREATE,
         ACC_PARTICIPANT_RESULT,
     ];
@@ -589,6 +593,7 @@ pub fn action_label(code: &str) -> &str {
         action::ACC_WORKSHOP_CREATE => "Atelier collectif enregistré",
         action::ACC_MILESTONE_CREATE => "Jalon d'un projet accompagné enregistré",
         action::ACC_OUTCOME_SET => "Résultat d'un projet accompagné enregistré",
+        action::ACC_PROJECT_SHOWCASE => "Projet accompagné proposé pour la vitrine",
         action::ACC_PARTICIPANT_CREATE => "Participant enregistré pour le suivi FSE+",
         action::ACC_PARTICIPANT_RESULT => {
             "Situation d'un participant à la sortie ou à six mois enregistrée"

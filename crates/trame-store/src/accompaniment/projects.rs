@@ -574,4 +574,73 @@ impl Store {
         tx.commit().await?;
         Ok(row.id)
     }
+
+    /// Proposes a project for the showcase of supported projects: an unpublished entry
+    /// (the showcase publishes it only once the holder's consent is recorded there). A
+    /// person's project is named by the holder's first name and the project, never the
+    /// last name. Once per project.
+    pub async fn propose_acc_showcase(
+        &self,
+        actor_id: i64,
+        scope: Scope,
+        project_id: i64,
+    ) -> Result<i64, StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let (p, _) = project_in(&tx, scope, &Team::Territory, project_id).await?;
+        if p.showcase_project_id.is_some() {
+            return Err(conflict(
+                "showcase",
+                "Ce projet est déjà proposé pour la vitrine.",
+            ));
+        }
+        let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        let name = if p.kind == trame_domain::accompaniment::vocab::ApplicantKind::Person.code() {
+            format!("{} — {}", p.holder_first_name, p.name)
+        } else {
+            p.name.clone()
+        };
+        let entry = trame_domain::showcase::Project {
+            name: cut(&name, 150),
+            mission: cut(&p.activity, 1000),
+            website: None,
+            commune_code: p.commune_code.clone(),
+            scheme: "Accompagnement ESS".into(),
+            year: p.year,
+            consent_on: None,
+            consent_note: String::new(),
+            published: false,
+        };
+        let id =
+            crate::showcase::insert_project(&tx, now, Some(actor_id), scope, &entry, None, false)
+                .await?;
+        let done = acc_project::Entity::update_many()
+            .col_expr(
+                acc_project::Column::ShowcaseProjectId,
+                Expr::value(Some(id)),
+            )
+            .col_expr(acc_project::Column::UpdatedAt, Expr::value(now))
+            .filter(acc_project::Column::Id.eq(project_id))
+            .filter(acc_project::Column::ShowcaseProjectId.is_null())
+            .exec(&tx)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(conflict(
+                "showcase",
+                "Ce projet est déjà proposé pour la vitrine.",
+            ));
+        }
+        journal(
+            &tx,
+            now,
+            Some(actor_id),
+            scope,
+            action::ACC_PROJECT_SHOWCASE,
+            "acc_project",
+            project_id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
 }

@@ -553,6 +553,26 @@ async fn advisers_record_the_journey_and_bad_values_are_refused_at_their_field()
             .status,
         404
     );
+    // The team proposes the project for the showcase: a person shows by first name only,
+    // and nothing is public before the consent is recorded there.
+    let vitrine = format!("{base}/vitrine");
+    let r = adviser.post_form(&vitrine, &[]).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.location()
+            .unwrap()
+            .starts_with("/gpsea/admin/projets-soutenus/")
+    );
+    let shown = app.store.showcase(scope, false).await?;
+    let entry = shown
+        .iter()
+        .find(|e| e.scheme == "Accompagnement ESS")
+        .unwrap();
+    assert_eq!(entry.name, "Nadia — Jeux coopératifs");
+    assert!(!entry.published);
+    assert_eq!(adviser.post_form(&vitrine, &[]).await?.status, 422);
+    let r = app.client().get("/gpsea/projets-soutenus").await?;
+    assert!(!r.body.contains("Jeux coopératifs"));
     Ok(())
 }
 

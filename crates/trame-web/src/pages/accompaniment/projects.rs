@@ -158,6 +158,7 @@ pub struct Forms {
     outcome_errors: Errors,
     participant: EntryInput,
     participant_errors: Errors,
+    showcase_errors: Errors,
 }
 
 /// The stage form.
@@ -179,6 +180,7 @@ struct ProjectPage {
     root: &'static str,
     j: Journey,
     commune: String,
+    staff: bool,
     f: Forms,
     session_kinds: Vec<(String, String)>,
     stages: Vec<(String, String)>,
@@ -229,13 +231,15 @@ async fn project_page(
         || f.stage_errors.any()
         || f.milestone_errors.any()
         || f.outcome_errors.any()
-        || f.participant_errors.any();
+        || f.participant_errors.any()
+        || f.showcase_errors.any();
     let resp = render(&ProjectPage {
         chrome,
         slug: ctx.territory.slug.clone(),
         root: TEAM_ROOT,
         j: Journey::of(v),
         commune,
+        staff: super::is_staff(ctx),
         f,
         session_kinds: options(SessionKind::ALL, SessionKind::code, SessionKind::label),
         stages: options(Stage::ALL, Stage::code, Stage::label),
@@ -455,4 +459,35 @@ pub async fn add_participant(
         ..Forms::default()
     };
     project_page(&state, &ctx, &user, chrome, id, f).await
+}
+
+/// `POST /{territoire}/suivi-accompagnement/projets/{id}/vitrine`: proposes the project
+/// for the showcase, then opens its showcase entry, where the consent is recorded and the
+/// entry published.
+pub async fn propose_showcase(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    match state
+        .store
+        .propose_acc_showcase(user.person_id, ctx.territory.scope(), id)
+        .await
+    {
+        Ok(entry) => Ok(Redirect::to(&format!(
+            "/{}/admin/projets-soutenus/{entry}",
+            ctx.territory.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let f = Forms {
+                showcase_errors: Errors::from_store(e)?,
+                ..Forms::default()
+            };
+            project_page(&state, &ctx, &user, chrome, id, f).await
+        }
+    }
 }
