@@ -9,8 +9,8 @@
 use crate::accompaniment::{insert_call, insert_cohort};
 use crate::audit::journal;
 use crate::entities::{
-    acc_application, acc_attendance, acc_jury, acc_milestone, acc_outcome, acc_project, acc_score,
-    acc_session, acc_stage_change, acc_workshop,
+    acc_application, acc_attendance, acc_jury, acc_milestone, acc_outcome, acc_participant,
+    acc_project, acc_score, acc_session, acc_stage_change, acc_workshop,
 };
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::Expr;
@@ -512,6 +512,49 @@ impl Store {
                 .filter(acc_project::Column::Id.eq(*pid))
                 .exec(&tx)
                 .await?;
+        }
+        // Each holder is a participant, with the FSE+ data given with consent; those of the
+        // finished cohort have their exit and six-month situations.
+        for (i, (pid, cohort_id, s, adviser, first_day)) in projects.iter().enumerate() {
+            let finished = *cohort_id == c2025;
+            let statuses = ["chomeur", "chomeur_longue_duree", "en_emploi", "inactif"];
+            let row = acc_participant::ActiveModel {
+                territory_id: Set(scope.territory_id()),
+                project_id: Set(*pid),
+                first_name: Set(s.first.into()),
+                last_name: Set(s.last.into()),
+                sex: Set(if i % 3 == 2 { "M" } else { "F" }.into()),
+                birth_year: Set(1978 + i32::try_from(i).unwrap_or(0) * 3),
+                entered_on: Set(first_day.to_string()),
+                entry_status: Set(statuses
+                    .get(i % statuses.len())
+                    .copied()
+                    .unwrap_or("chomeur")
+                    .into()),
+                education: Set(if i % 2 == 0 { "cite_5_8" } else { "cite_3_4" }.into()),
+                disability: Set("ne_se_prononce_pas".into()),
+                homeless: Set("non".into()),
+                consent_at: Set(now),
+                exited_on: Set(finished.then(|| "2025-09-26".to_owned())),
+                exit_status: Set(finished.then(|| "activite_creee".to_owned())),
+                six_months_on: Set(finished.then(|| "2026-03-30".to_owned())),
+                six_months_status: Set(finished.then(|| "activite_creee".to_owned())),
+                is_demo: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            journal(
+                &tx,
+                now,
+                Some(*adviser),
+                scope,
+                action::ACC_PARTICIPANT_CREATE,
+                "acc_participant",
+                row.id,
+            )
+            .await?;
         }
         // Results of the finished cohort: at the end and six months later.
         for (i, (pid, cohort_id, _, adviser, _)) in projects.iter().enumerate() {

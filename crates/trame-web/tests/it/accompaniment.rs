@@ -796,6 +796,10 @@ async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> an
         .get("/gpsea/suivi-accompagnement/tableau-de-bord?annee=2026")
         .await?;
     assert!(r.body.contains("3 projet(s) accompagné(s)"), "{}", r.body);
+    // The funder's export holds the six holders, without their names.
+    let r = f.get("/gpsea/suivi-accompagnement/fse/export/csv").await?;
+    assert_eq!(r.body.lines().count(), 7, "{}", r.body);
+    assert!(!r.body.contains("Porteuse"));
     // The equity dashboard counts them per commune, publicly.
     let r = public
         .get("/gpsea/equite?indicateur=accompagnement")
