@@ -1,11 +1,10 @@
 //! The programme's dashboard: projects per stage, hours delivered and jobs created, by
 //! commune and by year (the year a project's cohort starts). It reads the projects'
-//! running totals of hours and their latest outcome, never the sessions themselves, so
-//! its cost follows the number of projects.
+//! running totals of hours and their latest outcome, never the sessions themselves, and
+//! the database groups them: its answer has one row per year, commune and stage.
 
-use crate::entities::{acc_outcome, acc_project};
 use crate::{Scope, Store, StoreError};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, Statement};
 use std::collections::{BTreeMap, HashMap};
 use trame_domain::accompaniment::vocab::{OutcomeMoment, Stage};
 
@@ -27,17 +26,13 @@ pub struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, p: &Row, outcome: Option<&(i32, bool)>) {
-        self.projects += 1;
-        self.individual_tenths += p.3;
-        self.collective_tenths += p.4;
-        if let Some((jobs, active)) = outcome {
-            self.jobs_tenths += i64::from(*jobs);
-            self.with_outcome += 1;
-            if *active {
-                self.active += 1;
-            }
-        }
+    fn add(&mut self, g: &Group) {
+        self.projects += g.sums.projects;
+        self.individual_tenths += g.sums.individual_tenths;
+        self.collective_tenths += g.sums.collective_tenths;
+        self.jobs_tenths += g.sums.jobs_tenths;
+        self.active += g.sums.active;
+        self.with_outcome += g.sums.with_outcome;
     }
 }
 
@@ -56,70 +51,92 @@ pub struct Dashboard {
     pub all_years: Vec<i32>,
 }
 
-/// (id, year, commune, individual, collective, stage).
-type Row = (i64, i32, Option<String>, i64, i64, String);
+/// The sums of the projects of one year, commune and stage, as the database groups them.
+struct Group {
+    year: i32,
+    commune: Option<String>,
+    stage: String,
+    sums: Sums,
+}
+
+/// The rank of the moment of outcome `o`, in SQL (its months after the end): the latest
+/// one counts.
+fn rank(o: &str) -> String {
+    let whens: String = OutcomeMoment::ALL
+        .iter()
+        .map(|m| format!(" WHEN '{}' THEN {}", m.code(), m.months_after()))
+        .collect();
+    format!("CASE {o}.moment{whens} ELSE 0 END")
+}
 
 impl Store {
     /// The dashboard of the territory's programme, for one year or all, one commune or
-    /// all.
+    /// all. The database groups the projects by year, commune and stage, each with its
+    /// latest outcome (twelve months, else six, else the end): a few hundred groups at
+    /// most, summed here.
     pub async fn acc_dashboard(
         &self,
         scope: Scope,
         year: Option<i32>,
         commune: Option<&str>,
     ) -> Result<Dashboard, StoreError> {
-        let t = scope.territory_id();
-        let (rows, outcomes) = tokio::try_join!(
-            acc_project::Entity::find()
-                .select_only()
-                .column(acc_project::Column::Id)
-                .column(acc_project::Column::Year)
-                .column(acc_project::Column::CommuneCode)
-                .column(acc_project::Column::IndividualTenths)
-                .column(acc_project::Column::CollectiveTenths)
-                .column(acc_project::Column::Stage)
-                .filter(acc_project::Column::TerritoryId.eq(t))
-                .into_tuple::<Row>()
-                .all(&self.db),
-            acc_outcome::Entity::find()
-                .select_only()
-                .column(acc_outcome::Column::ProjectId)
-                .column(acc_outcome::Column::Moment)
-                .column(acc_outcome::Column::JobsTenths)
-                .column(acc_outcome::Column::Active)
-                .filter(acc_outcome::Column::TerritoryId.eq(t))
-                .into_tuple::<(i64, String, i32, bool)>()
-                .all(&self.db),
-        )?;
-        // The latest outcome of each project: twelve months, else six, else the end.
-        let rank = |m: &str| OutcomeMoment::from_code(m).map_or(0, OutcomeMoment::months_after);
-        let mut latest: HashMap<i64, (u16, i32, bool)> = HashMap::new();
-        for (p, m, jobs, active) in outcomes {
-            let r = rank(&m);
-            let e = latest.entry(p).or_insert((r, jobs, active));
-            if r >= e.0 {
-                *e = (r, jobs, active);
-            }
-        }
+        let p1 = if self.is_postgres() { "$1" } else { "?1" };
+        let sql = format!(
+            "SELECT p.year, p.commune_code, p.stage, COUNT(*) AS projects, \
+             CAST(SUM(p.individual_tenths) AS BIGINT) AS individual, \
+             CAST(SUM(p.collective_tenths) AS BIGINT) AS collective, \
+             CAST(COALESCE(SUM(o.jobs_tenths), 0) AS BIGINT) AS jobs, \
+             CAST(SUM(CASE WHEN o.active THEN 1 ELSE 0 END) AS BIGINT) AS active, \
+             COUNT(o.project_id) AS with_outcome \
+             FROM acc_project p LEFT JOIN acc_outcome o ON o.project_id = p.id \
+             AND {ro} = (SELECT MAX({rl}) FROM acc_outcome l WHERE l.project_id = p.id) \
+             WHERE p.territory_id = {p1} \
+             GROUP BY p.year, p.commune_code, p.stage",
+            ro = rank("o"),
+            rl = rank("l"),
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                sql,
+                [scope.territory_id().into()],
+            ))
+            .await?;
+        let groups = rows
+            .iter()
+            .map(|r| {
+                Ok(Group {
+                    year: r.try_get("", "year")?,
+                    commune: r.try_get("", "commune_code")?,
+                    stage: r.try_get("", "stage")?,
+                    sums: Sums {
+                        projects: r.try_get("", "projects")?,
+                        individual_tenths: r.try_get("", "individual")?,
+                        collective_tenths: r.try_get("", "collective")?,
+                        jobs_tenths: r.try_get("", "jobs")?,
+                        active: r.try_get("", "active")?,
+                        with_outcome: r.try_get("", "with_outcome")?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<Group>, sea_orm::DbErr>>()?;
         let mut d = Dashboard::default();
-        let mut stages: HashMap<String, i64> = HashMap::new();
+        let mut stages: HashMap<&str, i64> = HashMap::new();
         let mut years: BTreeMap<i32, Sums> = BTreeMap::new();
-        let mut all_years: Vec<i32> = rows.iter().map(|r| r.1).collect();
+        let mut all_years: Vec<i32> = groups.iter().map(|g| g.year).collect();
         all_years.sort_unstable_by(|a, b| b.cmp(a));
         all_years.dedup();
-        for r in &rows {
-            if year.is_some_and(|y| y != r.1) || commune.is_some_and(|c| r.2.as_deref() != Some(c))
+        for g in &groups {
+            if year.is_some_and(|y| y != g.year)
+                || commune.is_some_and(|c| g.commune.as_deref() != Some(c))
             {
                 continue;
             }
-            let o = latest.get(&r.0).map(|(_, j, a)| (*j, *a));
-            d.total.add(r, o.as_ref());
-            d.communes
-                .entry(r.2.clone())
-                .or_default()
-                .add(r, o.as_ref());
-            years.entry(r.1).or_default().add(r, o.as_ref());
-            *stages.entry(r.5.clone()).or_default() += 1;
+            d.total.add(g);
+            d.communes.entry(g.commune.clone()).or_default().add(g);
+            years.entry(g.year).or_default().add(g);
+            *stages.entry(g.stage.as_str()).or_default() += g.sums.projects;
         }
         d.stages = Stage::ALL
             .iter()
