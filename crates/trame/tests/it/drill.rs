@@ -1,12 +1,14 @@
 //! The crash drill (issue 7). The real binary serves a database of its own; four clients
 //! post forms with idempotency keys and retry each one, with the same key, until it is
-//! acknowledged (three create organisations, one declares insertion hours); meanwhile the server is killed with SIGKILL at random moments, at least
-//! 50 times, and started again. On PostgreSQL the drill runs a throwaway cluster of its
+//! acknowledged (two create organisations, one declares insertion hours, one records
+//! sessions of an accompanied project); meanwhile the server is killed with SIGKILL at
+//! random moments, at least 50 times, and started again. On PostgreSQL the drill runs a throwaway cluster of its
 //! own (`initdb` on a free port), which it also stops with `pg_ctl stop -m immediate`
 //! now and then, with and without the server, so the shared server is never disturbed.
 //! At the end every acknowledged submission must be present exactly once (and nothing
 //! else), the database must pass its integrity check (`PRAGMA integrity_check`, or
-//! `pg_amcheck`) and every audit chain must verify.
+//! `pg_amcheck`), every audit chain must verify, and the running totals (hours of a
+//! contract, hours of a project) must equal the sum of their lines.
 //!
 //! The backend is the one of the pass: PostgreSQL when `TRAME_TEST_DATABASE_URL` is set.
 //! `TRAME_DRILL_KILLS` changes the number of kills (50 by default).
@@ -24,6 +26,7 @@ const CLIENTS: usize = 4;
 const ADMIN: &str = "admin@demo.trame.test";
 const FORM: &str = "/gpsea/admin/organisations/nouvelle";
 const NAME_PREFIX: &str = "Exercice ";
+const SESSION_PREFIX: &str = "Séance de l'exercice ";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -271,6 +274,8 @@ enum Kind {
     Organisations,
     /// Lines of insertion hours on one contract: each its own person, month and way.
     Hours { contract: i64, people: Vec<i64> },
+    /// Half-hour sessions of an accompanied project, each with its own summary.
+    Sessions { project: i64, held_on: String },
 }
 
 const WAYS: [&str; 5] = [
@@ -315,6 +320,22 @@ fn submission(kind: &Kind, id: usize, n: u32, csrf: &str, key: &str) -> (String,
             (
                 format!("{person}|{month}-01|{way}"),
                 format!("/gpsea/clauses/marches/{contract}/heures"),
+                body,
+            )
+        }
+        Kind::Sessions { project, held_on } => {
+            let summary = format!("{SESSION_PREFIX}{id}-{n}");
+            let body = form(&[
+                ("_csrf", csrf),
+                ("_cle", key),
+                ("held_on", held_on),
+                ("duration", "0,5"),
+                ("session_kind", "individuel"),
+                ("summary", &summary),
+            ]);
+            (
+                summary,
+                format!("/gpsea/suivi-accompagnement/projets/{project}/seances"),
                 body,
             )
         }
@@ -472,19 +493,43 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                     .expect("person"),
             );
         }
+        // A project of the demo's cohort in progress, for the sessions, dated on the
+        // cohort's first day (inside its days, never in the future).
+        let team = trame_store::accompaniment::Team::Territory;
+        let cohort = store
+            .acc_cohorts(scope, &team)
+            .await
+            .expect("cohorts")
+            .into_iter()
+            .find(|c| c.name == "Promotion 2026")
+            .expect("the demo's cohort in progress");
+        let project = store
+            .acc_projects(scope, &team, cohort.id)
+            .await
+            .expect("projects")
+            .first()
+            .expect("a project")
+            .id;
         store.close().await.expect("close");
-        Kind::Hours { contract, people }
+        (
+            Kind::Hours { contract, people },
+            Kind::Sessions {
+                project,
+                held_on: cohort.starts_on,
+            },
+        )
     });
+    let (hours, sessions) = hours;
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|id| {
             let (addr, cookie, csrf) = (server.addr.clone(), cookie.clone(), csrf.clone());
             let (stop, tally) = (stop.clone(), tally.clone());
-            let kind = if id == 0 {
-                hours.clone()
-            } else {
-                Kind::Organisations
+            let kind = match id {
+                0 => hours.clone(),
+                1 => sessions.clone(),
+                _ => Kind::Organisations,
             };
             std::thread::spawn(move || client(addr, cookie, csrf, id, kind, stop, tally))
         })
@@ -547,6 +592,32 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                     .or_default() += 1;
             }
         }
+        if let Kind::Sessions { project, .. } = &sessions {
+            let admin = store
+                .person_by_email(&trame_domain::email::Email::parse(ADMIN).expect("an address"))
+                .await
+                .expect("the admin account")
+                .id;
+            let team = trame_store::accompaniment::Team::Territory;
+            let view = store
+                .acc_project_view(
+                    territory.scope(),
+                    &trame_store::accompaniment::Reader::Team(team, admin),
+                    *project,
+                )
+                .await
+                .expect("the project");
+            let sum: i64 = view.sessions.iter().map(|s| i64::from(s.tenths)).sum();
+            assert_eq!(
+                view.project.individual_tenths, sum,
+                "the project's running total of hours differs from its sessions"
+            );
+            for s in view.sessions {
+                if let Some(summary) = s.summary.filter(|t| t.starts_with(SESSION_PREFIX)) {
+                    *present.entry(summary).or_default() += 1;
+                }
+            }
+        }
         for o in store
             .organisations(territory.scope())
             .await
@@ -571,6 +642,15 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 .count()
                 >= 5,
             "too few hour declarations"
+        );
+        assert!(
+            tally
+                .acknowledged
+                .iter()
+                .filter(|n| n.starts_with(SESSION_PREFIX))
+                .count()
+                >= 5,
+            "too few sessions"
         );
         assert_eq!(expected.len(), tally.acknowledged.len(), "names are unique");
         let missing: Vec<_> = expected
@@ -606,7 +686,11 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .await
             .expect("journal")
             .iter()
-            .filter(|e| e.action == "organisation.create" || e.action == "clause_hours.declare")
+            .filter(|e| {
+                e.action == "organisation.create"
+                    || e.action == "clause_hours.declare"
+                    || e.action == "acc_session.create"
+            })
             .count();
         assert!(journaled >= tally.acknowledged.len());
         if cluster.is_none() {
@@ -624,8 +708,8 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
         );
     }
     eprintln!(
-        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged ({} of them lines of hours), each present once; \
-         {} retries, {} answered as repeats of a write made before a kill; slowest restart {} ms; integrity and audit chains verified",
+        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged ({} of them lines of hours, {} sessions), each present once; \
+         {} retries, {} answered as repeats of a write made before a kill; slowest restart {} ms; integrity, audit chains and running totals verified",
         if postgres { "PostgreSQL" } else { "SQLite" },
         if postgres {
             format!(" and {database_crashes} database crashes")
@@ -638,6 +722,11 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .acknowledged
             .iter()
             .filter(|n| n.contains('|'))
+            .count(),
+        tally
+            .acknowledged
+            .iter()
+            .filter(|n| n.starts_with(SESSION_PREFIX))
             .count(),
         tally.retries,
         tally.replayed,
