@@ -8,6 +8,7 @@ pub mod holder;
 pub mod manage;
 pub mod projects;
 pub mod public;
+pub mod selection;
 
 use crate::AppState;
 use crate::access::TerritoryCtx;
