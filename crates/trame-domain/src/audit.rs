@@ -359,6 +359,9 @@ pub mod action {
     /// Projet accompagné proposé pour la vitrine des projets soutenus.
     pub const ACC_PROJECT_SHOWCASE: &str = "acc_project.showcase";
 
+    /// Projet accompagné passé à l'appel à projets : brouillon de dossier prérempli.
+    pub const ACC_PROJECT_DOSSIER: &str = "acc_project.dossier";
+
     /// Participant enregistré pour le suivi FSE+.
     pub const ACC_PARTICIPANT_CREATE: &str = "acc_participant.create";
 
@@ -473,6 +476,7 @@ pub mod action {
         ACC_MILESTONE_CREATE,
         ACC_OUTCOME_SET,
         ACC_PROJECT_SHOWCASE,
+        ACC_PROJECT_DOSSIER,
         ACC_PARTICIPANT_CREATE,
         ACC_PARTICIPANT_RESULT,
     ];

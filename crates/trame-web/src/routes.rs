@@ -279,6 +279,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/jury-accompagnement", TerritoryMember(REVIEWER), get(acc::selection::jury)),
         r(Method::GET, "/{territoire}/mon-accompagnement", TerritoryMember(APPLICANT), get(acc::holder::index)),
         r(Method::GET, "/{territoire}/mon-accompagnement/{id}", TerritoryMember(APPLICANT), get(acc::holder::show)),
+        r(Method::POST, "/{territoire}/mon-accompagnement/{id}/appel-a-projets", TerritoryMember(APPLICANT), post(acc::holder::pass_to_call)),
         r(Method::GET, "/{territoire}/mes-marches", TerritoryMember(COMPANY), get(clauses::company::list)),
         r(Method::GET, "/{territoire}/mes-marches/{id}", TerritoryMember(COMPANY), get(clauses::company::show)),
         r(Method::POST, "/{territoire}/mes-marches/{id}/heures", TerritoryMember(COMPANY), post(clauses::company::declare)),

@@ -5,6 +5,7 @@
 //! (FSE+) require.
 
 pub mod application;
+pub mod handover;
 pub mod journey;
 pub mod participant;
 pub mod programme;

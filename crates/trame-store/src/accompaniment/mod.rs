@@ -11,6 +11,7 @@
 
 pub(crate) mod applications;
 mod dashboard;
+mod handover;
 mod participants;
 mod projects;
 

@@ -109,6 +109,104 @@ async fn insert_attachment<C: ConnectionTrait>(
     Ok(a)
 }
 
+/// Opens a draft for an organisation the person acts for, inside the caller's
+/// transaction (see [`Store::open_dossier`]).
+pub(crate) async fn open_dossier_in<C: ConnectionTrait>(
+    tx: &C,
+    now: time::OffsetDateTime,
+    person_id: i64,
+    scope: Scope,
+    edition_id: i64,
+    organisation_id: i64,
+) -> Result<DossierRow, StoreError> {
+    let ed = edition_in(tx, scope, edition_id).await?;
+    if !organisations_of(tx, scope, person_id)
+        .await?
+        .contains(&organisation_id)
+    {
+        return Err(StoreError::NotFound);
+    }
+    if !ed.accepts_submissions(now) {
+        return Err(conflict(
+            "edition",
+            format!(
+                "Cette édition n'accepte pas de dépôt aujourd'hui (du {} au {}).",
+                paris_datetime(ed.row.opens_at),
+                paris_datetime(ed.row.closes_at)
+            ),
+        ));
+    }
+    let count = dossier::Entity::find()
+        .filter(dossier::Column::EditionId.eq(edition_id))
+        .count(tx)
+        .await?;
+    let reference = format!("AAP-{}-{:04}", ed.row.year, count + 1);
+    let row = dossier::ActiveModel {
+        territory_id: Set(scope.territory_id()),
+        edition_id: Set(edition_id),
+        organisation_id: Set(organisation_id),
+        reference: Set(reference),
+        state: Set(State::Draft.code().into()),
+        title: Set(String::new()),
+        requested_cents: Set(0),
+        budget_cents: Set(0),
+        jobs_fte_tenths: Set(0),
+        envelope_code: Set(None),
+        entrepreneur_id: Set(None),
+        submitted_at: Set(None),
+        labels: Set(String::new()),
+        checklist: Set(String::new()),
+        decision_cents: Set(None),
+        deliberation_ref: Set(None),
+        decided_at: Set(None),
+        created_by: Set(Some(person_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await
+    .map_err(|e| {
+        StoreError::unique_as(e, "edition", "Réessayez : un autre dépôt était en cours.")
+    })?;
+    super::write_texts(tx, row.id, "{}".into(), None).await?;
+    journal(
+        tx,
+        now,
+        Some(person_id),
+        scope,
+        action::DOSSIER_CREATE,
+        "dossier",
+        row.id,
+    )
+    .await?;
+    // The organisation's lasting documents, from its latest dossier.
+    let previous = dossier::Entity::find()
+        .filter(dossier::Column::OrganisationId.eq(organisation_id))
+        .filter(dossier::Column::Id.ne(row.id))
+        .order_by_desc(dossier::Column::Id)
+        .first(tx)
+        .await?;
+    if let Some(prev) = previous {
+        let lasting = attachment::Entity::find()
+            .filter(attachment::Column::DossierId.eq(prev.id))
+            .filter(attachment::Column::Kind.is_in(LASTING_KINDS))
+            .find_also_related(attachment_blob::Entity)
+            .all(tx)
+            .await?;
+        for (a, blob) in lasting {
+            let Some(blob) = blob else { continue };
+            let meta = NewAttachment {
+                kind: &a.kind,
+                filename: &a.filename,
+                mime: &a.mime,
+            };
+            insert_attachment(tx, now, person_id, scope, row.id, meta, blob.bytes).await?;
+        }
+    }
+    Ok(row)
+}
+
 /// Filters of the instructors' list.
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
@@ -230,91 +328,7 @@ impl Store {
     ) -> Result<DossierRow, StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        let ed = edition_in(&tx, scope, edition_id).await?;
-        if !organisations_of(&tx, scope, person_id)
-            .await?
-            .contains(&organisation_id)
-        {
-            return Err(StoreError::NotFound);
-        }
-        if !ed.accepts_submissions(now) {
-            return Err(conflict(
-                "edition",
-                format!(
-                    "Cette édition n'accepte pas de dépôt aujourd'hui (du {} au {}).",
-                    paris_datetime(ed.row.opens_at),
-                    paris_datetime(ed.row.closes_at)
-                ),
-            ));
-        }
-        let count = dossier::Entity::find()
-            .filter(dossier::Column::EditionId.eq(edition_id))
-            .count(&tx)
-            .await?;
-        let reference = format!("AAP-{}-{:04}", ed.row.year, count + 1);
-        let row = dossier::ActiveModel {
-            territory_id: Set(scope.territory_id()),
-            edition_id: Set(edition_id),
-            organisation_id: Set(organisation_id),
-            reference: Set(reference),
-            state: Set(State::Draft.code().into()),
-            title: Set(String::new()),
-            requested_cents: Set(0),
-            budget_cents: Set(0),
-            jobs_fte_tenths: Set(0),
-            envelope_code: Set(None),
-            entrepreneur_id: Set(None),
-            submitted_at: Set(None),
-            labels: Set(String::new()),
-            checklist: Set(String::new()),
-            decision_cents: Set(None),
-            deliberation_ref: Set(None),
-            decided_at: Set(None),
-            created_by: Set(Some(person_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await
-        .map_err(|e| {
-            StoreError::unique_as(e, "edition", "Réessayez : un autre dépôt était en cours.")
-        })?;
-        super::write_texts(&tx, row.id, "{}".into(), None).await?;
-        journal(
-            &tx,
-            now,
-            Some(person_id),
-            scope,
-            action::DOSSIER_CREATE,
-            "dossier",
-            row.id,
-        )
-        .await?;
-        // The organisation's lasting documents, from its latest dossier.
-        let previous = dossier::Entity::find()
-            .filter(dossier::Column::OrganisationId.eq(organisation_id))
-            .filter(dossier::Column::Id.ne(row.id))
-            .order_by_desc(dossier::Column::Id)
-            .first(&tx)
-            .await?;
-        if let Some(prev) = previous {
-            let lasting = attachment::Entity::find()
-                .filter(attachment::Column::DossierId.eq(prev.id))
-                .filter(attachment::Column::Kind.is_in(LASTING_KINDS))
-                .find_also_related(attachment_blob::Entity)
-                .all(&tx)
-                .await?;
-            for (a, blob) in lasting {
-                let Some(blob) = blob else { continue };
-                let meta = NewAttachment {
-                    kind: &a.kind,
-                    filename: &a.filename,
-                    mime: &a.mime,
-                };
-                insert_attachment(&tx, now, person_id, scope, row.id, meta, blob.bytes).await?;
-            }
-        }
+        let row = open_dossier_in(&tx, now, person_id, scope, edition_id, organisation_id).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -928,3 +928,160 @@ async fn participants_give_the_funder_its_indicators_without_their_names() -> an
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_holder_passes_the_project_to_the_call_for_projects_pre_filled() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let prog = programme(&app, &app.gpsea, None).await?;
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    app.store
+        .record_acc_milestone(
+            agent,
+            scope,
+            &trame_store::accompaniment::Team::Territory,
+            prog.project,
+            &check(trame_domain::accompaniment::journey::Milestone::parse(
+                &trame_domain::accompaniment::journey::MilestoneInput {
+                    milestone: "premier_client".into(),
+                    reached_on: "2026-11-20".into(),
+                    ..Default::default()
+                },
+                app.store.now().date(),
+            ))?,
+        )
+        .await?;
+    let mut holder = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let page = format!("/gpsea/mon-accompagnement/{}", prog.project);
+    let post = format!("{page}/appel-a-projets");
+    // No call for projects open: the page says so.
+    let r = holder.get(&page).await?;
+    assert!(
+        r.body
+            .contains("Aucun appel à projets n&#39;accepte de dossier aujourd&#39;hui")
+            || r.body
+                .contains("Aucun appel à projets n'accepte de dossier aujourd'hui"),
+        "{}",
+        r.body
+    );
+    let edition = crate::funding::open_edition(&app, &app.gpsea).await?;
+    // Open, but the account acts for no structure yet.
+    let r = holder.get(&page).await?;
+    assert!(r.body.contains("aucune structure"), "{}", r.body);
+    let org = crate::funding::applicants_association(&app).await?;
+    let stranger = crate::funding::association(&app, "Autre association", "W941000999").await?;
+    let r = holder.get(&page).await?;
+    assert!(
+        r.body.contains("Préparer le dossier prérempli") && r.body.contains("Ressourcerie"),
+        "{}",
+        r.body
+    );
+    // Bad input: no edition, an organisation the holder does not act for; nothing written.
+    for fields in [
+        vec![
+            ("edition", "x".to_owned()),
+            ("organisation", org.id.to_string()),
+        ],
+        vec![
+            ("edition", edition.to_string()),
+            ("organisation", stranger.id.to_string()),
+        ],
+    ] {
+        let r = holder.post_form(&post, &form(&fields)).await?;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let field = if fields[0].1 == "x" {
+            "edition"
+        } else {
+            "organisation"
+        };
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
+    }
+    let count = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            anyhow::Ok(
+                store
+                    .audit_list(scope, 1000)
+                    .await?
+                    .iter()
+                    .filter(|e| e.action == "acc_project.dossier" || e.action == "dossier.create")
+                    .count(),
+            )
+        }
+    };
+    assert_eq!(count(&app).await?, 0);
+    // Another account with the applicant's role cannot pass the project: 404.
+    let mut other = app.client_as(&app.other, Role::Applicant).await?;
+    let r = other
+        .post_form(
+            &format!(
+                "/{}/mon-accompagnement/{}/appel-a-projets",
+                app.other.slug, prog.project
+            ),
+            &[
+                ("edition", &edition.to_string()),
+                ("organisation", &org.id.to_string()),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 404, "{}", r.body);
+    // The holder passes it: a draft of the association, pre-filled.
+    let good = [
+        ("edition", edition.to_string()),
+        ("organisation", org.id.to_string()),
+    ];
+    let r = holder.post_form(&post, &form(&good)).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let dossier = crate::funding::id_after(&r, "/gpsea/mes-dossiers/");
+    let r = holder
+        .get(&format!("/gpsea/mes-dossiers/{dossier}"))
+        .await?;
+    assert_eq!(r.status, 200);
+    for text in [
+        "Jeux coopératifs",
+        "Des jeux de société coopératifs pour les écoles",
+        "Promotion 2026 gpsea",
+        "Premier client le 20/11/2026",
+    ] {
+        assert!(r.body.contains(text), "{text}: {}", r.body);
+    }
+    let row = app.store.dossier(scope, dossier).await?;
+    assert_eq!(
+        (
+            row.organisation_id,
+            row.edition_id,
+            row.state.as_str(),
+            row.title.as_str()
+        ),
+        (org.id, edition, "brouillon", "Jeux coopératifs")
+    );
+    // A second click leads to the same dossier; nothing more is written.
+    let r = holder.post_form(&post, &form(&good)).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        crate::funding::id_after(&r, "/gpsea/mes-dossiers/"),
+        dossier
+    );
+    assert_eq!(count(&app).await?, 2);
+    let r = holder.get(&page).await?;
+    assert!(r.body.contains(&row.reference), "{}", r.body);
+    // The team sees where the dossier stands, the instructors with a link to it.
+    let mut team = app.client_as(&app.gpsea, Role::Agent).await?;
+    let r = team
+        .get(&format!(
+            "/gpsea/suivi-accompagnement/projets/{}",
+            prog.project
+        ))
+        .await?;
+    assert!(
+        r.body
+            .contains(&format!("/gpsea/instruction/{dossier}\">{}", row.reference)),
+        "{}",
+        r.body
+    );
+    Ok(())
+}

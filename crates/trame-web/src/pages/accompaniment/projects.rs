@@ -23,6 +23,7 @@ use trame_domain::accompaniment::participant::{Entry, EntryInput};
 use trame_domain::accompaniment::vocab::{Answer, Education, EntryStatus, SEXES};
 use trame_domain::accompaniment::vocab::{MilestoneKind, OutcomeMoment, SessionKind, Stage};
 use trame_domain::money::Euros;
+use trame_domain::role::Role;
 use trame_store::accompaniment::{ProjectView, Reader, span_of};
 
 /// A project's history as the pages show it.
@@ -181,6 +182,10 @@ struct ProjectPage {
     j: Journey,
     commune: String,
     staff: bool,
+    /// The dossier at the call for projects, once the holder passed the project to it.
+    dossier: Option<super::holder::DossierLink>,
+    /// Whether the viewer instructs dossiers (and may open this one).
+    instructor: bool,
     f: Forms,
     session_kinds: Vec<(String, String)>,
     stages: Vec<(String, String)>,
@@ -224,6 +229,11 @@ async fn project_page(
             .map_or_else(|| code.clone(), |c| c.name),
         None => "—".into(),
     };
+    let dossier = super::holder::DossierLink::of(state, scope, &v.project).await?;
+    let instructor = ctx
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::TerritoryAdmin | Role::Agent));
     if f.session.session_kind.is_empty() {
         f.session.session_kind = SessionKind::Individual.code().into();
     }
@@ -240,6 +250,8 @@ async fn project_page(
         j: Journey::of(v),
         commune,
         staff: super::is_staff(ctx),
+        dossier,
+        instructor,
         f,
         session_kinds: options(SessionKind::ALL, SessionKind::code, SessionKind::label),
         stages: options(Stage::ALL, Stage::code, Stage::label),
