@@ -895,8 +895,28 @@ test('ESS accompaniment: a person applies, the jury selects, the adviser records
   assert.match(csv, /Atelier vélo navigateur/);
   assert.match(csv, /Demandeur d'emploi depuis moins de 12 mois/);
   assert.doesNotMatch(csv, /Navigatrice/);
-  assert.deepEqual([...f.errors, ...a.errors, ...j.errors], []);
+
+  // The holder of a project in progress passes it to the call for projects, pre-filled.
+  const h = await newPage();
+  await login(h.page, 'porteur@demo.trame.test', PASSWORD);
+  await h.page.goto(base + '/gpsea/mon-accompagnement');
+  await submit(h.page, 'text=Jeux coopératifs');
+  await axe(h.page, 'mon projet accompagné');
+  const projectPage = h.page.url();
+  await h.page.selectOption('#organisation', '');
+  await submit(h.page, 'text=Préparer le dossier prérempli');
+  assert.equal(await h.page.getAttribute('#organisation', 'aria-invalid'), 'true');
+  await axe(h.page, 'passage à l’appel à projets refusé');
+  await h.page.selectOption('#organisation', { label: 'La Cour Cyclette' });
+  await submit(h.page, 'text=Préparer le dossier prérempli');
+  assert.match(h.page.url(), /\/mes-dossiers\/\d+$/);
+  assert.equal(await h.page.inputValue('#title'), 'Jeux coopératifs');
+  assert.match(await h.page.inputValue('#actions'), /programme d'accompagnement ESS/);
+  await h.page.goto(projectPage);
+  assert.match(await h.page.textContent('#appel-a-projets ~ p'), /AAP-\d{4}-\d{4}/);
+  assert.deepEqual([...f.errors, ...a.errors, ...j.errors, ...h.errors], []);
   await f.context.close();
   await a.context.close();
   await j.context.close();
+  await h.context.close();
 });
