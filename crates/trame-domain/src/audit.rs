@@ -362,6 +362,9 @@ pub mod action {
     /// Projet accompagné passé à l'appel à projets : brouillon de dossier prérempli.
     pub const ACC_PROJECT_DOSSIER: &str = "acc_project.dossier";
 
+    /// Porteur (adresse) ou conseiller référent d'un projet accompagné modifié.
+    pub const ACC_PROJECT_PEOPLE: &str = "acc_project.people";
+
     /// Participant enregistré pour le suivi FSE+.
     pub const ACC_PARTICIPANT_CREATE: &str = "acc_participant.create";
 
@@ -477,6 +480,7 @@ pub mod action {
         ACC_OUTCOME_SET,
         ACC_PROJECT_SHOWCASE,
         ACC_PROJECT_DOSSIER,
+        ACC_PROJECT_PEOPLE,
         ACC_PARTICIPANT_CREATE,
         ACC_PARTICIPANT_RESULT,
     ];

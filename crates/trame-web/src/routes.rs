@@ -272,6 +272,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/resultats", TerritoryMember(ACC_TEAM), post(acc::projects::record_outcome)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/participants", TerritoryMember(ACC_TEAM), post(acc::projects::add_participant)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/vitrine", TerritoryMember(ACC_STAFF), post(acc::projects::propose_showcase)),
+        r(Method::POST, "/{territoire}/suivi-accompagnement/projets/{id}/porteur", TerritoryMember(ACC_TEAM), post(acc::projects::update_people)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/participants/{id}", TerritoryMember(ACC_TEAM), get(acc::fse::show)),
         r(Method::POST, "/{territoire}/suivi-accompagnement/participants/{id}/situation", TerritoryMember(ACC_TEAM), post(acc::fse::record_result)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/fse/export/{format}", TerritoryMember(ACC_STAFF), get(acc::fse::export)),

@@ -14,6 +14,7 @@ mod dashboard;
 mod handover;
 mod participants;
 mod projects;
+mod referents;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
 pub use dashboard::{Dashboard, Sums};

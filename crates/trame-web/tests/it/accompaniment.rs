@@ -1085,3 +1085,103 @@ async fn the_holder_passes_the_project_to_the_call_for_projects_pre_filled() -> 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_team_corrects_the_holder_and_names_the_referent_adviser() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let p = programme(&app, &app.gpsea, None).await?;
+    let base = format!("/gpsea/suivi-accompagnement/projets/{}", p.project);
+    let mut facilitator = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let mut agent = app.client_as(&app.gpsea, Role::Agent).await?;
+    let secret = "Plan de financement : prêt d'honneur de 8 000 euros.";
+    let r = facilitator
+        .post_form(
+            &format!("{base}/seances"),
+            &[
+                ("held_on", "2026-10-05"),
+                ("duration", "2"),
+                ("session_kind", "individuel"),
+                ("summary", secret),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The facilitator ran the first session: the referent, the only adviser who reads it.
+    let r = agent.get(&base).await?;
+    assert!(!r.body.contains("prêt d&#39;honneur") && !r.body.contains("prêt d'honneur"));
+    let people = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            anyhow::Ok(
+                store
+                    .audit_list(app_scope(&store).await?, 1000)
+                    .await?
+                    .iter()
+                    .filter(|e| e.action == "acc_project.people")
+                    .count(),
+            )
+        }
+    };
+    // Bad input, each at its field; a committee member is not of the team; nothing written.
+    let juror = app.person_id(&app.gpsea, Role::CommitteeMember).to_string();
+    for (email, adviser, field) in [
+        ("pas-une-adresse", "", "holder_email"),
+        ("nadia@example.org", "quelqu'un", "adviser"),
+        ("nadia@example.org", juror.as_str(), "adviser"),
+    ] {
+        let r = agent
+            .post_form(
+                &format!("{base}/porteur"),
+                &[("holder_email", email), ("adviser", adviser)],
+            )
+            .await?;
+        assert_eq!(r.status, 422, "{email} {adviser}: {}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
+    }
+    assert_eq!(people(&app).await?, 0);
+    // The agent becomes the referent and reads the summary now.
+    let holder = email_for("gpsea", Role::Applicant);
+    let me = app.person_id(&app.gpsea, Role::Agent).to_string();
+    let r = agent
+        .post_form(
+            &format!("{base}/porteur"),
+            &[("holder_email", holder.as_str()), ("adviser", me.as_str())],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = agent.get(&base).await?;
+    assert!(r.body.contains("prêt d&#39;honneur") || r.body.contains("prêt d'honneur"));
+    // The holder's email corrected to another address: the applicant account loses the
+    // project, which the new address's account would follow.
+    let mut applicant = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let mine = format!("/gpsea/mon-accompagnement/{}", p.project);
+    assert_eq!(applicant.get(&mine).await?.status, 200);
+    let r = agent
+        .post_form(
+            &format!("{base}/porteur"),
+            &[
+                ("holder_email", " Nadia.Benali@Example.org "),
+                ("adviser", me.as_str()),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(applicant.get(&mine).await?.status, 404);
+    assert!(
+        agent
+            .get(&base)
+            .await?
+            .body
+            .contains("nadia.benali@example.org")
+    );
+    assert_eq!(people(&app).await?, 2);
+    Ok(())
+}
+
+async fn app_scope(store: &trame_store::Store) -> anyhow::Result<trame_store::Scope> {
+    Ok(store.territory_by_slug("gpsea").await?.scope())
+}

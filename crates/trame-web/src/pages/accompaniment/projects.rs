@@ -22,6 +22,7 @@ use trame_domain::accompaniment::journey::{
 use trame_domain::accompaniment::participant::{Entry, EntryInput};
 use trame_domain::accompaniment::vocab::{Answer, Education, EntryStatus, SEXES};
 use trame_domain::accompaniment::vocab::{MilestoneKind, OutcomeMoment, SessionKind, Stage};
+use trame_domain::email::Email;
 use trame_domain::money::Euros;
 use trame_domain::role::Role;
 use trame_store::accompaniment::{ProjectView, Reader, span_of};
@@ -160,6 +161,19 @@ pub struct Forms {
     participant: EntryInput,
     participant_errors: Errors,
     showcase_errors: Errors,
+    people: PeopleInput,
+    people_errors: Errors,
+}
+
+/// The form of the project's holder email and referent adviser.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PeopleInput {
+    /// The email of the account that follows the project.
+    #[serde(default)]
+    pub holder_email: String,
+    /// The referent adviser's person id, or empty.
+    #[serde(default)]
+    pub adviser: String,
 }
 
 /// The stage form.
@@ -196,6 +210,7 @@ struct ProjectPage {
     entry_statuses: Vec<(String, String)>,
     educations: Vec<(String, String)>,
     answers: Vec<(String, String)>,
+    advisers: Vec<(String, String)>,
 }
 
 async fn project_page(
@@ -242,7 +257,25 @@ async fn project_page(
         || f.milestone_errors.any()
         || f.outcome_errors.any()
         || f.participant_errors.any()
-        || f.showcase_errors.any();
+        || f.showcase_errors.any()
+        || f.people_errors.any();
+    let advisers = state
+        .store
+        .acc_advisers(scope, &team, v.cohort.id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    if !f.people_errors.any() {
+        f.people = PeopleInput {
+            holder_email: v.project.holder_email.clone(),
+            adviser: v
+                .project
+                .adviser_id
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        };
+    }
     let resp = render(&ProjectPage {
         chrome,
         slug: ctx.territory.slug.clone(),
@@ -273,6 +306,7 @@ async fn project_page(
         entry_statuses: options(EntryStatus::ALL, EntryStatus::code, EntryStatus::label),
         educations: options(Education::ALL, Education::code, Education::label),
         answers: options(Answer::ALL, Answer::code, Answer::label),
+        advisers,
     })?;
     Ok(if failed { unprocessable(resp) } else { resp })
 }
@@ -502,4 +536,56 @@ pub async fn propose_showcase(
             project_page(&state, &ctx, &user, chrome, id, f).await
         }
     }
+}
+
+/// `POST /{territoire}/suivi-accompagnement/projets/{id}/porteur`: the holder's email
+/// (the account that follows the project) and the referent adviser.
+pub async fn update_people(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(input): Form<PeopleInput>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    let scope = ctx.territory.scope();
+    let team = team_of(&state, &ctx, &user).await?;
+    let mut errors = Errors::default();
+    let email = match Email::parse(&input.holder_email) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            errors.add("holder_email", e.message);
+            None
+        }
+    };
+    let adviser = match input.adviser.trim() {
+        "" => Some(None),
+        raw => match raw.parse::<i64>() {
+            Ok(a) => Some(Some(a)),
+            Err(_) => {
+                errors.add(
+                    "adviser",
+                    "Choisissez un conseiller de l'équipe de cette promotion.",
+                );
+                None
+            }
+        },
+    };
+    if let (Some(email), Some(adviser)) = (email, adviser) {
+        match state
+            .store
+            .set_acc_project_people(user.person_id, scope, &team, id, &email, adviser)
+            .await
+        {
+            Ok(()) => return Ok(back(&ctx, id, "porteur")),
+            Err(e) => errors = Errors::from_store(e)?,
+        }
+    }
+    let f = Forms {
+        people: input,
+        people_errors: errors,
+        ..Forms::default()
+    };
+    project_page(&state, &ctx, &user, chrome, id, f).await
 }
