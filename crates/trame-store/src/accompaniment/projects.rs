@@ -102,7 +102,8 @@ pub(crate) async fn project_in<C: ConnectionTrait>(
     Ok((p, c))
 }
 
-async fn names<C: ConnectionTrait>(
+/// The display names of people, by id.
+pub(super) async fn names<C: ConnectionTrait>(
     db: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>, StoreError> {

@@ -3,13 +3,13 @@
 //! every session's summary. By default the referent is the first adviser to record a
 //! session.
 
-use super::projects::project_in;
+use super::projects::{names, project_in};
 use super::{CohortRow, Team, cohort_in, conflict};
 use crate::audit::journal;
-use crate::entities::{acc_project, membership, organisation_member, person};
+use crate::entities::{acc_project, membership, organisation_member};
 use crate::{Scope, Store, StoreError};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeSet;
 use trame_domain::audit::action;
 use trame_domain::email::Email;
@@ -47,14 +47,9 @@ async fn advisers_of<C: ConnectionTrait>(
             ids.insert(m.person_id);
         }
     }
-    Ok(person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .order_by_asc(person::Column::DisplayName)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.display_name))
-        .collect())
+    let mut people: Vec<(i64, String)> = names(db, ids).await?.into_iter().collect();
+    people.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(people)
 }
 
 impl Store {
