@@ -89,6 +89,7 @@ pub mod map;
 pub mod money;
 pub mod organisation;
 pub mod password;
+pub mod pathways;
 pub mod role;
 pub mod showcase;
 pub mod territory;
