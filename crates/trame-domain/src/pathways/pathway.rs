@@ -2,6 +2,7 @@
 //! default), the barriers, the steps inside the pathway's days, and the exit.
 
 use super::vocab::{Barrier, ExitReason, StepKind, StepStatus};
+use crate::accompaniment::participant::{Entry, EntryInput};
 use crate::accompaniment::vocab::ExitStatus;
 use crate::clauses::vocab::Ground;
 use crate::format::french_date;
@@ -64,88 +65,39 @@ impl Days {
     }
 }
 
-/// A participant's file as typed.
+/// A participant's file as typed: who the person is with the data FSE+ asks at entry,
+/// where they live, the entry criterion, and their consent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct FileInput {
-    /// First name.
-    #[serde(default)]
-    pub first_name: String,
-    /// Last name.
-    #[serde(default)]
-    pub last_name: String,
-    /// Year of birth.
-    #[serde(default)]
-    pub birth_year: String,
+    /// The person and their FSE+ data at entry (`consent` included).
+    #[serde(flatten)]
+    pub entry: EntryInput,
     /// Commune of residence (INSEE code).
     #[serde(default)]
     pub commune: String,
     /// Entry criterion: a code of [`Ground`].
     #[serde(default)]
     pub ground: String,
-    /// Day of entry.
-    #[serde(default)]
-    pub entered_on: String,
-    /// `oui` once the person agreed to the processing of their data.
-    #[serde(default)]
-    pub consent: String,
 }
 
 /// A checked file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// Year of birth.
-    pub birth_year: i32,
+    /// The person and their FSE+ data at entry.
+    pub entry: Entry,
     /// Commune of residence.
     pub commune: String,
     /// Entry criterion.
     pub ground: Ground,
-    /// Day of entry.
-    pub entered_on: Date,
 }
 
 impl File {
-    /// Checks a file opened on `today` in a territory of `communes`: the person lives in
-    /// one of them, is 16 or older, meets an entry criterion and agreed; entry is not in
-    /// the future.
+    /// Checks a file opened on `today` in a territory of `communes`: the person (checked
+    /// as any FSE+ participant: names, sex, year of birth, entry not ahead, situation,
+    /// education, consent) lives in one of them and meets an entry criterion.
     pub fn parse(input: &FileInput, communes: &[&str], today: Date) -> Result<File, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let first_name = text(
-            &mut errors,
-            "first_name",
-            &input.first_name,
-            "le prénom",
-            100,
-            true,
-        );
-        let last_name = text(
-            &mut errors,
-            "last_name",
-            &input.last_name,
-            "le nom",
-            100,
-            true,
-        );
-        let birth_year = match input.birth_year.trim().parse::<i32>() {
-            Ok(y) if y >= today.year() - 100 && y <= today.year() - 16 => Some(y),
-            Ok(_) => {
-                errors.insert(
-                    "birth_year",
-                    "L'année de naissance doit donner un âge de 16 à 100 ans.".into(),
-                );
-                None
-            }
-            Err(_) => {
-                errors.insert(
-                    "birth_year",
-                    "Indiquez l'année de naissance (par exemple 1990).".into(),
-                );
-                None
-            }
-        };
+        let entry = Entry::parse(&input.entry, today);
+        let mut errors = entry.as_ref().err().cloned().unwrap_or_default();
         let commune = input.commune.trim().to_owned();
         if !communes.contains(&commune.as_str()) {
             errors.insert(
@@ -160,33 +112,11 @@ impl File {
                 "Choisissez le critère d'entrée dans le parcours.".into(),
             );
         }
-        let entered_on = date(
-            &mut errors,
-            "entered_on",
-            &input.entered_on,
-            "la date d'entrée",
-            true,
-        );
-        if entered_on.is_some_and(|d| d > today) {
-            errors.insert(
-                "entered_on",
-                "La date d'entrée ne peut pas être à venir.".into(),
-            );
-        }
-        if input.consent.trim() != "oui" {
-            errors.insert(
-                "consent",
-                "Le dossier ne s'ouvre qu'avec l'accord de la personne : cochez la case.".into(),
-            );
-        }
-        match (birth_year, ground, entered_on) {
-            (Some(birth_year), Some(ground), Some(entered_on)) if errors.is_empty() => Ok(File {
-                first_name,
-                last_name,
-                birth_year,
+        match (entry, ground) {
+            (Ok(entry), Some(ground)) if errors.is_empty() => Ok(File {
+                entry,
                 commune,
                 ground,
-                entered_on,
             }),
             _ => Err(errors),
         }
@@ -464,32 +394,33 @@ mod tests {
 
     fn file() -> FileInput {
         FileInput {
-            first_name: "Samir".into(),
-            last_name: "Diallo".into(),
-            birth_year: "1988".into(),
+            entry: EntryInput {
+                first_name: "Samir".into(),
+                last_name: "Diallo".into(),
+                sex: "M".into(),
+                birth_year: "1988".into(),
+                entered_on: "2026-03-02".into(),
+                status: "chomeur_longue_duree".into(),
+                education: "cite_0_2".into(),
+                disability: "non".into(),
+                homeless: "ne_se_prononce_pas".into(),
+                consent: "oui".into(),
+            },
             commune: "94028".into(),
             ground: "minima_sociaux".into(),
-            entered_on: "2026-03-02".into(),
-            consent: "oui".into(),
         }
     }
 
     #[test]
     fn a_file_needs_a_resident_a_criterion_and_consent() {
         assert!(File::parse(&file(), &["94028"], TODAY).is_ok());
-        let e = File::parse(
-            &FileInput {
-                commune: "75056".into(),
-                ground: "".into(),
-                consent: "".into(),
-                birth_year: "2015".into(),
-                entered_on: "2027-01-01".into(),
-                ..file()
-            },
-            &["94028"],
-            TODAY,
-        )
-        .expect_err("refused");
+        let mut bad = file();
+        bad.commune = "75056".into();
+        bad.ground = String::new();
+        bad.entry.consent = String::new();
+        bad.entry.birth_year = "2015".into();
+        bad.entry.entered_on = "2027-01-01".into();
+        let e = File::parse(&bad, &["94028"], TODAY).expect_err("refused");
         for f in ["commune", "ground", "consent", "birth_year", "entered_on"] {
             assert!(e.contains_key(f), "{f}: {e:?}");
         }
