@@ -1,7 +1,8 @@
 //! The programme's dashboard: projects per stage, hours delivered and jobs created, by
 //! commune and by year (the year a project's cohort starts). It reads the projects'
-//! running totals of hours and their latest outcome, never the sessions themselves, and
-//! the database groups them: its answer has one row per year, commune and stage.
+//! running totals of hours and the latest outcome each project carries, never the
+//! sessions or the outcomes themselves, and the database groups them: its answer has one
+//! row per year, commune and stage.
 
 use crate::{Scope, Store, StoreError};
 use sea_orm::{ConnectionTrait, Statement};
@@ -69,11 +70,49 @@ fn rank(o: &str) -> String {
     format!("CASE {o}.moment{whens} ELSE 0 END")
 }
 
+/// Copies a project's latest outcome (twelve months, else six, else the end) onto the
+/// project, for the dashboard: `project` alone, or every project of `territory`. Run in
+/// the transaction that records outcomes.
+pub(crate) async fn refresh_latest_outcome<C: ConnectionTrait>(
+    tx: &C,
+    territory: i64,
+    project: Option<i64>,
+) -> Result<(), StoreError> {
+    let pg = tx.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    let p = |n: usize| if pg { format!("${n}") } else { format!("?{n}") };
+    let latest = |col: &str| {
+        format!(
+            "(SELECT o.{col} FROM acc_outcome o WHERE o.project_id = acc_project.id \
+             ORDER BY {} DESC LIMIT 1)",
+            rank("o")
+        )
+    };
+    let mut values: Vec<sea_orm::Value> = vec![territory.into()];
+    let mut sql = format!(
+        "UPDATE acc_project SET outcome_jobs_tenths = {}, outcome_active = {} \
+         WHERE territory_id = {}",
+        latest("jobs_tenths"),
+        latest("active"),
+        p(1)
+    );
+    if let Some(id) = project {
+        sql.push_str(&format!(" AND id = {}", p(2)));
+        values.push(id.into());
+    }
+    tx.execute_raw(Statement::from_sql_and_values(
+        tx.get_database_backend(),
+        sql,
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// The dashboard of the territory's programme, for one year or all, one commune or
-    /// all. The database groups the projects by year, commune and stage, each with its
-    /// latest outcome (twelve months, else six, else the end): a few hundred groups at
-    /// most, summed here.
+    /// all. The database groups the projects by year, commune and stage, each carrying
+    /// its latest outcome (see [`refresh_latest_outcome`]): a few hundred groups at most,
+    /// summed here.
     pub async fn acc_dashboard(
         &self,
         scope: Scope,
@@ -82,18 +121,14 @@ impl Store {
     ) -> Result<Dashboard, StoreError> {
         let p1 = if self.is_postgres() { "$1" } else { "?1" };
         let sql = format!(
-            "SELECT p.year, p.commune_code, p.stage, COUNT(*) AS projects, \
-             CAST(SUM(p.individual_tenths) AS BIGINT) AS individual, \
-             CAST(SUM(p.collective_tenths) AS BIGINT) AS collective, \
-             CAST(COALESCE(SUM(o.jobs_tenths), 0) AS BIGINT) AS jobs, \
-             CAST(SUM(CASE WHEN o.active THEN 1 ELSE 0 END) AS BIGINT) AS active, \
-             COUNT(o.project_id) AS with_outcome \
-             FROM acc_project p LEFT JOIN acc_outcome o ON o.project_id = p.id \
-             AND {ro} = (SELECT MAX({rl}) FROM acc_outcome l WHERE l.project_id = p.id) \
-             WHERE p.territory_id = {p1} \
-             GROUP BY p.year, p.commune_code, p.stage",
-            ro = rank("o"),
-            rl = rank("l"),
+            "SELECT year, commune_code, stage, COUNT(*) AS projects, \
+             CAST(SUM(individual_tenths) AS BIGINT) AS individual, \
+             CAST(SUM(collective_tenths) AS BIGINT) AS collective, \
+             CAST(COALESCE(SUM(outcome_jobs_tenths), 0) AS BIGINT) AS jobs, \
+             CAST(SUM(CASE WHEN outcome_active THEN 1 ELSE 0 END) AS BIGINT) AS active, \
+             COUNT(outcome_active) AS with_outcome \
+             FROM acc_project WHERE territory_id = {p1} \
+             GROUP BY year, commune_code, stage"
         );
         let rows = self
             .db

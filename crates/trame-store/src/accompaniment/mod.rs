@@ -17,6 +17,7 @@ mod projects;
 mod referents;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
+pub(crate) use dashboard::refresh_latest_outcome;
 pub use dashboard::{Dashboard, Sums};
 pub use participants::{FseLine, ParticipantRow};
 pub use projects::{ProjectRow, ProjectView, Reader, SessionView, StageRow, WorkshopView};

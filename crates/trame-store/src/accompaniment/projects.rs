@@ -449,6 +449,8 @@ impl Store {
                 .id
             }
         };
+        super::dashboard::refresh_latest_outcome(&tx, scope.territory_id(), Some(project_id))
+            .await?;
         journal(
             &tx,
             now,

@@ -596,6 +596,7 @@ impl Store {
                 .await?;
             }
         }
+        crate::accompaniment::refresh_latest_outcome(&tx, scope.territory_id(), None).await?;
         // Workshops: three per cohort, every project present.
         for (cohort_id, days) in [
             (

@@ -192,6 +192,7 @@ impl Store {
                 .exec_without_returning(&tx)
                 .await?;
         }
+        crate::accompaniment::refresh_latest_outcome(&tx, scope.territory_id(), None).await?;
         tx.commit().await?;
         self.optimize().await?;
         Ok(written)

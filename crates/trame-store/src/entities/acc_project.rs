@@ -26,6 +26,8 @@ pub struct Model {
     pub adviser_id: Option<i64>,
     pub showcase_project_id: Option<i64>,
     pub dossier_id: Option<i64>,
+    pub outcome_jobs_tenths: Option<i32>,
+    pub outcome_active: Option<bool>,
     pub is_demo: bool,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,

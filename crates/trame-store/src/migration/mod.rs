@@ -20,6 +20,7 @@ mod m20261127_000013_register_showcase_outlines;
 mod m20261127_000014_idempotency;
 mod m20261127_000015_clauses;
 mod m20261127_000016_accompaniment;
+mod m20261127_000017_acc_latest_outcome;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_idempotency::Migration),
             Box::new(m20261127_000015_clauses::Migration),
             Box::new(m20261127_000016_accompaniment::Migration),
+            Box::new(m20261127_000017_acc_latest_outcome::Migration),
         ]
     }
 }

@@ -1185,3 +1185,65 @@ async fn the_team_corrects_the_holder_and_names_the_referent_adviser() -> anyhow
 async fn app_scope(store: &trame_store::Store) -> anyhow::Result<trame_store::Scope> {
     Ok(store.territory_by_slug("gpsea").await?.scope())
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_each_projects_latest_outcome() -> anyhow::Result<()> {
+    use trame_domain::accompaniment::journey::{Outcome, OutcomeInput};
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let p = programme(&app, &app.gpsea, None).await?;
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let team = trame_store::accompaniment::Team::Territory;
+    let start = app.store.now();
+    let record = |moment: &str, on: &str, active: &str, jobs: &str, today: time::Date| {
+        check(Outcome::parse(
+            &OutcomeInput {
+                moment: moment.into(),
+                observed_on: on.into(),
+                active: active.into(),
+                jobs: jobs.into(),
+                funds: String::new(),
+            },
+            time::macros::date!(2027 - 02 - 26),
+            today,
+        ))
+    };
+    let totals = |d: trame_store::accompaniment::Dashboard| {
+        (d.total.jobs_tenths, d.total.active, d.total.with_outcome)
+    };
+    assert_eq!(
+        totals(app.store.acc_dashboard(scope, None, None).await?),
+        (0, 0, 0)
+    );
+    // At the end: one job, the activity going on.
+    app.clock.set(start + time::Duration::days(110));
+    let end = record("fin", "2027-03-05", "oui", "1", app.store.now().date())?;
+    app.store
+        .set_acc_outcome(agent, scope, &team, p.project, &end)
+        .await?;
+    assert_eq!(
+        totals(app.store.acc_dashboard(scope, None, None).await?),
+        (10, 1, 1)
+    );
+    // Six months later the activity stopped with 2.5 jobs: the latest outcome counts.
+    app.clock.set(start + time::Duration::days(290));
+    let later = record("6_mois", "2027-09-01", "non", "2,5", app.store.now().date())?;
+    app.store
+        .set_acc_outcome(agent, scope, &team, p.project, &later)
+        .await?;
+    assert_eq!(
+        totals(app.store.acc_dashboard(scope, None, None).await?),
+        (25, 0, 1)
+    );
+    // Correcting the end's outcome does not replace a later one.
+    let end = record("fin", "2027-03-05", "oui", "3", app.store.now().date())?;
+    app.store
+        .set_acc_outcome(agent, scope, &team, p.project, &end)
+        .await?;
+    assert_eq!(
+        totals(app.store.acc_dashboard(scope, None, None).await?),
+        (25, 0, 1)
+    );
+    app.clock.set(start);
+    Ok(())
+}
