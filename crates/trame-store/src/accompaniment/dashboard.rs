@@ -120,7 +120,9 @@ impl Store {
         commune: Option<&str>,
     ) -> Result<Dashboard, StoreError> {
         let p1 = if self.is_postgres() { "$1" } else { "?1" };
-        let sql = format!(
+        // The groups come back as one JSON array in one row: a few hundred rows read one
+        // by one through the driver cost more than the query itself.
+        let grouped = format!(
             "SELECT year, commune_code, stage, COUNT(*) AS projects, \
              CAST(SUM(individual_tenths) AS BIGINT) AS individual, \
              CAST(SUM(collective_tenths) AS BIGINT) AS collective, \
@@ -130,32 +132,51 @@ impl Store {
              FROM acc_project WHERE territory_id = {p1} \
              GROUP BY year, commune_code, stage"
         );
-        let rows = self
+        let columns = "g.year, g.commune_code, g.stage, g.projects, g.individual, \
+                       g.collective, g.jobs, g.active, g.with_outcome";
+        let sql = if self.is_postgres() {
+            format!(
+                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]'::json)::text \
+                 AS groups FROM ({grouped}) g"
+            )
+        } else {
+            format!("SELECT json_group_array(json_array({columns})) AS groups FROM ({grouped}) g")
+        };
+        let row = self
             .db
-            .query_all_raw(Statement::from_sql_and_values(
+            .query_one_raw(Statement::from_sql_and_values(
                 self.db.get_database_backend(),
                 sql,
                 [scope.territory_id().into()],
             ))
             .await?;
-        let groups = rows
-            .iter()
-            .map(|r| {
-                Ok(Group {
-                    year: r.try_get("", "year")?,
-                    commune: r.try_get("", "commune_code")?,
-                    stage: r.try_get("", "stage")?,
-                    sums: Sums {
-                        projects: r.try_get("", "projects")?,
-                        individual_tenths: r.try_get("", "individual")?,
-                        collective_tenths: r.try_get("", "collective")?,
-                        jobs_tenths: r.try_get("", "jobs")?,
-                        active: r.try_get("", "active")?,
-                        with_outcome: r.try_get("", "with_outcome")?,
-                    },
-                })
-            })
-            .collect::<Result<Vec<Group>, sea_orm::DbErr>>()?;
+        let json: String = match row {
+            Some(r) => r.try_get("", "groups")?,
+            None => "[]".to_owned(),
+        };
+        type Raw = (i32, Option<String>, String, i64, i64, i64, i64, i64, i64);
+        let raw: Vec<Raw> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let groups: Vec<Group> = raw
+            .into_iter()
+            .map(
+                |(year, commune, stage, projects, individual, collective, jobs, active, with)| {
+                    Group {
+                        year,
+                        commune,
+                        stage,
+                        sums: Sums {
+                            projects,
+                            individual_tenths: individual,
+                            collective_tenths: collective,
+                            jobs_tenths: jobs,
+                            active,
+                            with_outcome: with,
+                        },
+                    }
+                },
+            )
+            .collect();
         let mut d = Dashboard::default();
         let mut stages: HashMap<&str, i64> = HashMap::new();
         let mut years: BTreeMap<i32, Sums> = BTreeMap::new();
