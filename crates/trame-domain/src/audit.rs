@@ -602,6 +602,10 @@ pub fn action_label(code: &str) -> &str {
         action::ACC_MILESTONE_CREATE => "Jalon d'un projet accompagné enregistré",
         action::ACC_OUTCOME_SET => "Résultat d'un projet accompagné enregistré",
         action::ACC_PROJECT_SHOWCASE => "Projet accompagné proposé pour la vitrine",
+        action::ACC_PROJECT_DOSSIER => "Projet accompagné passé à l'appel à projets",
+        action::ACC_PROJECT_PEOPLE => {
+            "Porteur ou conseiller référent d'un projet accompagné modifié"
+        }
         action::ACC_PARTICIPANT_CREATE => "Participant enregistré pour le suivi FSE+",
         action::ACC_PARTICIPANT_RESULT => {
             "Situation d'un participant à la sortie ou à six mois enregistrée"
