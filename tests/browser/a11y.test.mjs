@@ -907,6 +907,8 @@ test('ESS accompaniment: a person applies, the jury selects, the adviser records
   await submit(h.page, 'text=Préparer le dossier prérempli');
   assert.equal(await h.page.getAttribute('#organisation', 'aria-invalid'), 'true');
   await axe(h.page, 'passage à l’appel à projets refusé');
+  // Another test may have opened a second edition: choose one explicitly.
+  await h.page.selectOption('#edition', { index: 1 });
   await h.page.selectOption('#organisation', { label: 'La Cour Cyclette' });
   await submit(h.page, 'text=Préparer le dossier prérempli');
   assert.match(h.page.url(), /\/mes-dossiers\/\d+$/);
