@@ -371,6 +371,39 @@ pub mod action {
     /// Situation d'un participant à la sortie ou à six mois enregistrée.
     pub const ACC_PARTICIPANT_RESULT: &str = "acc_participant.result";
 
+    /// Dossier de parcours ouvert, avec le consentement de la personne.
+    pub const PATH_FILE_CREATE: &str = "path_file.create";
+
+    /// Dossier de parcours partagé avec une organisation.
+    pub const PATH_FILE_SHARE: &str = "path_file.share";
+
+    /// Partage d'un dossier de parcours retiré.
+    pub const PATH_FILE_UNSHARE: &str = "path_file.unshare";
+
+    /// Sortie de parcours enregistrée.
+    pub const PATH_FILE_EXIT: &str = "path_file.exit";
+
+    /// Situation six mois après la sortie de parcours enregistrée.
+    pub const PATH_FILE_FOLLOW_UP: &str = "path_file.follow_up";
+
+    /// Frein à l'emploi repéré.
+    pub const PATH_BARRIER_CREATE: &str = "path_barrier.create";
+
+    /// Frein à l'emploi levé.
+    pub const PATH_BARRIER_LIFT: &str = "path_barrier.lift";
+
+    /// Étape de parcours enregistrée.
+    pub const PATH_STEP_CREATE: &str = "path_step.create";
+
+    /// Étape de parcours mise à jour.
+    pub const PATH_STEP_UPDATE: &str = "path_step.update";
+
+    /// Orientation envoyée vers un service de l'annuaire.
+    pub const PATH_REFERRAL_SEND: &str = "path_referral.send";
+
+    /// Réponse de la structure à une orientation.
+    pub const PATH_REFERRAL_ANSWER: &str = "path_referral.answer";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -483,6 +516,17 @@ pub mod action {
         ACC_PROJECT_PEOPLE,
         ACC_PARTICIPANT_CREATE,
         ACC_PARTICIPANT_RESULT,
+        PATH_FILE_CREATE,
+        PATH_FILE_SHARE,
+        PATH_FILE_UNSHARE,
+        PATH_FILE_EXIT,
+        PATH_FILE_FOLLOW_UP,
+        PATH_BARRIER_CREATE,
+        PATH_BARRIER_LIFT,
+        PATH_STEP_CREATE,
+        PATH_STEP_UPDATE,
+        PATH_REFERRAL_SEND,
+        PATH_REFERRAL_ANSWER,
     ];
 }
 
@@ -610,6 +654,17 @@ pub fn action_label(code: &str) -> &str {
         action::ACC_PARTICIPANT_RESULT => {
             "Situation d'un participant à la sortie ou à six mois enregistrée"
         }
+        action::PATH_FILE_CREATE => "Dossier de parcours ouvert, avec le consentement de la personne",
+        action::PATH_FILE_SHARE => "Dossier de parcours partagé avec une organisation",
+        action::PATH_FILE_UNSHARE => "Partage d'un dossier de parcours retiré",
+        action::PATH_FILE_EXIT => "Sortie de parcours enregistrée",
+        action::PATH_FILE_FOLLOW_UP => "Situation six mois après la sortie de parcours enregistrée",
+        action::PATH_BARRIER_CREATE => "Frein à l'emploi repéré",
+        action::PATH_BARRIER_LIFT => "Frein à l'emploi levé",
+        action::PATH_STEP_CREATE => "Étape de parcours enregistrée",
+        action::PATH_STEP_UPDATE => "Étape de parcours mise à jour",
+        action::PATH_REFERRAL_SEND => "Orientation envoyée vers un service de l'annuaire",
+        action::PATH_REFERRAL_ANSWER => "Réponse de la structure à une orientation",
         other => other,
     }
 }
@@ -655,6 +710,10 @@ pub fn object_label(object_type: &str) -> &str {
         "acc_milestone" => "jalon",
         "acc_outcome" => "résultat d'un projet",
         "acc_participant" => "participant",
+        "path_file" => "dossier de parcours",
+        "path_barrier" => "frein à l'emploi",
+        "path_step" => "étape de parcours",
+        "path_referral" => "orientation",
         other => other,
     }
 }

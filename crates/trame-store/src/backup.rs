@@ -141,6 +141,12 @@ impl Store {
         table!(acc_milestone, acc_milestone::Column::Id);
         table!(acc_outcome, acc_outcome::Column::Id);
         table!(acc_participant, acc_participant::Column::Id);
+        table!(path_file, path_file::Column::Id);
+        table!(path_share, path_share::Column::Id);
+        table!(path_barrier, path_barrier::Column::Id);
+        table!(path_step, path_step::Column::Id);
+        table!(path_referral, path_referral::Column::Id);
+        table!(path_elimination, path_elimination::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

@@ -42,6 +42,7 @@ pub mod oidc;
 pub mod organisations;
 pub mod outbox;
 pub mod outlines;
+pub mod pathways;
 pub mod sessions;
 pub mod showcase;
 pub mod staff_tokens;

@@ -100,6 +100,18 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
             "Suivi de l'accompagnement",
         ));
     }
+    if roles.contains(&Role::Partner) {
+        links.push((format!("/{slug}/parcours"), "Parcours d'insertion"));
+    }
+    if roles
+        .iter()
+        .any(|r| matches!(r, Role::Partner | Role::Applicant))
+    {
+        links.push((
+            format!("/{slug}/ma-structure/orientations"),
+            "Orientations reçues",
+        ));
+    }
     if roles.contains(&Role::Partner)
         && !roles
             .iter()

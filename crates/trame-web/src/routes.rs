@@ -15,7 +15,8 @@ use crate::pages::funding::{
     opinions, reports, review,
 };
 use crate::pages::{
-    account, agent_tokens, auth, directory, home, invitation, proconnect, register, showcase,
+    account, agent_tokens, auth, directory, home, invitation, pathways, proconnect, register,
+    showcase,
     space, territories,
 };
 use axum::Router;
@@ -56,6 +57,8 @@ const ACC_TEAM: &[Role] = &[
     Role::Facilitator,
     Role::Partner,
 ];
+const COUNSELLOR: &[Role] = &[Role::Partner];
+const RECEIVER: &[Role] = &[Role::Applicant, Role::Partner];
 const ACC_READERS: &[Role] = &[
     Role::TerritoryAdmin,
     Role::Agent,
@@ -211,6 +214,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/admin/annuaire/structures/{id}/etat", TerritoryMember(STAFF), post(directory::structures::admin_status)),
         r(Method::POST, "/{territoire}/admin/annuaire/structures/{id}/organisation", TerritoryMember(STAFF), post(directory::structures::admin_link)),
         r(Method::GET, "/{territoire}/ma-structure", TerritoryMember(APPLICANT), get(directory::structures::mine)),
+        r(Method::GET, "/{territoire}/ma-structure/orientations", TerritoryMember(RECEIVER), get(pathways::referrals::received)),
+        r(Method::POST, "/{territoire}/ma-structure/orientations/{id}", TerritoryMember(RECEIVER), post(pathways::referrals::answer)),
         r(Method::GET, "/{territoire}/ma-structure/{id}", TerritoryMember(APPLICANT), get(directory::structures::member_form)),
         r(Method::POST, "/{territoire}/ma-structure/{id}", TerritoryMember(APPLICANT), post(directory::structures::member_update)),
         r(Method::GET, "/{territoire}/ma-structure/services/{id}", TerritoryMember(APPLICANT), get(directory::structures::member_service_form)),
@@ -277,6 +282,20 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/suivi-accompagnement/participants/{id}/situation", TerritoryMember(ACC_TEAM), post(acc::fse::record_result)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/fse/export/{format}", TerritoryMember(ACC_STAFF), get(acc::fse::export)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/tableau-de-bord", TerritoryMember(ACC_STAFF), get(acc::dashboard::page)),
+        r(Method::GET, "/{territoire}/parcours", TerritoryMember(COUNSELLOR), get(pathways::files::index)),
+        r(Method::GET, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), get(pathways::files::new_form)),
+        r(Method::POST, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), post(pathways::files::create)),
+        r(Method::GET, "/{territoire}/parcours/{id}", TerritoryMember(COUNSELLOR), get(pathways::files::show)),
+        r(Method::POST, "/{territoire}/parcours/{id}/freins", TerritoryMember(COUNSELLOR), post(pathways::files::add_barrier)),
+        r(Method::POST, "/{territoire}/parcours/{id}/freins/lever", TerritoryMember(COUNSELLOR), post(pathways::files::lift_barrier)),
+        r(Method::POST, "/{territoire}/parcours/{id}/etapes", TerritoryMember(COUNSELLOR), post(pathways::files::add_step)),
+        r(Method::POST, "/{territoire}/parcours/{id}/etapes/modifier", TerritoryMember(COUNSELLOR), post(pathways::files::update_step)),
+        r(Method::POST, "/{territoire}/parcours/{id}/sortie", TerritoryMember(COUNSELLOR), post(pathways::files::record_exit)),
+        r(Method::POST, "/{territoire}/parcours/{id}/suivi", TerritoryMember(COUNSELLOR), post(pathways::files::record_follow_up)),
+        r(Method::POST, "/{territoire}/parcours/{id}/partage", TerritoryMember(COUNSELLOR), post(pathways::files::share)),
+        r(Method::POST, "/{territoire}/parcours/{id}/partage/retirer", TerritoryMember(COUNSELLOR), post(pathways::files::unshare)),
+        r(Method::GET, "/{territoire}/parcours/{id}/orientation", TerritoryMember(COUNSELLOR), get(pathways::referrals::find)),
+        r(Method::POST, "/{territoire}/parcours/{id}/orientation", TerritoryMember(COUNSELLOR), post(pathways::referrals::send)),
         r(Method::GET, "/{territoire}/jury-accompagnement", TerritoryMember(REVIEWER), get(acc::selection::jury)),
         r(Method::GET, "/{territoire}/mon-accompagnement", TerritoryMember(APPLICANT), get(acc::holder::index)),
         r(Method::GET, "/{territoire}/mon-accompagnement/{id}", TerritoryMember(APPLICANT), get(acc::holder::show)),

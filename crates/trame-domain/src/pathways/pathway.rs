@@ -129,8 +129,9 @@ pub struct BarrierInput {
     /// A code of [`Barrier`].
     #[serde(default)]
     pub barrier: String,
-    /// What the counsellor noted.
-    #[serde(default)]
+    /// What the counsellor noted (the form's `barrier_note`, apart from the exit's note
+    /// on the same page).
+    #[serde(default, rename = "barrier_note")]
     pub note: String,
 }
 
@@ -151,7 +152,14 @@ impl BarrierEntry {
         if barrier.is_none() {
             errors.insert("barrier", "Choisissez le thème du frein.".into());
         }
-        let note = text(&mut errors, "note", &input.note, "la note", 1_000, false);
+        let note = text(
+            &mut errors,
+            "barrier_note",
+            &input.note,
+            "la note",
+            1_000,
+            false,
+        );
         match barrier {
             Some(barrier) if errors.is_empty() => Ok(BarrierEntry { barrier, note }),
             _ => Err(errors),

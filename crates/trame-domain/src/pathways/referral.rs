@@ -18,21 +18,27 @@ pub struct Target {
     pub open: bool,
     /// Its data·inclusion thématiques.
     pub thematiques: Vec<String>,
-    /// The communes it serves (INSEE codes); empty: the whole territory.
-    pub communes: Vec<String>,
+    /// The places of its zone d'éligibilité (INSEE codes, département, territory's
+    /// SIREN, `france`); empty: the whole territory.
+    pub zones: Vec<String>,
 }
 
-/// Checks a referral for a participant living in `commune`, from `barrier`, to a service:
-/// it must be open, serve the commune and work on the barrier's theme. The fault is for
-/// the field `service`.
-pub fn check_target(barrier: Barrier, commune: &str, target: &Target) -> Result<(), FieldErrors> {
+/// Checks a referral from `barrier` to a service, for a participant whose commune lies in
+/// the zones `commune_zones` (see [`crate::directory::listing::Place::zone_codes`]): the
+/// service must be open, serve one of those zones and work on the barrier's theme. The
+/// fault is for the field `service`.
+pub fn check_target(
+    barrier: Barrier,
+    commune_zones: &[String],
+    target: &Target,
+) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::new();
     if !target.open {
         errors.insert(
             "service",
             "Ce service est archivé ou retiré de l'annuaire : choisissez un service ouvert.".into(),
         );
-    } else if !target.communes.is_empty() && !target.communes.iter().any(|c| c == commune) {
+    } else if !target.zones.is_empty() && !target.zones.iter().any(|z| commune_zones.contains(z)) {
         errors.insert(
             "service",
             "Ce service n'est pas ouvert aux habitants de la commune de la personne.".into(),
@@ -152,22 +158,26 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
+    fn zones(commune: &str) -> Vec<String> {
+        vec![commune.to_owned(), "94".to_owned(), "france".to_owned()]
+    }
+
     fn mobility() -> Target {
         Target {
             open: true,
             thematiques: vec!["mobilite--preparer-un-permis".into()],
-            communes: vec!["94028".into(), "94011".into()],
+            zones: vec!["94028".into(), "94011".into()],
         }
     }
 
     #[test]
     fn a_referral_goes_to_an_open_service_of_the_theme_and_the_commune() {
-        assert!(check_target(Barrier::Mobility, "94028", &mobility()).is_ok());
+        assert!(check_target(Barrier::Mobility, &zones("94028"), &mobility()).is_ok());
         let everywhere = Target {
-            communes: vec![],
+            zones: vec![],
             ..mobility()
         };
-        assert!(check_target(Barrier::Mobility, "94071", &everywhere).is_ok());
+        assert!(check_target(Barrier::Mobility, &zones("94071"), &everywhere).is_ok());
         for (barrier, commune, target, says) in [
             (
                 Barrier::Mobility,
@@ -181,7 +191,7 @@ mod tests {
             (Barrier::Mobility, "94071", mobility(), "commune"),
             (Barrier::Housing, "94028", mobility(), "Logement"),
         ] {
-            let e = check_target(barrier, commune, &target).expect_err(says);
+            let e = check_target(barrier, &zones(commune), &target).expect_err(says);
             assert!(e["service"].contains(says), "{says}: {e:?}");
         }
     }

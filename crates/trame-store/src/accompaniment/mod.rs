@@ -18,6 +18,7 @@ mod referents;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
 pub(crate) use dashboard::refresh_latest_outcome;
+pub(crate) use projects::names;
 pub use dashboard::{Dashboard, Sums};
 pub use participants::{FseLine, ParticipantRow};
 pub use projects::{ProjectRow, ProjectView, Reader, SessionView, StageRow, WorkshopView};

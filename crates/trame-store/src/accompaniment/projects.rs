@@ -103,7 +103,7 @@ pub(crate) async fn project_in<C: ConnectionTrait>(
 }
 
 /// The display names of people, by id.
-pub(super) async fn names<C: ConnectionTrait>(
+pub(crate) async fn names<C: ConnectionTrait>(
     db: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>, StoreError> {

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod funding;
 pub mod home;
 pub mod invitation;
+pub mod pathways;
 pub mod proconnect;
 pub mod register;
 pub mod showcase;
