@@ -654,7 +654,9 @@ pub fn action_label(code: &str) -> &str {
         action::ACC_PARTICIPANT_RESULT => {
             "Situation d'un participant à la sortie ou à six mois enregistrée"
         }
-        action::PATH_FILE_CREATE => "Dossier de parcours ouvert, avec le consentement de la personne",
+        action::PATH_FILE_CREATE => {
+            "Dossier de parcours ouvert, avec le consentement de la personne"
+        }
         action::PATH_FILE_SHARE => "Dossier de parcours partagé avec une organisation",
         action::PATH_FILE_UNSHARE => "Partage d'un dossier de parcours retiré",
         action::PATH_FILE_EXIT => "Sortie de parcours enregistrée",

@@ -92,6 +92,22 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The (operation, data reference) of the access-log entries written by `actor_id`,
+    /// oldest first, for tests and audits.
+    pub async fn access_log_of(&self, actor_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        use sea_orm::QueryOrder;
+        Ok(access_log::Entity::find()
+            .filter(access_log::Column::ActorId.eq(actor_id))
+            .order_by_asc(access_log::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|e| (e.operation, e.data_ref))
+            .collect())
+    }
+}
+
 /// Deletes the access-log entries older than `cutoff`, within the job's transaction.
 pub(crate) async fn purge_before<C: sea_orm::ConnectionTrait>(
     tx: &C,

@@ -16,8 +16,7 @@ use crate::pages::funding::{
 };
 use crate::pages::{
     account, agent_tokens, auth, directory, home, invitation, pathways, proconnect, register,
-    showcase,
-    space, territories,
+    showcase, space, territories,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

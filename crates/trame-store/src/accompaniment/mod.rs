@@ -18,9 +18,9 @@ mod referents;
 
 pub use applications::{ApplicationRow, ApplicationSummary, JuryMark};
 pub(crate) use dashboard::refresh_latest_outcome;
-pub(crate) use projects::names;
 pub use dashboard::{Dashboard, Sums};
 pub use participants::{FseLine, ParticipantRow};
+pub(crate) use projects::names;
 pub use projects::{ProjectRow, ProjectView, Reader, SessionView, StageRow, WorkshopView};
 
 use crate::audit::journal;

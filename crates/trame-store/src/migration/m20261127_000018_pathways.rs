@@ -46,7 +46,10 @@ impl MigrationTrait for Migration {
                 timestamp_with_time_zone(a("created_at")),
                 timestamp_with_time_zone(a("updated_at")),
             ],
-            &[("organisation_id", "organisation"), ("referent_id", "person")],
+            &[
+                ("organisation_id", "organisation"),
+                ("referent_id", "person"),
+            ],
         )
         .await?;
         index(m, "path_file", &["organisation_id", "entered_on"], false).await?;
@@ -150,7 +153,13 @@ impl MigrationTrait for Migration {
             &[],
         )
         .await?;
-        index(m, "path_elimination", &["territory_id", "eliminated_at"], false).await?;
+        index(
+            m,
+            "path_elimination",
+            &["territory_id", "eliminated_at"],
+            false,
+        )
+        .await?;
         Ok(())
     }
 }

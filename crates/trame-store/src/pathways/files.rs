@@ -139,7 +139,10 @@ impl Store {
         let mut out: Vec<ListedFile> = rows
             .into_iter()
             .map(|f| ListedFile {
-                organisation: orgs_named.get(&f.organisation_id).cloned().unwrap_or_default(),
+                organisation: orgs_named
+                    .get(&f.organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 referent: people.get(&f.referent_id).cloned().unwrap_or_default(),
                 shared: !orgs.contains(&f.organisation_id),
                 file: f,
@@ -158,7 +161,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = self.now();
         let tx = self.begin_write().await?;
-        if !orgs_of(&tx, scope, viewer).await?.contains(&new.organisation) {
+        if !orgs_of(&tx, scope, viewer)
+            .await?
+            .contains(&new.organisation)
+        {
             return Err(StoreError::Conflict {
                 field: "organisation",
                 message: "Choisissez l'une de vos organisations.".into(),
@@ -308,7 +314,16 @@ impl Store {
             StoreError::unique_as(e, "organisation", "Le dossier est déjà partagé avec elle.")
         })?;
         touch(&tx, &file, now).await?;
-        journal(&tx, now, Some(viewer), scope, action::PATH_FILE_SHARE, "path_file", id).await?;
+        journal(
+            &tx,
+            now,
+            Some(viewer),
+            scope,
+            action::PATH_FILE_SHARE,
+            "path_file",
+            id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -333,8 +348,16 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         touch(&tx, &file, now).await?;
-        journal(&tx, now, Some(viewer), scope, action::PATH_FILE_UNSHARE, "path_file", id)
-            .await?;
+        journal(
+            &tx,
+            now,
+            Some(viewer),
+            scope,
+            action::PATH_FILE_UNSHARE,
+            "path_file",
+            id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -363,7 +386,16 @@ impl Store {
         f.last_contact_on = Set(now.date().to_string());
         f.updated_at = Set(now);
         f.update(&tx).await?;
-        journal(&tx, now, Some(viewer), scope, action::PATH_FILE_EXIT, "path_file", id).await?;
+        journal(
+            &tx,
+            now,
+            Some(viewer),
+            scope,
+            action::PATH_FILE_EXIT,
+            "path_file",
+            id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -19,8 +19,8 @@ pub use steps::{BarrierRow, StepRow};
 use crate::entities::{path_file, path_share};
 use crate::query::First;
 use crate::{Scope, Store, StoreError};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sea_orm::ActiveModelTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 /// What a viewer may do with a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -117,9 +117,14 @@ async fn views<C: ConnectionTrait>(
             let stored = ReferralState::from_code(&row.state).unwrap_or(ReferralState::Sent);
             ReferralView {
                 state: state_at(stored, row.sent_at, now),
-                barrier: barriers.get(&row.barrier_id).and_then(|b| Barrier::from_code(b)),
+                barrier: barriers
+                    .get(&row.barrier_id)
+                    .and_then(|b| Barrier::from_code(b)),
                 service: services.get(&row.service_id).cloned().unwrap_or_default(),
-                structure: structures.get(&row.structure_id).cloned().unwrap_or_default(),
+                structure: structures
+                    .get(&row.structure_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 sent_by: people.get(&row.sent_by).cloned().unwrap_or_default(),
                 answered_by: row.answered_by.and_then(|p| people.get(&p).cloned()),
                 row,

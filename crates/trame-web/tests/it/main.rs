@@ -18,6 +18,7 @@ mod directory;
 mod funding;
 mod matrix;
 mod pages;
+mod pathways;
 mod proconnect;
 mod register;
 mod reliability;

@@ -38,6 +38,7 @@ struct Ids {
     contract: i64,
     clause_person: i64,
     acc: crate::accompaniment::Programme,
+    path: crate::pathways::Pathway,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -200,6 +201,9 @@ async fn objects(
     // The accompaniment programme: a cohort run by the organisation (the partner's), an
     // application by the applicant account, marked by the committee member, selected.
     let acc = crate::accompaniment::programme(app, territory, Some(organisation)).await?;
+    // A pathway file held by a PLIE the partner's test member belongs to, referred to a
+    // structure the organisation keeps.
+    let path = crate::pathways::pathway(app, territory, organisation).await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -241,6 +245,7 @@ async fn objects(
         contract,
         clause_person,
         acc,
+        path,
         api_token,
         journal,
         organisation,
@@ -256,6 +261,10 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
     let mut path = spec.path.replace("{territoire}", "gpsea");
     let id = if path.ends_with("/lettre-refus.pdf") {
         ids.refused
+    } else if path.contains("/ma-structure/orientations/") {
+        ids.path.referral
+    } else if path.contains("/parcours/") {
+        ids.path.file
     } else if path.contains("/ma-structure/services/") {
         ids.dir_service
     } else if path.contains("/ma-structure/") {

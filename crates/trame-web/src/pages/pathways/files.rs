@@ -100,7 +100,10 @@ pub async fn index(
             }
         })
         .collect();
-    let open = lines.iter().filter(|l| l.standing.starts_with("En parcours")).count();
+    let open = lines
+        .iter()
+        .filter(|l| l.standing.starts_with("En parcours"))
+        .count();
     render(&ListPage {
         chrome,
         slug: ctx.territory.slug.clone(),
@@ -156,7 +159,10 @@ async fn new_page(
         .map(|o| (o.id.to_string(), o.name))
         .collect();
     if form.organisation.is_empty() && organisations.len() == 1 {
-        form.organisation = organisations.first().map(|o| o.0.clone()).unwrap_or_default();
+        form.organisation = organisations
+            .first()
+            .map(|o| o.0.clone())
+            .unwrap_or_default();
     }
     let failed = errors.any();
     let resp = render(&NewPage {
@@ -187,7 +193,15 @@ pub async fn new_form(
     user: CurrentUser,
     chrome: Chrome,
 ) -> Result<Response, AppError> {
-    new_page(&state, &ctx, &user, chrome, NewFileInput::default(), Errors::default()).await
+    new_page(
+        &state,
+        &ctx,
+        &user,
+        chrome,
+        NewFileInput::default(),
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/parcours/nouveau`.
@@ -199,7 +213,11 @@ pub async fn create(
     Form(input): Form<NewFileInput>,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let codes: Vec<String> = communes(&state, scope).await?.into_iter().map(|c| c.0).collect();
+    let codes: Vec<String> = communes(&state, scope)
+        .await?
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let parsed = File::parse(&input.file, &codes, state.store.now().date());
     let organisation = input.organisation.trim().parse::<i64>().ok();
@@ -208,7 +226,10 @@ pub async fn create(
         Err(e) => Errors(e.clone()),
     };
     if organisation.is_none() {
-        errors.add("organisation", "Choisissez l'organisation qui suit la personne.");
+        errors.add(
+            "organisation",
+            "Choisissez l'organisation qui suit la personne.",
+        );
     }
     if let (Ok(file), Some(organisation), false) = (parsed, organisation, errors.any()) {
         let new = NewFile {
@@ -216,10 +237,14 @@ pub async fn create(
             file,
             max_months: DEFAULT_MAX_MONTHS,
         };
-        match state.store.create_path_file(user.person_id, scope, &new).await {
+        match state
+            .store
+            .create_path_file(user.person_id, scope, &new)
+            .await
+        {
             Ok(id) => {
                 return Ok(
-                    Redirect::to(&format!("/{}/{ROOT}/{id}", ctx.territory.slug)).into_response()
+                    Redirect::to(&format!("/{}/{ROOT}/{id}", ctx.territory.slug)).into_response(),
                 );
             }
             Err(e) => errors = Errors::from_store(e)?,
@@ -379,14 +404,19 @@ async fn file_page(
         _ => None,
     };
     let follow_up = match (&p.follow_up_on, &p.follow_up) {
-        (Some(d), Some(s)) => Some((day(d), label_of(s, ExitStatus::from_code, ExitStatus::label))),
+        (Some(d), Some(s)) => Some((
+            day(d),
+            label_of(s, ExitStatus::from_code, ExitStatus::label),
+        )),
         _ => None,
     };
     let follow_up_due = p
         .exited_on
         .as_deref()
         .and_then(trame_domain::format::parse_iso_date)
-        .map(|d| trame_domain::format::french_date(trame_domain::pathways::pathway::add_months(d, 6)));
+        .map(|d| {
+            trame_domain::format::french_date(trame_domain::pathways::pathway::add_months(d, 6))
+        });
     let barriers = v
         .barriers
         .iter()
@@ -555,21 +585,23 @@ pub async fn lift_barrier(
     Form(input): Form<RowInput>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let row = input.row.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
-    match state
-        .store
-        .lift_path_barrier(user.person_id, ctx.territory.scope(), id, row)
-        .await
-    {
-        Ok(()) => Ok(back(&ctx, id, "freins")),
-        Err(e) => {
-            let f = Forms {
-                barrier_errors: Errors::from_store(e)?,
-                ..Forms::default()
-            };
-            file_page(&state, &ctx, &user, chrome, id, f).await
-        }
+    let mut errors = Errors::default();
+    match input.row.trim().parse::<i64>() {
+        Err(_) => errors.add("barrier", "Choisissez le frein levé."),
+        Ok(row) => match state
+            .store
+            .lift_path_barrier(user.person_id, ctx.territory.scope(), id, row)
+            .await
+        {
+            Ok(()) => return Ok(back(&ctx, id, "freins")),
+            Err(e) => errors = Errors::from_store(e)?,
+        },
     }
+    let f = Forms {
+        barrier_errors: errors,
+        ..Forms::default()
+    };
+    file_page(&state, &ctx, &user, chrome, id, f).await
 }
 
 /// `POST /{territoire}/parcours/{id}/etapes`.
@@ -585,7 +617,11 @@ pub async fn add_step(
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
     let errors = match Step::parse(&input, v.days(), state.store.now().date()) {
-        Ok(s) => match state.store.add_path_step(user.person_id, scope, id, &s).await {
+        Ok(s) => match state
+            .store
+            .add_path_step(user.person_id, scope, id, &s)
+            .await
+        {
             Ok(_) => return Ok(back(&ctx, id, "etapes")),
             Err(e) => Errors::from_store(e)?,
         },
@@ -620,9 +656,17 @@ pub async fn update_step(
     Form(input): Form<StepChange>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let row = input.row.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
+    let Ok(row) = input.row.trim().parse::<i64>() else {
+        let mut errors = Errors::default();
+        errors.add("step_kind", "Choisissez l'étape à modifier.");
+        let f = Forms {
+            step_errors: errors,
+            ..Forms::default()
+        };
+        return file_page(&state, &ctx, &user, chrome, id, f).await;
+    };
     let errors = match Step::parse(&input.step, v.days(), state.store.now().date()) {
         Ok(s) => match state
             .store
@@ -654,7 +698,11 @@ pub async fn record_exit(
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
     let errors = match Exit::parse(&input, v.days(), state.store.now().date()) {
-        Ok(e) => match state.store.exit_path_file(user.person_id, scope, id, &e).await {
+        Ok(e) => match state
+            .store
+            .exit_path_file(user.person_id, scope, id, &e)
+            .await
+        {
             Ok(()) => return Ok(back(&ctx, id, "sortie")),
             Err(e) => Errors::from_store(e)?,
         },
@@ -697,7 +745,11 @@ pub async fn record_follow_up(
     match exited {
         None => errors.add("situation", "Enregistrez d'abord la sortie du parcours."),
         Some(d) => match check_follow_up(&input.situation, d, state.store.now().date()) {
-            Ok(s) => match state.store.path_follow_up(user.person_id, scope, id, s).await {
+            Ok(s) => match state
+                .store
+                .path_follow_up(user.person_id, scope, id, s)
+                .await
+            {
                 Ok(()) => return Ok(back(&ctx, id, "sortie")),
                 Err(e) => errors = Errors::from_store(e)?,
             },
@@ -760,23 +812,24 @@ pub async fn unshare(
     Form(input): Form<ShareInput>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let org = input
-        .organisation
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)?;
-    match state
-        .store
-        .unshare_path_file(user.person_id, ctx.territory.scope(), id, org)
-        .await
-    {
-        Ok(()) => Ok(back(&ctx, id, "partage")),
-        Err(e) => {
-            let f = Forms {
-                share_errors: Errors::from_store(e)?,
-                ..Forms::default()
-            };
-            file_page(&state, &ctx, &user, chrome, id, f).await
-        }
+    let mut errors = Errors::default();
+    match input.organisation.trim().parse::<i64>() {
+        Err(_) => errors.add("organisation", "Choisissez le partage à retirer."),
+        Ok(org) => match state
+            .store
+            .unshare_path_file(user.person_id, ctx.territory.scope(), id, org)
+            .await
+        {
+            Ok(()) => return Ok(back(&ctx, id, "partage")),
+            Err(trame_store::StoreError::NotFound) => {
+                errors.add("organisation", "Le dossier n'est pas partagé avec elle.");
+            }
+            Err(e) => errors = Errors::from_store(e)?,
+        },
     }
+    let f = Forms {
+        share_errors: errors,
+        ..Forms::default()
+    };
+    file_page(&state, &ctx, &user, chrome, id, f).await
 }

@@ -32,4 +32,3 @@ pub fn commune_name(communes: &[(String, String)], code: &str) -> String {
         .find(|(c, _)| c == code)
         .map_or_else(|| code.to_owned(), |(_, n)| n.clone())
 }
-

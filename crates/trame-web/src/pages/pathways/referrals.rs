@@ -88,7 +88,8 @@ async fn referral_page(
         .map(|b| {
             (
                 b.id.to_string(),
-                Barrier::from_code(&b.barrier).map_or_else(|| b.barrier.clone(), |t| t.label().to_owned()),
+                Barrier::from_code(&b.barrier)
+                    .map_or_else(|| b.barrier.clone(), |t| t.label().to_owned()),
             )
         })
         .collect();
@@ -145,7 +146,16 @@ pub async fn find(
         frein: q.frein.unwrap_or_default(),
         ..SendInput::default()
     };
-    referral_page(&state, &ctx, &user, chrome, path_id(&id)?, form, Errors::default()).await
+    referral_page(
+        &state,
+        &ctx,
+        &user,
+        chrome,
+        path_id(&id)?,
+        form,
+        Errors::default(),
+    )
+    .await
 }
 
 /// `POST /{territoire}/parcours/{id}/orientation`.
@@ -165,12 +175,22 @@ pub async fn send(
         errors.add("frein", "Choisissez le frein que l'orientation doit lever.");
     }
     if service.is_none() {
-        errors.add("service", "Choisissez le service vers lequel orienter la personne.");
+        errors.add(
+            "service",
+            "Choisissez le service vers lequel orienter la personne.",
+        );
     }
     if let (Some(b), Some(s)) = (barrier, service) {
         match state
             .store
-            .send_path_referral(user.person_id, ctx.territory.scope(), id, b, s, &input.message)
+            .send_path_referral(
+                user.person_id,
+                ctx.territory.scope(),
+                id,
+                b,
+                s,
+                &input.message,
+            )
             .await
         {
             Ok(_) => {
