@@ -404,6 +404,9 @@ pub mod action {
     /// Réponse de la structure à une orientation.
     pub const PATH_REFERRAL_ANSWER: &str = "path_referral.answer";
 
+    /// Dossier de parcours anonymisé au terme de sa conservation.
+    pub const PATH_FILE_ANONYMISE: &str = "path_file.anonymise";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -527,6 +530,7 @@ pub mod action {
         PATH_STEP_UPDATE,
         PATH_REFERRAL_SEND,
         PATH_REFERRAL_ANSWER,
+        PATH_FILE_ANONYMISE,
     ];
 }
 
@@ -667,6 +671,9 @@ pub fn action_label(code: &str) -> &str {
         action::PATH_STEP_UPDATE => "Étape de parcours mise à jour",
         action::PATH_REFERRAL_SEND => "Orientation envoyée vers un service de l'annuaire",
         action::PATH_REFERRAL_ANSWER => "Réponse de la structure à une orientation",
+        action::PATH_FILE_ANONYMISE => {
+            "Dossier de parcours anonymisé deux ans après le dernier contact"
+        }
         other => other,
     }
 }

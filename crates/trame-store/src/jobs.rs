@@ -31,19 +31,23 @@ pub enum Job {
     /// Tells the facilitators and the awardees of the insertion-clause contracts behind
     /// their pace or ending short (weekly).
     AlertClauses,
+    /// Anonymises the pathway files two years after their last contact, and writes the
+    /// elimination register (daily).
+    AnonymisePathways,
     /// Refreshes the query planner's statistics (SQLite).
     Optimize,
 }
 
 impl Job {
     /// Every job, in the order a tick runs them.
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::PurgeIdleSessions,
         Job::PurgeAccessLog,
         Job::RemindOpinions,
         Job::RemindReports,
         Job::FlagStaleServices,
         Job::AlertClauses,
+        Job::AnonymisePathways,
         Job::Optimize,
     ];
 
@@ -56,6 +60,7 @@ impl Job {
             Job::RemindReports => "remind_reports",
             Job::FlagStaleServices => "flag_stale_services",
             Job::AlertClauses => "alert_clauses",
+            Job::AnonymisePathways => "anonymise_pathways",
             Job::Optimize => "optimize",
         }
     }
@@ -65,9 +70,11 @@ impl Job {
         let d = now.date();
         match self {
             Job::PurgeIdleSessions | Job::RemindOpinions => format!("{d}T{:02}", now.hour()),
-            Job::PurgeAccessLog | Job::RemindReports | Job::FlagStaleServices | Job::Optimize => {
-                d.to_string()
-            }
+            Job::PurgeAccessLog
+            | Job::RemindReports
+            | Job::FlagStaleServices
+            | Job::AnonymisePathways
+            | Job::Optimize => d.to_string(),
             Job::AlertClauses => {
                 let (year, week, _) = d.to_iso_week_date();
                 format!("{year}-S{week:02}")
@@ -200,6 +207,9 @@ impl Store {
                 crate::directory::stale::flag_stale_services(&tx, now).await?
             }
             Job::AlertClauses => crate::clauses::alerts::alert_contracts(&tx, now).await?,
+            Job::AnonymisePathways => {
+                crate::pathways::retention::anonymise_expired(&tx, now).await?
+            }
             Job::Optimize => 0,
         };
         let run_id = run.id;
@@ -212,6 +222,9 @@ impl Store {
                 format!("{rows} service(s) signalé(s) sans mise à jour depuis un an")
             }
             Job::AlertClauses => format!("{rows} marché(s) avec clause d'insertion signalé(s)"),
+            Job::AnonymisePathways => {
+                format!("{rows} dossier(s) de parcours anonymisé(s) et inscrit(s) au registre")
+            }
             Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),
         }));

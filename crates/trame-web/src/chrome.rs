@@ -147,6 +147,10 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
         links.push((format!("/{slug}/admin/communes"), "Communes"));
         links.push((format!("/{slug}/admin/parametres"), "Paramètres"));
         links.push((format!("/{slug}/admin/journal"), "Journal d'audit"));
+        links.push((
+            format!("/{slug}/admin/parcours/eliminations"),
+            "Registre des éliminations",
+        ));
     }
     links
         .into_iter()

@@ -281,6 +281,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/suivi-accompagnement/participants/{id}/situation", TerritoryMember(ACC_TEAM), post(acc::fse::record_result)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/fse/export/{format}", TerritoryMember(ACC_STAFF), get(acc::fse::export)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/tableau-de-bord", TerritoryMember(ACC_STAFF), get(acc::dashboard::page)),
+        r(Method::GET, "/{territoire}/admin/parcours/eliminations", TerritoryMember(ADMIN), get(pathways::eliminations::page)),
         r(Method::GET, "/{territoire}/parcours", TerritoryMember(COUNSELLOR), get(pathways::files::index)),
         r(Method::GET, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), get(pathways::files::new_form)),
         r(Method::POST, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), post(pathways::files::create)),

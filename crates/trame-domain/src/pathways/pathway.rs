@@ -15,6 +15,23 @@ pub const DEFAULT_MAX_MONTHS: u8 = 36;
 /// How long before the pathway's last day the counsellor is warned, by default.
 pub const DEFAULT_ALERT_DAYS: i64 = 90;
 
+/// How long a file is kept after the last contact, in months (then it is anonymised).
+pub const RETENTION_MONTHS: i32 = 24;
+
+/// The last day of contact a file may have on `today` and still be kept: files whose
+/// last contact is earlier are anonymised.
+pub fn retention_cutoff(today: Date) -> Date {
+    let total = today.year() * 12 + i32::from(u8::from(today.month())) - 1 - RETENTION_MONTHS;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = Month::try_from(u8::try_from(month0 + 1).unwrap_or(1)).unwrap_or(Month::January);
+    Date::from_calendar_date(year, month, today.day().min(month.length(year))).unwrap_or(today)
+}
+
+/// A birth year as an anonymised file keeps it: the decade only.
+pub fn anonymised_birth_year(year: i32) -> i32 {
+    year.div_euclid(10) * 10
+}
+
 /// `d` plus `months`, on the same day of the month or the month's last day.
 pub fn add_months(d: Date, months: u32) -> Date {
     let total = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + months as i32;
@@ -386,6 +403,16 @@ mod tests {
         assert_eq!(add_months(date!(2024 - 02 - 29), 36), date!(2027 - 02 - 28));
         assert_eq!(add_months(date!(2026 - 11 - 26), 36), date!(2029 - 11 - 26));
         assert_eq!(add_months(date!(2026 - 12 - 15), 1), date!(2027 - 01 - 15));
+    }
+
+    #[test]
+    fn a_file_is_kept_two_years_after_the_last_contact() {
+        assert_eq!(retention_cutoff(TODAY), date!(2024 - 11 - 26));
+        assert_eq!(
+            retention_cutoff(date!(2028 - 02 - 29)),
+            date!(2026 - 02 - 28)
+        );
+        assert_eq!(anonymised_birth_year(1987), 1980);
     }
 
     #[test]

@@ -10,10 +10,12 @@
 
 mod files;
 mod referrals;
+pub(crate) mod retention;
 mod steps;
 
 pub use files::{FileRow, FileView, ListedFile, NewFile, days_of};
 pub use referrals::{Matching, ReceivedReferral, ReferralView};
+pub use retention::{BASIS, EliminationRow};
 pub use steps::{BarrierRow, StepRow};
 
 use crate::entities::{path_file, path_share};

@@ -595,3 +595,72 @@ async fn the_counsellor_is_warned_before_the_pathways_end() -> anyhow::Result<()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_file_is_anonymised_two_years_after_the_last_contact() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let receiver = association(&app, "Mobilité solidaire", "W941000202").await?;
+    let p = pathway(&app, &app.gpsea, receiver.id).await?;
+    let settings = trame_store::jobs::JobSettings {
+        session_idle: time::Duration::hours(1),
+        access_log_retention: time::Duration::days(365),
+    };
+    let anonymised = |reports: &[trame_store::jobs::JobReport]| {
+        reports
+            .iter()
+            .find(|r| r.job == trame_store::jobs::Job::AnonymisePathways)
+            .map(|r| r.rows)
+    };
+    // The last contact was the referral, on 26 November 2026: kept until 26 November
+    // 2028 included.
+    let kept = time::macros::datetime!(2028-11-26 03:00 UTC);
+    app.clock.set(kept);
+    assert_eq!(
+        anonymised(&app.store.run_due_jobs(kept, settings).await?),
+        Some(0)
+    );
+    let mut counsellor = app.client_as(&app.gpsea, Role::Partner).await?;
+    assert_eq!(
+        counsellor
+            .get(&format!("/gpsea/parcours/{}", p.file))
+            .await?
+            .status,
+        200
+    );
+    let gone = time::macros::datetime!(2028-11-27 03:00 UTC);
+    app.clock.set(gone);
+    assert_eq!(
+        anonymised(&app.store.run_due_jobs(gone, settings).await?),
+        Some(1)
+    );
+    // Run twice the same day: the job does nothing more.
+    assert_eq!(
+        anonymised(&app.store.run_due_jobs(gone, settings).await?),
+        None
+    );
+    let mut counsellor = app.client_as(&app.gpsea, Role::Partner).await?;
+    assert_eq!(
+        counsellor
+            .get(&format!("/gpsea/parcours/{}", p.file))
+            .await?
+            .status,
+        404
+    );
+    let list = counsellor.get("/gpsea/parcours").await?;
+    assert!(!list.body.contains("Diallo") && !list.body.contains("Samir"));
+    let mut structure = app.client_as(&app.gpsea, Role::Applicant).await?;
+    let received = structure.get("/gpsea/ma-structure/orientations").await?;
+    assert!(!received.body.contains("Diallo") && !received.body.contains("Besoin du permis"));
+    // The register says what was eliminated, without any name.
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let register = admin.get("/gpsea/admin/parcours/eliminations").await?;
+    assert_eq!(register.status, 200);
+    assert!(register.body.contains(&format!("<td>{}</td>", p.file)));
+    assert!(register.body.contains("26/11/2026"));
+    assert!(!register.body.contains("Diallo"));
+    let lines = app.store.path_eliminations(app.gpsea.scope()).await?;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].entry_year, 2026);
+    assert!(journal_has(&app, "path_file.anonymise").await?);
+    Ok(())
+}
