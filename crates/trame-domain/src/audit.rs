@@ -407,6 +407,24 @@ pub mod action {
     /// Dossier de parcours anonymisé au terme de sa conservation.
     pub const PATH_FILE_ANONYMISE: &str = "path_file.anonymise";
 
+    /// Forum de l'emploi créé.
+    pub const FORUM_CREATE: &str = "forum.create";
+
+    /// Employeur ajouté à un forum.
+    pub const FORUM_EMPLOYER_CREATE: &str = "forum_employer.create";
+
+    /// Offre d'emploi ajoutée à un forum.
+    pub const FORUM_OFFER_CREATE: &str = "forum_offer.create";
+
+    /// Inscription à un forum de l'emploi.
+    pub const FORUM_REGISTER: &str = "forum_registration.create";
+
+    /// Présence au forum enregistrée.
+    pub const FORUM_CHECK_IN: &str = "forum_registration.check_in";
+
+    /// Entretien ou embauche issu d'un forum enregistré.
+    pub const FORUM_RESULT: &str = "forum_result.create";
+
     /// Every action code.
     pub const ALL: &[&str] = &[
         TERRITORY_CREATE,
@@ -531,6 +549,12 @@ pub mod action {
         PATH_REFERRAL_SEND,
         PATH_REFERRAL_ANSWER,
         PATH_FILE_ANONYMISE,
+        FORUM_CREATE,
+        FORUM_EMPLOYER_CREATE,
+        FORUM_OFFER_CREATE,
+        FORUM_REGISTER,
+        FORUM_CHECK_IN,
+        FORUM_RESULT,
     ];
 }
 
@@ -674,6 +698,12 @@ pub fn action_label(code: &str) -> &str {
         action::PATH_FILE_ANONYMISE => {
             "Dossier de parcours anonymisé deux ans après le dernier contact"
         }
+        action::FORUM_CREATE => "Forum de l'emploi créé",
+        action::FORUM_EMPLOYER_CREATE => "Employeur ajouté à un forum",
+        action::FORUM_OFFER_CREATE => "Offre d'emploi ajoutée à un forum",
+        action::FORUM_REGISTER => "Inscription à un forum de l'emploi",
+        action::FORUM_CHECK_IN => "Présence au forum enregistrée",
+        action::FORUM_RESULT => "Entretien ou embauche issu d'un forum enregistré",
         other => other,
     }
 }
@@ -723,6 +753,11 @@ pub fn object_label(object_type: &str) -> &str {
         "path_barrier" => "frein à l'emploi",
         "path_step" => "étape de parcours",
         "path_referral" => "orientation",
+        "forum" => "forum de l'emploi",
+        "forum_employer" => "employeur d'un forum",
+        "forum_offer" => "offre d'emploi d'un forum",
+        "forum_registration" => "inscription à un forum",
+        "forum_result" => "résultat d'un forum",
         other => other,
     }
 }

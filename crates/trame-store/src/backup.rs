@@ -147,6 +147,11 @@ impl Store {
         table!(path_step, path_step::Column::Id);
         table!(path_referral, path_referral::Column::Id);
         table!(path_elimination, path_elimination::Column::Id);
+        table!(forum, forum::Column::Id);
+        table!(forum_employer, forum_employer::Column::Id);
+        table!(forum_offer, forum_offer::Column::Id);
+        table!(forum_registration, forum_registration::Column::Id);
+        table!(forum_result, forum_result::Column::Id);
         Ok(hex::encode(h.finalize()))
     }
 }

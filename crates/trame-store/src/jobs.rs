@@ -223,7 +223,7 @@ impl Store {
             }
             Job::AlertClauses => format!("{rows} marché(s) avec clause d'insertion signalé(s)"),
             Job::AnonymisePathways => {
-                format!("{rows} dossier(s) de parcours anonymisé(s) et inscrit(s) au registre")
+                format!("{rows} dossier(s) de parcours ou inscription(s) à un forum anonymisé(s)")
             }
             Job::Optimize => "statistiques du planificateur mises à jour".to_owned(),
             _ => format!("{rows} ligne(s) supprimée(s)"),

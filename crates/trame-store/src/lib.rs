@@ -30,6 +30,7 @@ mod demo_register;
 pub mod directory;
 pub mod entities;
 pub mod equity;
+pub mod forums;
 pub mod funding;
 pub mod hasher;
 pub mod idempotency;

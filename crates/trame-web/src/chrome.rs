@@ -62,6 +62,7 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     links.push((format!("/{slug}/projets-soutenus"), "Projets soutenus"));
     links.push((format!("/{slug}/appels"), "Appels à projets"));
     links.push((format!("/{slug}/accompagnement"), "Accompagnement ESS"));
+    links.push((format!("/{slug}/forums"), "Forums de l'emploi"));
     if roles.contains(&Role::Applicant) {
         links.push((format!("/{slug}/mes-dossiers"), "Mes dossiers"));
         links.push((format!("/{slug}/mes-subventions"), "Mes subventions"));
@@ -102,6 +103,12 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     }
     if roles.contains(&Role::Partner) {
         links.push((format!("/{slug}/parcours"), "Parcours d'insertion"));
+    }
+    if roles
+        .iter()
+        .any(|r| r.is_staff() || *r == Role::Facilitator)
+    {
+        links.push((format!("/{slug}/gestion-forums"), "Gestion des forums"));
     }
     if roles
         .iter()

@@ -15,8 +15,8 @@ use crate::pages::funding::{
     opinions, reports, review,
 };
 use crate::pages::{
-    account, agent_tokens, auth, directory, home, invitation, pathways, proconnect, register,
-    showcase, space, territories,
+    account, agent_tokens, auth, directory, forums, home, invitation, pathways, proconnect,
+    register, showcase, space, territories,
 };
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -57,6 +57,7 @@ const ACC_TEAM: &[Role] = &[
     Role::Partner,
 ];
 const COUNSELLOR: &[Role] = &[Role::Partner];
+const FORUM_TEAM: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator];
 const RECEIVER: &[Role] = &[Role::Applicant, Role::Partner];
 const ACC_READERS: &[Role] = &[
     Role::TerritoryAdmin,
@@ -282,6 +283,17 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::GET, "/{territoire}/suivi-accompagnement/fse/export/{format}", TerritoryMember(ACC_STAFF), get(acc::fse::export)),
         r(Method::GET, "/{territoire}/suivi-accompagnement/tableau-de-bord", TerritoryMember(ACC_STAFF), get(acc::dashboard::page)),
         r(Method::GET, "/{territoire}/admin/parcours/eliminations", TerritoryMember(ADMIN), get(pathways::eliminations::page)),
+        r(Method::GET, "/{territoire}/forums", TerritoryPublic, get(forums::public::index)),
+        r(Method::GET, "/{territoire}/forums/{id}", TerritoryPublic, get(forums::public::show)),
+        r(Method::POST, "/{territoire}/forums/{id}", TerritoryPublic, post(forums::public::register)),
+        r(Method::GET, "/{territoire}/gestion-forums", TerritoryMember(FORUM_TEAM), get(forums::manage::index)),
+        r(Method::POST, "/{territoire}/gestion-forums", TerritoryMember(FORUM_TEAM), post(forums::manage::create)),
+        r(Method::GET, "/{territoire}/gestion-forums/{id}", TerritoryMember(FORUM_TEAM), get(forums::manage::show)),
+        r(Method::POST, "/{territoire}/gestion-forums/{id}/employeurs", TerritoryMember(FORUM_TEAM), post(forums::manage::add_employer)),
+        r(Method::POST, "/{territoire}/gestion-forums/{id}/offres", TerritoryMember(FORUM_TEAM), post(forums::manage::add_offer)),
+        r(Method::POST, "/{territoire}/gestion-forums/{id}/presence", TerritoryMember(FORUM_TEAM), post(forums::manage::check_in)),
+        r(Method::POST, "/{territoire}/gestion-forums/{id}/resultats", TerritoryMember(FORUM_TEAM), post(forums::manage::record_result)),
+        r(Method::POST, "/{territoire}/parcours/{id}/forum", TerritoryMember(COUNSELLOR), post(pathways::files::register_to_forum)),
         r(Method::GET, "/{territoire}/parcours", TerritoryMember(COUNSELLOR), get(pathways::files::index)),
         r(Method::GET, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), get(pathways::files::new_form)),
         r(Method::POST, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), post(pathways::files::create)),

@@ -232,6 +232,214 @@ impl Offer {
     }
 }
 
+/// A job seeker's registration as typed (online or by a counsellor).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct RegistrationInput {
+    /// First name.
+    #[serde(default)]
+    pub first_name: String,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: String,
+    /// Email, for the confirmation.
+    #[serde(default)]
+    pub email: String,
+    /// Phone (optional).
+    #[serde(default)]
+    pub phone: String,
+    /// Commune of residence (INSEE code; empty: outside the territory).
+    #[serde(default)]
+    pub commune: String,
+    /// `oui` when the person agrees that the forum's organisers keep these data for a
+    /// year after the forum (for the interviews and hires that come of it).
+    #[serde(default)]
+    pub consent: String,
+}
+
+/// A checked registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email (lower case).
+    pub email: crate::email::Email,
+    /// Phone.
+    pub phone: String,
+    /// Commune of residence, when in the territory.
+    pub commune: Option<String>,
+}
+
+impl Registration {
+    /// Checks a registration from a territory of `communes`.
+    pub fn parse(
+        input: &RegistrationInput,
+        communes: &[&str],
+    ) -> Result<Registration, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let first_name = text(
+            &mut errors,
+            "first_name",
+            &input.first_name,
+            "le prénom",
+            80,
+            true,
+        );
+        let last_name = text(
+            &mut errors,
+            "last_name",
+            &input.last_name,
+            "le nom",
+            80,
+            true,
+        );
+        let email = match crate::email::Email::parse(&input.email) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                errors.insert("email", e.message);
+                None
+            }
+        };
+        let phone = text(
+            &mut errors,
+            "phone",
+            &input.phone,
+            "le téléphone",
+            30,
+            false,
+        );
+        if !phone.is_empty()
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '+' | '-'))
+        {
+            errors.insert(
+                "phone",
+                "Le téléphone ne contient que des chiffres, espaces, points ou le signe +.".into(),
+            );
+        }
+        let commune = match input.commune.trim() {
+            "" => None,
+            c if communes.contains(&c) => Some(c.to_owned()),
+            _ => {
+                errors.insert(
+                    "commune",
+                    "Choisissez la commune dans la liste, ou « hors du territoire ».".into(),
+                );
+                None
+            }
+        };
+        if input.consent.trim() != "oui" {
+            errors.insert(
+                "consent",
+                "Cochez la case pour accepter que les organisateurs gardent ces informations un an après le forum."
+                    .into(),
+            );
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok(Registration {
+                first_name,
+                last_name,
+                email,
+                phone,
+                commune,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+vocabulary! {
+    /// What came of a meeting at a forum.
+    ResultKind {
+        /// A job interview.
+        Interview = ("entretien", "Entretien d'embauche"),
+        /// A hire.
+        Hire = ("embauche", "Embauche"),
+    }
+}
+
+/// A result as typed: which registered person, which employer, which offer, what.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ResultInput {
+    /// The registration's id.
+    #[serde(default)]
+    pub registration: String,
+    /// The employer's id.
+    #[serde(default)]
+    pub employer: String,
+    /// The offer's id (optional).
+    #[serde(default)]
+    pub offer: String,
+    /// A code of [`ResultKind`].
+    #[serde(default)]
+    pub kind: String,
+}
+
+/// A checked result (the ids are checked against the forum by the store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForumResult {
+    /// The registration.
+    pub registration: i64,
+    /// The employer.
+    pub employer: i64,
+    /// The offer.
+    pub offer: Option<i64>,
+    /// What.
+    pub kind: ResultKind,
+}
+
+impl ForumResult {
+    /// Checks a result.
+    pub fn parse(input: &ResultInput) -> Result<ForumResult, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let id = |errors: &mut FieldErrors, field: &'static str, raw: &str, message: &str| {
+            let v = raw.trim().parse::<i64>().ok();
+            if v.is_none() {
+                errors.insert(field, message.into());
+            }
+            v
+        };
+        let registration = id(
+            &mut errors,
+            "registration",
+            &input.registration,
+            "Choisissez la personne inscrite.",
+        );
+        let employer = id(
+            &mut errors,
+            "employer",
+            &input.employer,
+            "Choisissez l'employeur.",
+        );
+        let offer = match input.offer.trim() {
+            "" => None,
+            raw => id(
+                &mut errors,
+                "offer",
+                raw,
+                "Choisissez l'offre dans la liste.",
+            ),
+        };
+        let kind = ResultKind::from_code(input.kind.trim());
+        if kind.is_none() {
+            errors.insert("kind", "Choisissez : entretien ou embauche.".into());
+        }
+        match (registration, employer, kind) {
+            (Some(registration), Some(employer), Some(kind)) if errors.is_empty() => {
+                Ok(ForumResult {
+                    registration,
+                    employer,
+                    offer,
+                    kind,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 /// Checks that a registration to a forum held on `held_on` is taken on `today`: before
 /// the day is over.
 pub fn check_registration_open(held_on: Date, today: Date) -> Result<(), (&'static str, String)> {
@@ -272,6 +480,59 @@ pub fn check_on_or_after(held_on: Date, today: Date) -> Result<(), (&'static str
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_registration_has_a_name_an_email_and_consent() {
+        let ok = RegistrationInput {
+            first_name: "Inès".into(),
+            last_name: "Martin".into(),
+            email: "Ines.Martin@exemple.fr".into(),
+            phone: "06 12 34 56 78".into(),
+            commune: "94028".into(),
+            consent: "oui".into(),
+        };
+        let r = Registration::parse(&ok, &["94028"]).expect("valid");
+        assert_eq!(r.email.as_str(), "ines.martin@exemple.fr");
+        let e = Registration::parse(
+            &RegistrationInput {
+                email: "pas-une-adresse".into(),
+                phone: "appelez-moi".into(),
+                commune: "75056".into(),
+                consent: String::new(),
+                ..ok.clone()
+            },
+            &["94028"],
+        )
+        .expect_err("bad");
+        for field in ["email", "phone", "commune", "consent"] {
+            assert!(e.contains_key(field), "{field}");
+        }
+        let outside = RegistrationInput {
+            commune: String::new(),
+            ..ok
+        };
+        assert_eq!(
+            Registration::parse(&outside, &["94028"]).map(|r| r.commune),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn a_result_names_the_person_the_employer_and_what() {
+        let r = ForumResult::parse(&ResultInput {
+            registration: "3".into(),
+            employer: "4".into(),
+            offer: String::new(),
+            kind: "embauche".into(),
+        })
+        .expect("valid");
+        assert_eq!(
+            (r.registration, r.employer, r.offer, r.kind),
+            (3, 4, None, ResultKind::Hire)
+        );
+        let e = ForumResult::parse(&ResultInput::default()).expect_err("empty");
+        assert_eq!(e.len(), 3);
+    }
 
     const TODAY: Date = date!(2026 - 11 - 26);
 

@@ -22,6 +22,7 @@ mod m20261127_000015_clauses;
 mod m20261127_000016_accompaniment;
 mod m20261127_000017_acc_latest_outcome;
 mod m20261127_000018_pathways;
+mod m20261127_000019_forums;
 
 /// The migrator run by `trame migrate`, by `serve` at start-up and by the test kit.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_accompaniment::Migration),
             Box::new(m20261127_000017_acc_latest_outcome::Migration),
             Box::new(m20261127_000018_pathways::Migration),
+            Box::new(m20261127_000019_forums::Migration),
         ]
     }
 }

@@ -362,6 +362,43 @@ impl Store {
         Ok(())
     }
 
+    /// Registers a file's participant to a forum (no email needed), traced to the file.
+    pub async fn register_file_to_forum(
+        &self,
+        viewer: i64,
+        scope: Scope,
+        id: i64,
+        forum_id: i64,
+    ) -> Result<i64, StoreError> {
+        let now = self.now();
+        let tx = self.begin_write().await?;
+        let file = file_to_write(&tx, scope, viewer, id).await?;
+        let seeker = crate::forums::Seeker {
+            first_name: file.first_name.clone(),
+            last_name: file.last_name.clone(),
+            email: None,
+            phone: String::new(),
+            commune: Some(file.commune_code.clone()),
+            path_file: Some(id),
+        };
+        let reg =
+            crate::forums::take_place(&tx, now, Some(viewer), scope, forum_id, &seeker).await?;
+        touch(&tx, &file, now).await?;
+        tx.commit().await?;
+        Ok(reg)
+    }
+
+    /// A file's forum registrations: (forum, registration, results), newest forum first.
+    pub async fn path_file_forums(
+        &self,
+        viewer: i64,
+        scope: Scope,
+        id: i64,
+    ) -> Result<Vec<crate::forums::FileForum>, StoreError> {
+        file_in(&self.db, scope, viewer, id).await?;
+        crate::forums::of_file(&self.db, id).await
+    }
+
     /// Records the exit (once).
     pub async fn exit_path_file(
         &self,

@@ -1,14 +1,16 @@
 //! The end of a file's retention: two years after the last contact, the scheduled job
 //! anonymises it (names, notes, free texts and shares removed; birth year kept to the
 //! decade; the coded data the figures count are kept) and writes a line of the
-//! elimination register, which holds no personal data.
+//! elimination register, which holds no personal data. Forum registrations are
+//! anonymised a year after their forum.
 
 use crate::audit::{Entry, record};
 use crate::entities::{
-    path_barrier, path_elimination, path_file, path_referral, path_share, path_step,
+    forum, forum_registration, path_barrier, path_elimination, path_file, path_referral,
+    path_share, path_step,
 };
 use crate::{Scope, Store, StoreError};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -75,6 +77,18 @@ pub(crate) async fn anonymise_expired<C: ConnectionTrait>(
             .filter(path_referral::Column::FileId.eq(id))
             .exec(tx)
             .await?;
+        forum_registration::Entity::update_many()
+            .col_expr(
+                forum_registration::Column::FirstName,
+                Expr::value("Anonyme"),
+            )
+            .col_expr(
+                forum_registration::Column::LastName,
+                Expr::value(format!("n° {id}")),
+            )
+            .filter(forum_registration::Column::PathFileId.eq(id))
+            .exec(tx)
+            .await?;
         let territory = f.territory_id;
         let mut m: path_file::ActiveModel = f.clone().into();
         m.first_name = Set("Anonyme".to_owned());
@@ -97,7 +111,37 @@ pub(crate) async fn anonymise_expired<C: ConnectionTrait>(
         )
         .await?;
     }
-    Ok(n)
+    Ok(n + anonymise_forum_registrations(tx, now).await?)
+}
+
+/// Forum registrations are kept a year after their forum (for the results), then their
+/// names, email and phone are removed; the counts stay.
+async fn anonymise_forum_registrations<C: ConnectionTrait>(
+    tx: &C,
+    now: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let cutoff = (now.date() - time::Duration::days(365)).to_string();
+    let old_forums = Query::select()
+        .column(forum::Column::Id)
+        .from(forum::Entity)
+        .and_where(forum::Column::HeldOn.lt(cutoff))
+        .to_owned();
+    let r = forum_registration::Entity::update_many()
+        .col_expr(
+            forum_registration::Column::FirstName,
+            Expr::value("Anonyme"),
+        )
+        .col_expr(forum_registration::Column::LastName, Expr::value(""))
+        .col_expr(
+            forum_registration::Column::Email,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(forum_registration::Column::Phone, Expr::value(""))
+        .filter(forum_registration::Column::ForumId.in_subquery(old_forums))
+        .filter(forum_registration::Column::FirstName.ne("Anonyme"))
+        .exec(tx)
+        .await?;
+    Ok(r.rows_affected)
 }
 
 impl Store {

@@ -8,6 +8,7 @@ pub mod agent_tokens;
 pub mod auth;
 pub mod clauses;
 pub mod directory;
+pub mod forums;
 pub mod funding;
 pub mod home;
 pub mod invitation;

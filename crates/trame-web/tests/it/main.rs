@@ -15,6 +15,7 @@ mod auth;
 mod awards;
 mod clauses;
 mod directory;
+mod forums;
 mod funding;
 mod matrix;
 mod pages;

@@ -39,6 +39,7 @@ struct Ids {
     clause_person: i64,
     acc: crate::accompaniment::Programme,
     path: crate::pathways::Pathway,
+    forum: i64,
 }
 
 /// Creates one object of each kind in `territory`, as its admin would.
@@ -204,6 +205,7 @@ async fn objects(
     // A pathway file held by a PLIE the partner's test member belongs to, referred to a
     // structure the organisation keeps.
     let path = crate::pathways::pathway(app, territory, organisation).await?;
+    let forum = crate::forums::forum(app, territory, 50).await?;
     // The awarding body is known, so the open data is published.
     app.store
         .update_territory_settings(
@@ -246,6 +248,7 @@ async fn objects(
         clause_person,
         acc,
         path,
+        forum,
         api_token,
         journal,
         organisation,
@@ -263,6 +266,8 @@ fn instantiate(spec: &RouteSpec, ids: &Ids) -> anyhow::Result<String> {
         ids.refused
     } else if path.contains("/ma-structure/orientations/") {
         ids.path.referral
+    } else if path.contains("forums/") {
+        ids.forum
     } else if path.contains("/parcours/") {
         ids.path.file
     } else if path.contains("/ma-structure/services/") {

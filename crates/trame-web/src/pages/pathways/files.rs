@@ -322,6 +322,10 @@ pub struct Forms {
     pub follow_up: String,
     /// Its errors.
     pub follow_up_errors: Errors,
+    /// The forum to register the person to.
+    pub forum: String,
+    /// Its errors.
+    pub forum_errors: Errors,
     /// The organisation to share with.
     pub share: String,
     /// Its errors.
@@ -336,6 +340,7 @@ impl Forms {
             || self.exit_errors.any()
             || self.follow_up_errors.any()
             || self.share_errors.any()
+            || self.forum_errors.any()
     }
 }
 
@@ -369,6 +374,20 @@ struct FilePage {
     exit_reasons: Vec<(String, String)>,
     situations: Vec<(String, String)>,
     share_options: Vec<(String, String)>,
+    forum_options: Vec<(String, String)>,
+    forums: Vec<FileForumLine>,
+}
+
+/// A forum the person is registered to, as the file's page shows it.
+pub struct FileForumLine {
+    /// Forum's id.
+    pub id: i64,
+    /// Title and day.
+    pub title: String,
+    /// Checked in.
+    pub came: bool,
+    /// What came of it: « Embauche — Employeur ».
+    pub results: Vec<String>,
 }
 
 impl FilePage {
@@ -475,8 +494,50 @@ async fn file_page(
         .filter(|o| o.id != p.organisation_id && !shared.contains(&o.id))
         .map(|o| (o.id.to_string(), o.name))
         .collect();
+    let registered = state
+        .store
+        .path_file_forums(user.person_id, scope, id)
+        .await?;
+    let forum_options = state
+        .store
+        .forums(scope)
+        .await?
+        .into_iter()
+        .filter(|f| {
+            trame_domain::format::parse_iso_date(&f.held_on).is_some_and(|d| d >= today)
+                && f.registered < f.capacity
+                && !registered.iter().any(|r| r.forum.id == f.id)
+        })
+        .map(|f| {
+            (
+                f.id.to_string(),
+                format!("{} — {}", f.title, day(&f.held_on)),
+            )
+        })
+        .collect();
+    let forums = registered
+        .iter()
+        .map(|r| FileForumLine {
+            id: r.forum.id,
+            title: format!("{}, le {}", r.forum.title, day(&r.forum.held_on)),
+            came: r.registration.checked_in_at.is_some(),
+            results: r
+                .results
+                .iter()
+                .map(|(res, employer)| {
+                    format!(
+                        "{} — {employer}",
+                        trame_domain::pathways::forum::ResultKind::from_code(&res.kind)
+                            .map_or_else(|| res.kind.clone(), |k| k.label().to_owned())
+                    )
+                })
+                .collect(),
+        })
+        .collect();
     let days = v.days();
     let page = FilePage {
+        forum_options,
+        forums,
         chrome,
         slug: ctx.territory.slug.clone(),
         root: ROOT,
@@ -829,6 +890,47 @@ pub async fn unshare(
     }
     let f = Forms {
         share_errors: errors,
+        ..Forms::default()
+    };
+    file_page(&state, &ctx, &user, chrome, id, f).await
+}
+
+/// The forum to register the person to.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ForumChoice {
+    /// The forum's id.
+    #[serde(default)]
+    pub forum: String,
+}
+
+/// `POST /{territoire}/parcours/{id}/forum`.
+pub async fn register_to_forum(
+    State(state): State<AppState>,
+    ctx: TerritoryCtx,
+    user: CurrentUser,
+    chrome: Chrome,
+    Path((_, id)): Path<(String, String)>,
+    Form(input): Form<ForumChoice>,
+) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
+    let mut errors = Errors::default();
+    match input.forum.trim().parse::<i64>() {
+        Err(_) => errors.add("forum", "Choisissez le forum."),
+        Ok(forum) => match state
+            .store
+            .register_file_to_forum(user.person_id, ctx.territory.scope(), id, forum)
+            .await
+        {
+            Ok(_) => return Ok(back(&ctx, id, "forums")),
+            Err(trame_store::StoreError::NotFound) => {
+                errors.add("forum", "Choisissez un forum de la liste.");
+            }
+            Err(e) => errors = Errors::from_store(e)?,
+        },
+    }
+    let f = Forms {
+        forum: input.forum,
+        forum_errors: errors,
         ..Forms::default()
     };
     file_page(&state, &ctx, &user, chrome, id, f).await
