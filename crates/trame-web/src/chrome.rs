@@ -104,6 +104,12 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
     if roles.contains(&Role::Partner) {
         links.push((format!("/{slug}/parcours"), "Parcours d'insertion"));
     }
+    if roles.iter().any(|r| r.is_staff() || *r == Role::Partner) {
+        links.push((
+            format!("/{slug}/parcours/tableau-de-bord"),
+            "Tableau de bord des parcours",
+        ));
+    }
     if roles
         .iter()
         .any(|r| r.is_staff() || *r == Role::Facilitator)

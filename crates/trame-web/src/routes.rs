@@ -57,6 +57,7 @@ const ACC_TEAM: &[Role] = &[
     Role::Partner,
 ];
 const COUNSELLOR: &[Role] = &[Role::Partner];
+const PATH_FIGURES: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Partner];
 const FORUM_TEAM: &[Role] = &[Role::TerritoryAdmin, Role::Agent, Role::Facilitator];
 const RECEIVER: &[Role] = &[Role::Applicant, Role::Partner];
 const ACC_READERS: &[Role] = &[
@@ -295,6 +296,8 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r(Method::POST, "/{territoire}/gestion-forums/{id}/resultats", TerritoryMember(FORUM_TEAM), post(forums::manage::record_result)),
         r(Method::POST, "/{territoire}/parcours/{id}/forum", TerritoryMember(COUNSELLOR), post(pathways::files::register_to_forum)),
         r(Method::GET, "/{territoire}/parcours", TerritoryMember(COUNSELLOR), get(pathways::files::index)),
+        r(Method::GET, "/{territoire}/parcours/tableau-de-bord", TerritoryMember(PATH_FIGURES), get(pathways::dashboard::page)),
+        r(Method::GET, "/{territoire}/parcours/export/{format}", TerritoryMember(PATH_FIGURES), get(pathways::dashboard::export)),
         r(Method::GET, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), get(pathways::files::new_form)),
         r(Method::POST, "/{territoire}/parcours/nouveau", TerritoryMember(COUNSELLOR), post(pathways::files::create)),
         r(Method::GET, "/{territoire}/parcours/{id}", TerritoryMember(COUNSELLOR), get(pathways::files::show)),

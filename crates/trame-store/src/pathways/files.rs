@@ -152,6 +152,54 @@ impl Store {
         Ok(out)
     }
 
+    /// The files `sight` covers entered in `year` (or every year), anonymised ones
+    /// included, by entry, with their organisation's name: the lines of the funder's
+    /// export, which carries no name. The export is logged.
+    pub async fn path_fse_lines(
+        &self,
+        viewer: i64,
+        scope: Scope,
+        sight: super::Sight,
+        year: Option<i32>,
+    ) -> Result<Vec<(FileRow, String)>, StoreError> {
+        let mut q = path_file::Entity::find()
+            .filter(path_file::Column::TerritoryId.eq(scope.territory_id()));
+        if let super::Sight::Own(person) = sight {
+            q = q.filter(
+                path_file::Column::OrganisationId.is_in(orgs_of(&self.db, scope, person).await?),
+            );
+        }
+        if let Some(y) = year {
+            q = q
+                .filter(path_file::Column::EnteredOn.gte(format!("{y:04}-01-01")))
+                .filter(path_file::Column::EnteredOn.lte(format!("{y:04}-12-31")));
+        }
+        let rows = q
+            .order_by_asc(path_file::Column::EnteredOn)
+            .order_by_asc(path_file::Column::Id)
+            .all(&self.db)
+            .await?;
+        let orgs = org_names(&self.db, rows.iter().map(|r| r.organisation_id)).await?;
+        self.log_access(
+            viewer,
+            Some(scope.territory_id()),
+            "path_file.export",
+            &format!(
+                "territory:{}/parcours/fse/{}",
+                scope.territory_id(),
+                year.map_or_else(|| "tout".to_owned(), |y| y.to_string())
+            ),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|f| {
+                let o = orgs.get(&f.organisation_id).cloned().unwrap_or_default();
+                (f, o)
+            })
+            .collect())
+    }
+
     /// Opens a file, the viewer as its referent counsellor, consent given now.
     pub async fn create_path_file(
         &self,

@@ -8,11 +8,13 @@
 //! the access log; every change is in the journal and moves the file's last contact,
 //! from which its retention runs.
 
+mod dashboard;
 mod files;
 mod referrals;
 pub(crate) mod retention;
 mod steps;
 
+pub use dashboard::{Counts, PathDashboard, Sight};
 pub use files::{FileRow, FileView, ListedFile, NewFile, days_of};
 pub use referrals::{Matching, ReceivedReferral, ReferralView};
 pub use retention::{BASIS, EliminationRow};

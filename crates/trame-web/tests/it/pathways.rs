@@ -664,3 +664,134 @@ async fn a_file_is_anonymised_two_years_after_the_last_contact() -> anyhow::Resu
     assert!(journal_has(&app, "path_file.anonymise").await?);
     Ok(())
 }
+
+/// Opens a file for the partner account in `plie`, living in `commune`, entered on
+/// `entered_on`, with an exit for `reason` on `exited_on` when given.
+async fn another_file(
+    app: &TestApp,
+    plie: i64,
+    name: &str,
+    commune: &str,
+    entered_on: &str,
+    exit: Option<(&str, &str)>,
+) -> anyhow::Result<i64> {
+    use trame_domain::pathways::pathway::{Days, Exit, ExitInput, File, FileInput};
+    let partner = app.person_id(&app.gpsea, Role::Partner);
+    let scope = app.gpsea.scope();
+    let file = File::parse(
+        &FileInput {
+            entry: trame_domain::accompaniment::participant::EntryInput {
+                first_name: "Prénom".into(),
+                last_name: name.into(),
+                sex: "F".into(),
+                birth_year: "1980".into(),
+                entered_on: entered_on.into(),
+                status: "chomeur".into(),
+                education: "cite_0_2".into(),
+                disability: "non".into(),
+                homeless: "non".into(),
+                consent: "oui".into(),
+            },
+            commune: commune.into(),
+            ground: "minima_sociaux".into(),
+        },
+        &["94028", "94071"],
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let days = Days::of(file.entry.entered_on, 36);
+    let id = app
+        .store
+        .create_path_file(
+            partner,
+            scope,
+            &trame_store::pathways::NewFile {
+                organisation: plie,
+                file,
+                max_months: 36,
+            },
+        )
+        .await?;
+    if let Some((reason, on)) = exit {
+        let e = Exit::parse(
+            &ExitInput {
+                reason: reason.into(),
+                exited_on: on.into(),
+                note: String::new(),
+            },
+            days,
+            app.store.now().date(),
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        app.store.exit_path_file(partner, scope, id, &e).await?;
+    }
+    Ok(id)
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_positive_exits_and_the_export_carries_no_name() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let receiver = association(&app, "Mobilité solidaire", "W941000202").await?;
+    let p = pathway(&app, &app.gpsea, receiver.id).await?;
+    another_file(
+        &app,
+        p.plie,
+        "Benali",
+        "94071",
+        "2025-05-12",
+        Some(("cdi_mi_temps", "2026-10-01")),
+    )
+    .await?;
+    another_file(
+        &app,
+        p.plie,
+        "Nguyen",
+        "94071",
+        "2025-06-02",
+        Some(("abandon", "2026-02-01")),
+    )
+    .await?;
+    let mut admin = app.client_as(&app.gpsea, Role::TerritoryAdmin).await?;
+    let page = admin.get("/gpsea/parcours/tableau-de-bord").await?;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<strong>3</strong> dossier(s) : 1 en parcours, 2 sortie(s) dont <strong>1</strong> positive(s) (50 %)"),
+        "{}",
+        page.body
+    );
+    // One year, one commune.
+    let page = admin
+        .get("/gpsea/parcours/tableau-de-bord?annee=2026&commune=94028")
+        .await?;
+    assert!(
+        page.body
+            .contains("<strong>1</strong> dossier(s) : 1 en parcours, 0 sortie(s)")
+    );
+    assert!(
+        page.body
+            .contains("<td>Envoyée</td><td class=\"num\">1</td>"),
+        "{}",
+        page.body
+    );
+    // A counsellor of another organisation counts none of them.
+    let mission = association(&app, "Mission locale", "W941000203").await?;
+    let mut other = member_of(&app, mission.id, "conseillere@ml.test", Role::Partner).await?;
+    let page = other.get("/gpsea/parcours/tableau-de-bord").await?;
+    assert!(page.body.contains("<strong>0</strong> dossier(s)"));
+    // The funder's export: a line per file, no name.
+    let csv = admin.get("/gpsea/parcours/export/csv").await?;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with("\u{feff}Numéro") || csv.body.starts_with("Numéro"),
+        "{}",
+        &csv.body[..40.min(csv.body.len())]
+    );
+    assert_eq!(csv.body.lines().count(), 4);
+    assert!(!csv.body.contains("Diallo") && !csv.body.contains("Benali"));
+    assert!(csv.body.contains("CDI d'au moins un mi-temps") || csv.body.contains("CDI d’au moins"));
+    let xlsx = admin.get("/gpsea/parcours/export/xlsx?annee=2025").await?;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.bytes.starts_with(b"PK"));
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //! referrals, exit, sharing), the referral to a service of the directory, and the
 //! referrals a structure receives. Who reaches which file is decided by the store.
 
+pub mod dashboard;
 pub mod eliminations;
 pub mod files;
 pub mod referrals;
