@@ -133,6 +133,15 @@ impl Store {
             },
         )
         .await?;
+        self.load_demo_pathways(
+            territory.scope(),
+            crate::demo_pathways::PathPeople {
+                admin,
+                partner: id(Role::Partner),
+                applicant: id(Role::Applicant),
+            },
+        )
+        .await?;
         Ok(DemoOutcome::Loaded)
     }
 }

@@ -602,3 +602,35 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Hires that came of the territory's forums, per commune of residence of the person
+    /// hired (INSEE code).
+    pub async fn forum_hires_by_commune(
+        &self,
+        scope: Scope,
+    ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        let hires = forum_result::Entity::find()
+            .filter(forum_result::Column::TerritoryId.eq(scope.territory_id()))
+            .filter(
+                forum_result::Column::Kind
+                    .eq(trame_domain::pathways::forum::ResultKind::Hire.code()),
+            )
+            .all(&self.db)
+            .await?;
+        let communes: HashMap<i64, Option<String>> = forum_registration::Entity::find()
+            .filter(forum_registration::Column::Id.is_in(hires.iter().map(|h| h.registration_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.commune_code))
+            .collect();
+        let mut out = std::collections::BTreeMap::new();
+        for h in hires {
+            if let Some(Some(c)) = communes.get(&h.registration_id) {
+                *out.entry(c.clone()).or_default() += 1;
+            }
+        }
+        Ok(out)
+    }
+}

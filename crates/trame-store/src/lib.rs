@@ -26,6 +26,7 @@ pub mod demo_clauses;
 mod demo_conventions;
 mod demo_directory;
 pub mod demo_funding;
+pub mod demo_pathways;
 mod demo_register;
 pub mod directory;
 pub mod entities;

@@ -812,7 +812,9 @@ async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> an
     let r = public.get("/gpsea/equite.csv").await?;
     let header = r.body.lines().next().unwrap_or_default().to_owned();
     assert!(
-        header.ends_with("projets_ess_accompagnes,emplois_crees_etp"),
+        header.ends_with(
+            "projets_ess_accompagnes,emplois_crees_etp,sorties_positives_parcours,embauches_forums"
+        ),
         "{header}"
     );
     let creteil = r
@@ -821,7 +823,7 @@ async fn the_demo_has_a_finished_cohort_one_in_progress_and_an_open_call() -> an
         .find(|l| l.starts_with("94028"))
         .unwrap_or_default()
         .to_owned();
-    assert!(creteil.ends_with(",1,4.0"), "{creteil}");
+    assert!(creteil.ends_with(",1,4.0,1,1"), "{creteil}");
     assert_eq!(
         f.get(&format!("/gpsea/suivi-accompagnement/projets/{id}"))
             .await?

@@ -279,3 +279,74 @@ async fn a_forum_from_announcement_to_hires_through_the_pages() -> anyhow::Resul
     assert_eq!(r.status, 422);
     Ok(())
 }
+
+#[tokio::test]
+async fn positive_exits_and_forum_hires_join_the_equity_dashboard() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let id = forum(&app, &app.gpsea, 10).await?;
+    let employer = app
+        .store
+        .add_forum_employer(
+            agent,
+            scope,
+            id,
+            &trame_domain::pathways::forum::Employer::parse(
+                &trame_domain::pathways::forum::EmployerInput {
+                    name: "Régie".into(),
+                    siret: "73282932000074".into(),
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        )
+        .await?;
+    let seat = app
+        .store
+        .register_to_forum(None, scope, id, &seeker(1))
+        .await?;
+    app.clock.set(time::macros::datetime!(2026-12-10 09:00 UTC));
+    app.store
+        .record_forum_result(
+            agent,
+            scope,
+            id,
+            &trame_domain::pathways::forum::ForumResult {
+                registration: seat,
+                employer,
+                offer: None,
+                kind: trame_domain::pathways::forum::ResultKind::Hire,
+            },
+        )
+        .await?;
+    let receiver = association(&app, "Mobilité solidaire", "W941000202").await?;
+    let p = crate::pathways::pathway(&app, &app.gpsea, receiver.id).await?;
+    let partner = app.person_id(&app.gpsea, Role::Partner);
+    let e = trame_domain::pathways::pathway::Exit::parse(
+        &trame_domain::pathways::pathway::ExitInput {
+            reason: "cdd_6_mois".into(),
+            exited_on: "2026-12-09".into(),
+            note: String::new(),
+        },
+        trame_domain::pathways::pathway::Days::of(time::macros::date!(2026 - 03 - 02), 36),
+        app.store.now().date(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    app.store.exit_path_file(partner, scope, p.file, &e).await?;
+    let mut public = app.client();
+    let csv = public.get("/gpsea/equite.csv").await?;
+    let creteil = csv
+        .body
+        .lines()
+        .find(|l| l.starts_with("94028"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(creteil.ends_with(",1,1"), "{creteil}");
+    let page = public.get("/gpsea/equite?indicateur=forums").await?;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Embauches issues des forums de l&#39;emploi pour 10 000 habitants")
+    );
+    Ok(())
+}

@@ -795,3 +795,85 @@ async fn the_dashboard_counts_positive_exits_and_the_export_carries_no_name() ->
     assert!(xlsx.bytes.starts_with(b"PK"));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_demo_has_three_counsellors_sixty_pathways_and_two_forums() -> anyhow::Result<()> {
+    use std::sync::Arc;
+    let db = trame_testkit::TestDb::create().await?;
+    let store = trame_store::Store::connect(
+        db.url(),
+        Arc::new(trame_domain::clock::FrozenClock::new(
+            trame_testkit::start_instant(),
+        )),
+    )
+    .await?;
+    store.migrate().await?;
+    store.load_demo().await?;
+    let router = trame_web::app(trame_web::AppState::new(
+        store.clone(),
+        trame_web::WebConfig::default(),
+    ));
+    let login = |email: &'static str| {
+        let router = router.clone();
+        async move {
+            let mut c = trame_testkit::Client::new(router, [127, 0, 0, 2].into());
+            let r = c.login(email, trame_store::demo::DEMO_PASSWORD).await?;
+            anyhow::ensure!(r.status == 303, "login {email}: {}", r.status);
+            anyhow::Ok(c)
+        }
+    };
+    for (email, _) in trame_store::demo_pathways::DEMO_COUNSELLORS
+        .iter()
+        .chain([&("partenaire@demo.trame.test", "")])
+    {
+        let mut c = login(email).await?;
+        let list = c.get("/gpsea/parcours").await?;
+        assert!(
+            list.body.contains("60 dossier(s)"),
+            "{email}: {}",
+            list.body
+        );
+    }
+    let mut staff = login("admin@demo.trame.test").await?;
+    let d = staff.get("/gpsea/parcours/tableau-de-bord").await?;
+    assert!(
+        d.body.contains("<strong>60</strong> dossier(s)"),
+        "{}",
+        d.body
+    );
+    assert!(!d.body.contains("dont <strong>0</strong> positive(s)"));
+    // The structure that receives referrals: the applicant's association answers them.
+    let mut structure = login("porteur@demo.trame.test").await?;
+    let received = structure.get("/gpsea/ma-structure/orientations").await?;
+    assert!(
+        received.body.contains("Envoyer la réponse"),
+        "{}",
+        received.body
+    );
+    // Two forums of 20 employers, one past with hires.
+    let mut public = trame_testkit::Client::new(router.clone(), [127, 0, 0, 3].into());
+    let forums = public.get("/gpsea/forums").await?;
+    assert!(
+        forums.body.contains("Forum de l&#39;emploi d&#39;hiver"),
+        "{}",
+        forums.body
+    );
+    assert!(
+        forums
+            .body
+            .contains("Forum de l&#39;emploi de l&#39;automne")
+    );
+    let scope = store.territories().await?[0].scope();
+    let all = store.forums(scope).await?;
+    assert_eq!(all.len(), 2);
+    for f in &all {
+        assert_eq!(store.forum_view(scope, f.id).await?.employers.len(), 20);
+    }
+    let past = all
+        .iter()
+        .find(|f| f.title.contains("automne"))
+        .expect("past forum");
+    let results = store.forum_results(scope, past.id).await?;
+    assert!(results.iter().any(|r| r.kind == "embauche"));
+    Ok(())
+}

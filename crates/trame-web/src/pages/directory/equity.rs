@@ -317,6 +317,10 @@ pub struct EquityRow {
     pub acc_jobs: String,
     /// Jobs, tenths of a full-time equivalent.
     pub acc_jobs_tenths: i64,
+    /// Positive exits from insertion pathways of its residents.
+    pub positive_exits: i64,
+    /// Hires at employment forums of its residents.
+    pub forum_hires: i64,
 }
 
 struct Table {
@@ -332,6 +336,12 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
     let funding = state.store.funding_by_commune(scope, None).await?;
     let clause_hours = state.store.clause_hours_by_commune(scope).await?;
     let accompanied = state.store.acc_dashboard(scope, None, None).await?.communes;
+    let pathways = state
+        .store
+        .path_dashboard(scope, trame_store::pathways::Sight::Territory, None, None)
+        .await?
+        .communes;
+    let hires = state.store.forum_hires_by_commune(scope).await?;
     let mut columns = vec![("services".to_owned(), "Tous services".to_owned())];
     columns.extend(
         CATEGORIES
@@ -414,6 +424,8 @@ async fn table(state: &AppState, ctx: &TerritoryCtx) -> Result<Table, AppError> 
                 acc_jobs_tenths: accompanied
                     .get(&Some(c.code_insee.clone()))
                     .map_or(0, |s| s.jobs_tenths),
+                positive_exits: pathways.get(&c.code_insee).map_or(0, |n| n.positive),
+                forum_hires: hires.get(&c.code_insee).copied().unwrap_or_default(),
                 acc_jobs: crate::pages::accompaniment::fte(
                     accompanied
                         .get(&Some(c.code_insee.clone()))
@@ -482,6 +494,30 @@ pub async fn dashboard(
                     })
                     .collect(),
             )
+        } else if q.indicateur == "sorties" || q.indicateur == "forums" {
+            let exits = q.indicateur == "sorties";
+            (
+                q.indicateur.clone(),
+                if exits {
+                    "Sorties positives de parcours d'insertion pour 10 000 habitants".into()
+                } else {
+                    "Embauches issues des forums de l'emploi pour 10 000 habitants".into()
+                },
+                t.rows
+                    .iter()
+                    .map(|r| {
+                        let n = if exits {
+                            r.positive_exits
+                        } else {
+                            r.forum_hires
+                        };
+                        (
+                            r.code.clone(),
+                            n as f64 / r.population.max(1) as f64 * 10_000.0,
+                        )
+                    })
+                    .collect(),
+            )
         } else if q.indicateur == "financement" {
             (
                 "financement".into(),
@@ -512,12 +548,20 @@ pub async fn dashboard(
                     .collect(),
             )
         };
-    let theme =
-        if ["services", "financement", "clauses", "accompagnement"].contains(&indicator.as_str()) {
-            String::new()
-        } else {
-            format!("thematique={indicator}&")
-        };
+    let theme = if [
+        "services",
+        "financement",
+        "clauses",
+        "accompagnement",
+        "sorties",
+        "forums",
+    ]
+    .contains(&indicator.as_str())
+    {
+        String::new()
+    } else {
+        format!("thematique={indicator}&")
+    };
     let outlines = state.store.outlines(ctx.territory.scope()).await?;
     let map = map_view(
         label.clone(),
@@ -561,6 +605,8 @@ pub async fn dashboard_csv(
     headers.push("heures_insertion_clauses".into());
     headers.push("projets_ess_accompagnes".into());
     headers.push("emplois_crees_etp".into());
+    headers.push("sorties_positives_parcours".into());
+    headers.push("embauches_forums".into());
     let rows = t
         .rows
         .iter()
@@ -583,6 +629,8 @@ pub async fn dashboard_csv(
                 r.acc_jobs_tenths / 10,
                 r.acc_jobs_tenths % 10
             )));
+            line.push(Out::Int(r.positive_exits));
+            line.push(Out::Int(r.forum_hires));
             line
         })
         .collect();
