@@ -922,3 +922,100 @@ test('ESS accompaniment: a person applies, the jury selects, the adviser records
   await j.context.close();
   await h.context.close();
 });
+
+test('insertion pathway: a counsellor opens a file, refers the person to a mobility service that accepts, records a training and a positive exit; a job seeker registers to a forum', async () => {
+  const day = (offset) => localDateTime(offset).slice(0, 10);
+  // The counsellor opens a file: refused without consent, at the field, then opened.
+  const c = await newPage();
+  await login(c.page, 'partenaire@demo.trame.test', PASSWORD);
+  await c.page.goto(base + '/gpsea/parcours');
+  await axe(c.page, 'parcours');
+  await submit(c.page, 'text=Ouvrir un dossier');
+  await axe(c.page, 'nouveau dossier de parcours');
+  await c.page.selectOption('#organisation', { label: 'PLIE Sud-Est Avenir (démonstration)' });
+  await c.page.fill('#first_name', 'Nadia');
+  await c.page.fill('#last_name', 'Navigatrice');
+  await c.page.selectOption('#sex', 'F');
+  await c.page.fill('#birth_year', '1988');
+  await c.page.selectOption('#commune', { label: 'Créteil' });
+  await c.page.fill('#entered_on', day(-30));
+  await c.page.selectOption('#ground', 'minima_sociaux');
+  await c.page.selectOption('#status', 'chomeur');
+  await c.page.selectOption('#education', 'cite_3_4');
+  await c.page.selectOption('#disability', 'non');
+  await c.page.selectOption('#homeless', 'non');
+  await submit(c.page, 'text=Ouvrir le dossier');
+  assert.equal(await c.page.getAttribute('#consent', 'aria-invalid'), 'true');
+  await axe(c.page, 'dossier refusé sans consentement');
+  await c.page.check('#consent');
+  await submit(c.page, 'text=Ouvrir le dossier');
+  assert.match(c.page.url(), /\/gpsea\/parcours\/\d+$/);
+  const file = c.page.url();
+  await axe(c.page, 'dossier de parcours');
+
+  // A mobility barrier, and a referral to the directory's permit service.
+  await c.page.selectOption('#barrier', 'mobilite');
+  await c.page.fill('#barrier_note', 'Pas de permis de conduire.');
+  await submit(c.page, 'text=Noter le frein');
+  await submit(c.page, 'text=Orienter vers un service pour ce frein');
+  await axe(c.page, 'orientation');
+  await c.page.getByLabel(/Aide au permis de conduire des jeunes/).check();
+  await c.page.fill('#message', 'Disponible le matin, motivée.');
+  await submit(c.page, 'text=Envoyer l\'orientation');
+  assert.match(await c.page.textContent('#orientations ~ .table-wrap'), /Aide au permis de conduire des jeunes[\s\S]*Envoyée/);
+
+  // The receiving structure's member accepts it.
+  const s = await newPage();
+  await login(s.page, 'porteur@demo.trame.test', PASSWORD);
+  await s.page.goto(base + '/gpsea/ma-structure/orientations');
+  await axe(s.page, 'orientations reçues');
+  const card = s.page.locator('section.card', { hasText: 'Nadia Navigatrice' });
+  await card.getByLabel('Accepter').check();
+  await Promise.all([s.page.waitForNavigation(), card.locator('button').click()]);
+  assert.match(await s.page.locator('section.card', { hasText: 'Nadia Navigatrice' }).textContent(), /Acceptée/);
+
+  // Back on the file: the follow-through, a training step, then a positive exit.
+  await c.page.goto(file);
+  assert.match(await c.page.textContent('#orientations ~ .table-wrap'), /Acceptée/);
+  await c.page.selectOption('#step_kind', 'formation');
+  await c.page.fill('#title', 'Titre professionnel agent de propreté');
+  await c.page.fill('#starts_on', day(-20));
+  await c.page.selectOption('#status', 'en_cours');
+  await submit(c.page, 'text=Ajouter l\'étape');
+  assert.match(await c.page.textContent('#etapes ~ .table-wrap'), /Titre professionnel agent de propreté/);
+  await c.page.fill('#exited_on', day(-1));
+  await submit(c.page, 'text=Enregistrer la sortie');
+  assert.equal(await c.page.getAttribute('#reason', 'aria-invalid'), 'true');
+  await axe(c.page, 'sortie sans motif');
+  await c.page.selectOption('#reason', 'formation_qualifiante');
+  await submit(c.page, 'text=Enregistrer la sortie');
+  assert.match(await c.page.textContent('main'), /sortie positive/);
+  await axe(c.page, 'dossier sorti');
+  await c.page.goto(base + '/gpsea/parcours/tableau-de-bord');
+  await axe(c.page, 'tableau de bord des parcours');
+
+  // A job seeker registers online to the coming forum.
+  const j = await newPage();
+  await j.page.goto(base + '/gpsea/forums');
+  await axe(j.page, 'forums');
+  await submit(j.page, 'text=Forum de l\'emploi d\'hiver');
+  await axe(j.page, 'forum');
+  await j.page.fill('#first_name', 'Karim');
+  await j.page.fill('#last_name', 'Navigateur');
+  await j.page.fill('#email', 'karim.navigateur@exemple.fr');
+  await j.page.selectOption('#commune', { label: 'Sucy-en-Brie' });
+  await j.page.check('#consent');
+  await submit(j.page, 'text=S\'inscrire au forum');
+  assert.match(await j.page.textContent('main'), /inscription est enregistrée/);
+  await as('agent@demo.trame.test', async (page) => {
+    await page.goto(base + '/gpsea/gestion-forums');
+    await axe(page, 'gestion des forums');
+    await submit(page, 'text=Forum de l\'emploi d\'hiver');
+    assert.match(await page.textContent('#inscrits ~ .table-wrap'), /Karim Navigateur/);
+    await axe(page, 'gestion d’un forum');
+  });
+  assert.deepEqual([...c.errors, ...s.errors, ...j.errors], []);
+  await c.context.close();
+  await s.context.close();
+  await j.context.close();
+});

@@ -31,6 +31,9 @@ pub fn print_demo_accounts() {
     for (email, _, role) in trame_store::demo::DEMO_ACCOUNTS {
         println!("  {:<34} {}", email, role.label());
     }
+    for (email, _) in trame_store::demo_pathways::DEMO_COUNSELLORS {
+        println!("  {:<34} Conseiller PLIE (organisation partenaire)", email);
+    }
 }
 
 /// Serves until a shutdown signal.

@@ -1,14 +1,15 @@
 //! The crash drill (issue 7). The real binary serves a database of its own; four clients
 //! post forms with idempotency keys and retry each one, with the same key, until it is
-//! acknowledged (two create organisations, one declares insertion hours, one records
-//! sessions of an accompanied project); meanwhile the server is killed with SIGKILL at
+//! acknowledged (one creates organisations, one declares insertion hours, one records
+//! sessions of an accompanied project, one registers job seekers to a forum); meanwhile the server is killed with SIGKILL at
 //! random moments, at least 50 times, and started again. On PostgreSQL the drill runs a throwaway cluster of its
 //! own (`initdb` on a free port), which it also stops with `pg_ctl stop -m immediate`
 //! now and then, with and without the server, so the shared server is never disturbed.
 //! At the end every acknowledged submission must be present exactly once (and nothing
 //! else), the database must pass its integrity check (`PRAGMA integrity_check`, or
 //! `pg_amcheck`), every audit chain must verify, and the running totals (hours of a
-//! contract, hours of a project) must equal the sum of their lines.
+//! contract, hours of a project, places taken at a forum) must equal the sum of their
+//! lines.
 //!
 //! The backend is the one of the pass: PostgreSQL when `TRAME_TEST_DATABASE_URL` is set.
 //! `TRAME_DRILL_KILLS` changes the number of kills (50 by default).
@@ -276,6 +277,8 @@ enum Kind {
     Hours { contract: i64, people: Vec<i64> },
     /// Half-hour sessions of an accompanied project, each with its own summary.
     Sessions { project: i64, held_on: String },
+    /// Registrations to a forum, each with its own email.
+    Registrations { forum: i64 },
 }
 
 const WAYS: [&str; 5] = [
@@ -322,6 +325,18 @@ fn submission(kind: &Kind, id: usize, n: u32, csrf: &str, key: &str) -> (String,
                 format!("/gpsea/clauses/marches/{contract}/heures"),
                 body,
             )
+        }
+        Kind::Registrations { forum } => {
+            let email = format!("exercice-{id}-{n}@exemple.fr");
+            let body = form(&[
+                ("_csrf", csrf),
+                ("_cle", key),
+                ("first_name", "Personne"),
+                ("last_name", "Exercice"),
+                ("email", &email),
+                ("consent", "oui"),
+            ]);
+            (email, format!("/gpsea/forums/{forum}"), body)
         }
         Kind::Sessions { project, held_on } => {
             let summary = format!("{SESSION_PREFIX}{id}-{n}");
@@ -510,6 +525,24 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .first()
             .expect("a project")
             .id;
+        // A forum with room for every registration the drill sends.
+        let forum = trame_domain::pathways::forum::Forum::parse(
+            &trame_domain::pathways::forum::ForumInput {
+                title: "Forum de l'exercice".into(),
+                held_on: "2099-06-01".into(),
+                place: "Salle de l'exercice".into(),
+                commune: "94028".into(),
+                theme: "Exercice".into(),
+                capacity: "10000".into(),
+            },
+            &["94028"],
+            store.now().date(),
+        )
+        .expect("a forum");
+        let forum = store
+            .create_forum(admin, scope, &forum)
+            .await
+            .expect("forum");
         store.close().await.expect("close");
         (
             Kind::Hours { contract, people },
@@ -517,9 +550,10 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 project,
                 held_on: cohort.starts_on,
             },
+            Kind::Registrations { forum },
         )
     });
-    let (hours, sessions) = hours;
+    let (hours, sessions, registrations) = hours;
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let clients: Vec<_> = (0..CLIENTS)
@@ -529,6 +563,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             let kind = match id {
                 0 => hours.clone(),
                 1 => sessions.clone(),
+                2 => registrations.clone(),
                 _ => Kind::Organisations,
             };
             std::thread::spawn(move || client(addr, cookie, csrf, id, kind, stop, tally))
@@ -618,6 +653,33 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 }
             }
         }
+        if let Kind::Registrations { forum } = &registrations {
+            let admin = store
+                .person_by_email(&trame_domain::email::Email::parse(ADMIN).expect("an address"))
+                .await
+                .expect("the admin account")
+                .id;
+            let seats = store
+                .forum_registrations(admin, territory.scope(), *forum)
+                .await
+                .expect("registrations");
+            let taken = store
+                .forum_view(territory.scope(), *forum)
+                .await
+                .expect("the forum")
+                .forum
+                .registered;
+            assert_eq!(
+                i64::from(taken),
+                seats.len() as i64,
+                "the forum's count of places taken differs from its registrations"
+            );
+            for r in seats {
+                if let Some(e) = r.email {
+                    *present.entry(e).or_default() += 1;
+                }
+            }
+        }
         for o in store
             .organisations(territory.scope())
             .await
@@ -651,6 +713,15 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 .count()
                 >= 5,
             "too few sessions"
+        );
+        assert!(
+            tally
+                .acknowledged
+                .iter()
+                .filter(|n| n.starts_with("exercice-"))
+                .count()
+                >= 5,
+            "too few forum registrations"
         );
         assert_eq!(expected.len(), tally.acknowledged.len(), "names are unique");
         let missing: Vec<_> = expected
