@@ -172,6 +172,16 @@ enum DemoAction {
         #[arg(long, default_value_t = 50_000)]
         sessions: u32,
     },
+    /// Add generated insertion pathways (files, barriers, steps, referrals) to the demo
+    /// PLIE, for benchmarks.
+    Parcours {
+        /// How many files.
+        #[arg(long, default_value_t = 10_000)]
+        files: u32,
+        /// How many counsellors share them (the demo's three, then generated ones).
+        #[arg(long, default_value_t = 30)]
+        counsellors: u32,
+    },
     /// Add submitted dossiers to the demo territory's open edition, for benchmarks.
     Volume {
         /// How many dossiers.
@@ -407,6 +417,18 @@ async fn demo(action: DemoAction, cfg: &Config) -> Result<ExitCode> {
             .await?;
         println!(
             "{projects} projets accompagnés et {n} séances générés en {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let DemoAction::Parcours { files, counsellors } = action {
+        store.load_demo().await?;
+        let started = std::time::Instant::now();
+        let n = store
+            .generate_pathways(trame_store::demo_pathways::PathVolume { files, counsellors })
+            .await?;
+        println!(
+            "{n} dossiers de parcours générés pour {counsellors} conseillers en {:.1} s.",
             started.elapsed().as_secs_f64()
         );
         return Ok(ExitCode::SUCCESS);

@@ -875,5 +875,20 @@ async fn the_demo_has_three_counsellors_sixty_pathways_and_two_forums() -> anyho
         .expect("past forum");
     let results = store.forum_results(scope, past.id).await?;
     assert!(results.iter().any(|r| r.kind == "embauche"));
+    // The benchmark's volume adds files for more counsellors; the dashboard counts them.
+    let n = store
+        .generate_pathways(trame_store::demo_pathways::PathVolume {
+            files: 600,
+            counsellors: 5,
+        })
+        .await?;
+    assert_eq!(n, 600);
+    let d = staff.get("/gpsea/parcours/tableau-de-bord").await?;
+    assert!(
+        d.body.contains("<strong>660</strong> dossier(s)"),
+        "{}",
+        d.body
+    );
+    assert!(d.body.contains("Conseiller généré 2"));
     Ok(())
 }

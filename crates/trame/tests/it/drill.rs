@@ -761,6 +761,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
                 e.action == "organisation.create"
                     || e.action == "clause_hours.declare"
                     || e.action == "acc_session.create"
+                    || e.action == "forum_registration.create"
             })
             .count();
         assert!(journaled >= tally.acknowledged.len());
@@ -779,7 +780,7 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
         );
     }
     eprintln!(
-        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged ({} of them lines of hours, {} sessions), each present once; \
+        "crash drill ({}): {kills} SIGKILLs{} in {:.1} s; {} submissions acknowledged ({} of them lines of hours, {} sessions, {} forum registrations), each present once; \
          {} retries, {} answered as repeats of a write made before a kill; slowest restart {} ms; integrity, audit chains and running totals verified",
         if postgres { "PostgreSQL" } else { "SQLite" },
         if postgres {
@@ -798,6 +799,11 @@ fn acknowledged_submissions_survive_fifty_kills_exactly_once() {
             .acknowledged
             .iter()
             .filter(|n| n.starts_with(SESSION_PREFIX))
+            .count(),
+        tally
+            .acknowledged
+            .iter()
+            .filter(|n| n.starts_with("exercice-"))
             .count(),
         tally.retries,
         tally.replayed,
