@@ -959,7 +959,8 @@ test('insertion pathway: a counsellor opens a file, refers the person to a mobil
   await submit(c.page, 'text=Noter le frein');
   await submit(c.page, 'text=Orienter vers un service pour ce frein');
   await axe(c.page, 'orientation');
-  await c.page.getByLabel(/Aide au permis de conduire des jeunes/).check();
+  // The Mission locale de Créteil's: the demo applicant's association keeps that structure.
+  await c.page.getByRole('radio', { name: /Aide au permis de conduire des jeunes — Mission locale de Créteil/ }).check();
   await c.page.fill('#message', 'Disponible le matin, motivée.');
   await submit(c.page, 'text=Envoyer l\'orientation');
   assert.match(await c.page.textContent('#orientations ~ .table-wrap'), /Aide au permis de conduire des jeunes[\s\S]*Envoyée/);

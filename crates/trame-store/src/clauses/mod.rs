@@ -396,15 +396,7 @@ impl Store {
         scope: Scope,
         person_id: i64,
     ) -> Result<Vec<i64>, StoreError> {
-        use crate::entities::organisation_member;
-        Ok(organisation_member::Entity::find()
-            .select_only()
-            .column(organisation_member::Column::OrganisationId)
-            .filter(organisation_member::Column::TerritoryId.eq(scope.territory_id()))
-            .filter(organisation_member::Column::PersonId.eq(person_id))
-            .into_tuple()
-            .all(&self.db)
-            .await?)
+        crate::pathways::orgs_of(&self.db, scope, person_id).await
     }
 }
 
