@@ -32,7 +32,7 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'trame-browser-'));
   server = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir], {
     cwd: dataDir,
-    env: { ...process.env, TRAME_LOG: 'warn', TRAME_LOGIN_ATTEMPTS_PER_WINDOW: '1000' },
+    env: { ...process.env, TRAME_LOG: 'warn', TRAME_LOGIN_ATTEMPTS_PER_WINDOW: '1000', TRAME_POSTS_PER_WINDOW: '10000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   base = await new Promise((resolve, reject) => {
@@ -949,7 +949,7 @@ test('insertion pathway: a counsellor opens a file, refers the person to a mobil
   await axe(c.page, 'dossier refusé sans consentement');
   await c.page.check('#consent');
   await submit(c.page, 'text=Ouvrir le dossier');
-  assert.match(c.page.url(), /\/gpsea\/parcours\/\d+$/);
+  assert.match(c.page.url(), /\/gpsea\/parcours\/\d+$/, await c.page.locator('.error-summary').textContent().catch(() => ''));
   const file = c.page.url();
   await axe(c.page, 'dossier de parcours');
 
