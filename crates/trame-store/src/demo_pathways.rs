@@ -47,37 +47,76 @@ const GROUNDS: [&str; 6] = [
     "demandeur_50_ans",
     "avis_motive",
 ];
-const EMPLOYERS: [&str; 20] = [
-    "Hôpital intercommunal de Créteil",
-    "Clinique des Bords de Marne",
-    "Régie de quartier du Mont-Mesly",
-    "Propreté Val-de-Marne",
-    "Transports Sud-Est Avenir",
-    "Boulangerie coopérative de Sucy",
-    "Ehpad Les Tilleuls",
-    "Bâtiment Solidaire 94",
-    "Cuisine centrale de Bonneuil",
-    "Logistique du Port de Bonneuil",
-    "Aide à domicile Plateau Briard",
-    "Jardins de Cocagne de Mandres",
-    "Mairie de Limeil-Brévannes",
-    "Supermarché de Boissy",
-    "Crèche associative d'Alfortville",
-    "Recyclerie de Chennevières",
-    "Menuiserie d'insertion d'Ormesson",
-    "Sécurité Est Francilien",
-    "Hôtel des Bords de Seine",
-    "Garage solidaire de Villecresnes",
-];
-const JOBS: [(&str, &str); 8] = [
-    ("Agent de service hospitalier", "CDD de 6 mois"),
-    ("Agent de propreté", "CDI à temps partiel"),
-    ("Aide à domicile", "CDI"),
-    ("Préparateur de commandes", "Intérim"),
-    ("Commis de cuisine", "CDD de 6 mois"),
-    ("Maçon en insertion", "CDDI"),
-    ("Agent d'accueil", "CDD de 12 mois"),
-    ("Chauffeur livreur", "CDI"),
+/// The demo forums' employers, each with the job it offers and the contract.
+const EMPLOYERS: [(&str, &str, &str); 20] = [
+    (
+        "Hôpital intercommunal de Créteil",
+        "Agent de service hospitalier",
+        "CDD de 6 mois",
+    ),
+    ("Clinique des Bords de Marne", "Aide-soignant", "CDI"),
+    (
+        "Régie de quartier du Mont-Mesly",
+        "Agent d'entretien des espaces verts",
+        "CDDI",
+    ),
+    (
+        "Propreté Val-de-Marne",
+        "Agent de propreté",
+        "CDI à temps partiel",
+    ),
+    ("Transports Sud-Est Avenir", "Conducteur de bus", "CDI"),
+    (
+        "Boulangerie coopérative de Sucy",
+        "Vendeur en boulangerie",
+        "CDD de 6 mois",
+    ),
+    ("Ehpad Les Tilleuls", "Agent de service hospitalier", "CDI"),
+    ("Bâtiment Solidaire 94", "Maçon en insertion", "CDDI"),
+    (
+        "Cuisine centrale de Bonneuil",
+        "Commis de cuisine",
+        "CDD de 6 mois",
+    ),
+    (
+        "Logistique du Port de Bonneuil",
+        "Préparateur de commandes",
+        "Intérim",
+    ),
+    ("Aide à domicile Plateau Briard", "Aide à domicile", "CDI"),
+    (
+        "Jardins de Cocagne de Mandres",
+        "Maraîcher en insertion",
+        "CDDI",
+    ),
+    (
+        "Mairie de Limeil-Brévannes",
+        "Agent d'accueil",
+        "CDD de 12 mois",
+    ),
+    ("Supermarché de Boissy", "Employé de libre-service", "CDI"),
+    (
+        "Crèche associative d'Alfortville",
+        "Auxiliaire de crèche",
+        "CDD de 6 mois",
+    ),
+    ("Recyclerie de Chennevières", "Valoriste", "CDDI"),
+    (
+        "Menuiserie d'insertion d'Ormesson",
+        "Menuisier en insertion",
+        "CDDI",
+    ),
+    ("Sécurité Est Francilien", "Agent de sécurité", "CDI"),
+    (
+        "Hôtel des Bords de Seine",
+        "Réceptionniste",
+        "CDD de 6 mois",
+    ),
+    (
+        "Garage solidaire de Villecresnes",
+        "Mécanicien",
+        "Contrat d'apprentissage",
+    ),
 ];
 
 /// The demo accounts the pathways involve.
@@ -450,8 +489,8 @@ impl Store {
                 held_on,
                 place: pick(
                     &[
-                        "Maison des syndicats, Créteil",
-                        "Espace Jean-Marie Poirier, Sucy-en-Brie",
+                        "Maison des syndicats, 11 rue des Archives",
+                        "Espace Jean-Marie Poirier, 1 esplanade du 18 juin 1940",
                     ],
                     k,
                 )
@@ -462,7 +501,7 @@ impl Store {
             };
             let id = insert_forum(&tx, now, None, scope, &forum, true).await?;
             let mut employers = Vec::new();
-            for (n, name) in EMPLOYERS.iter().enumerate() {
+            for (n, (name, job, contract)) in EMPLOYERS.iter().enumerate() {
                 let e = Employer {
                     name: (*name).to_owned(),
                     siret: Siret::parse(&siret_from(
@@ -471,16 +510,12 @@ impl Store {
                     .map_err(|e| StoreError::Internal(e.message))?,
                 };
                 let eid = insert_employer(&tx, now, None, scope, id, &e).await?;
-                let (job, contract) = JOBS
-                    .get(n % JOBS.len())
-                    .copied()
-                    .unwrap_or(("Agent polyvalent", "CDI"));
                 let o = forum_offer::ActiveModel {
                     territory_id: Set(scope.territory_id()),
                     forum_id: Set(id),
                     employer_id: Set(eid),
-                    title: Set(job.to_owned()),
-                    contract: Set(contract.to_owned()),
+                    title: Set((*job).to_owned()),
+                    contract: Set((*contract).to_owned()),
                     positions: Set(1 + (n % 4) as i32),
                     clause_contract_id: Set(None),
                     created_at: Set(now),

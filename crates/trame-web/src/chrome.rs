@@ -165,11 +165,20 @@ fn nav_for(slug: &str, roles: &[Role], path: &str) -> Vec<NavLink> {
             "Registre des éliminations",
         ));
     }
+    // The page's own link, or else the longest link it lies under (« Tableau de bord des
+    // parcours » rather than « Parcours d'insertion » on the dashboard).
+    let matches = |href: &str| {
+        href == path || (href != format!("/{slug}") && path.starts_with(&format!("{href}/")))
+    };
+    let current = links
+        .iter()
+        .filter(|(href, _)| matches(href))
+        .map(|(href, _)| href.len())
+        .max();
     links
         .into_iter()
         .map(|(href, label)| NavLink {
-            current: href == path
-                || (href != format!("/{slug}") && path.starts_with(&format!("{href}/"))),
+            current: matches(&href) && Some(href.len()) == current,
             href,
             label,
         })
