@@ -2,9 +2,11 @@
 //! referrals, exit, sharing), the referral to a service of the directory, and the
 //! referrals a structure receives. Who reaches which file is decided by the store.
 
+pub mod actions;
 pub mod dashboard;
 pub mod eliminations;
-pub mod files;
+pub mod file;
+pub mod list;
 pub mod referrals;
 
 use crate::AppState;
