@@ -6,7 +6,9 @@
 //! server on the same PostgreSQL database, a command run beside the server) shows within
 //! that time. A read that began before a write cannot put its stale copy back: every
 //! forget moves a generation counter, and a copy read under an older generation is not
-//! kept. Members, roles and sessions are never cached: they decide access.
+//! kept. Members, roles and sessions are never cached: they decide access. The pathways'
+//! dashboard groups are kept the same way, per territory and viewer, and forgotten by
+//! every pathways write of this process.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -15,7 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::funding::editions::EditionRow;
+use crate::pathways::PathGroups;
 use crate::territories::{Commune, Territory};
+use std::sync::Arc;
 
 /// How long a copy is trusted without a write seen by this process.
 pub const TTL: Duration = Duration::from_secs(5);
@@ -61,6 +65,7 @@ pub(crate) struct Cache {
     territories: Copies<String, Territory>,
     communes: Copies<i64, Vec<Commune>>,
     editions: Copies<i64, Vec<EditionRow>>,
+    pathway_groups: Copies<(i64, i64), Arc<PathGroups>>,
 }
 
 /// Where a read stood when it began; hand it back with what was read.
@@ -78,6 +83,7 @@ impl Cache {
             territories: Copies::new(),
             communes: Copies::new(),
             editions: Copies::new(),
+            pathway_groups: Copies::new(),
         }
     }
 
@@ -122,6 +128,25 @@ impl Cache {
         if self.current(t) {
             self.editions.put(territory_id, editions.to_vec(), t.at);
         }
+    }
+
+    /// The pathways' dashboard groups of a territory for a viewer (0: the whole territory).
+    pub(crate) fn pathway_groups(&self, key: (i64, i64)) -> Option<Arc<PathGroups>> {
+        self.pathway_groups.get(&key)
+    }
+
+    pub(crate) fn keep_pathway_groups(&self, t: Ticket, key: (i64, i64), groups: Arc<PathGroups>) {
+        if self.current(t) {
+            self.pathway_groups.put(key, groups, t.at);
+        }
+    }
+
+    /// Forgets the pathways' dashboard groups of a territory (every territory: `None`);
+    /// called once a pathways write is committed.
+    pub(crate) fn forget_pathways(&self, territory_id: Option<i64>) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.pathway_groups
+            .forget(|(t, _), _| territory_id.is_some_and(|id| id != *t));
     }
 
     /// Counts a committed directory write.

@@ -236,6 +236,9 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        if job == Job::AnonymisePathways {
+            self.cache.forget_pathways(None);
+        }
         if job == Job::Optimize {
             // Outside the transaction: SQLite refreshes its statistics on its own lock.
             self.optimize().await?;

@@ -468,6 +468,7 @@ impl Store {
         }
         forums::seed(&tx, now, scope, partner, &communes, &files).await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }

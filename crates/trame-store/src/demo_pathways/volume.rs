@@ -270,6 +270,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(written)
     }
 }

@@ -54,6 +54,20 @@ impl MigrationTrait for Migration {
         .await?;
         index(m, "path_file", &["organisation_id", "entered_on"], false).await?;
         index(m, "path_file", &["territory_id", "entered_on"], false).await?;
+        // Covers the dashboard's grouping (year of entry, commune, referent, exit).
+        index(
+            m,
+            "path_file",
+            &[
+                "territory_id",
+                "commune_code",
+                "entered_on",
+                "exit_reason",
+                "referent_id",
+            ],
+            false,
+        )
+        .await?;
         index(m, "path_file", &["territory_id", "last_contact_on"], false).await?;
         index(m, "path_file", &["referent_id"], false).await?;
         // An organisation the file is shared with.

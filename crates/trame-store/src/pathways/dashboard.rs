@@ -76,10 +76,23 @@ pub struct PathDashboard {
 }
 
 type FileGroup = (String, String, i64, Option<String>, i64);
+type Group5 = (String, String, String, i64, i64);
+
+/// What the database groups for a dashboard, before the filters and the sums: the
+/// files by year, commune, referent and exit reason; the barriers by year, commune and
+/// theme (found, lifted); the referrals by year, commune, state and whether sent more than
+/// 30 days before (waiting that long: expired).
+#[derive(Debug, Clone, Default)]
+pub struct PathGroups {
+    files: Vec<FileGroup>,
+    barriers: Vec<Group5>,
+    referrals: Vec<Group5>,
+}
 
 impl Store {
     /// The dashboard of the files `sight` covers, for one year of entry or all, one
-    /// commune or all.
+    /// commune or all. The groups are read once and kept (see `cache`): a pathways write
+    /// of this process forgets them, and they expire after a few seconds otherwise.
     pub async fn path_dashboard(
         &self,
         scope: Scope,
@@ -87,6 +100,33 @@ impl Store {
         year: Option<i32>,
         commune: Option<&str>,
     ) -> Result<PathDashboard, StoreError> {
+        let key = (
+            scope.territory_id(),
+            match sight {
+                Sight::Territory => 0,
+                Sight::Own(person) => person,
+            },
+        );
+        let groups = match self.cache.pathway_groups(key) {
+            Some(g) => g,
+            None => {
+                let ticket = self.cache.ticket();
+                let g = std::sync::Arc::new(self.path_groups(scope, sight).await?);
+                self.cache.keep_pathway_groups(ticket, key, g.clone());
+                g
+            }
+        };
+        let mut d = summed(&groups, year, commune);
+        d.referent_names = crate::accompaniment::names(&self.db, d.referents.keys().copied())
+            .await?
+            .into_iter()
+            .collect();
+        Ok(d)
+    }
+
+    /// The groups, from the database: three groupings read at once, each as one JSON
+    /// array in one row.
+    async fn path_groups(&self, scope: Scope, sight: Sight) -> Result<PathGroups, StoreError> {
         let pg = self.is_postgres();
         let p1 = if pg { "$1" } else { "?1" };
         let own = match sight {
@@ -176,82 +216,88 @@ impl Store {
         };
         let files: Vec<FileGroup> =
             serde_json::from_value(parse(&f)?).map_err(|e| StoreError::Internal(e.to_string()))?;
-        let barriers: Vec<(String, String, String, i64, i64)> =
+        let barriers: Vec<Group5> =
             serde_json::from_value(parse(&b)?).map_err(|e| StoreError::Internal(e.to_string()))?;
-        let referrals: Vec<(String, String, String, i64, i64)> =
+        let referrals: Vec<Group5> =
             serde_json::from_value(parse(&r)?).map_err(|e| StoreError::Internal(e.to_string()))?;
-        let year_of = |y: &str| y.parse::<i32>().unwrap_or(0);
-        let keep = |y: &str, c: &str| {
-            year.is_none_or(|want| want == year_of(y)) && commune.is_none_or(|want| want == c)
-        };
-        let mut d = PathDashboard::default();
-        let mut all_years: Vec<i32> = files.iter().map(|g| year_of(&g.0)).collect();
-        all_years.sort_unstable_by(|a, b| b.cmp(a));
-        all_years.dedup();
-        d.all_years = all_years;
-        let mut years: BTreeMap<i32, Counts> = BTreeMap::new();
-        let mut reasons: BTreeMap<String, i64> = BTreeMap::new();
-        for (y, c, referent, reason, n) in &files {
-            if !keep(y, c) {
-                continue;
-            }
-            d.total.add(*n, reason.as_deref());
-            years
-                .entry(year_of(y))
-                .or_default()
-                .add(*n, reason.as_deref());
-            d.communes
-                .entry(c.clone())
-                .or_default()
-                .add(*n, reason.as_deref());
-            d.referents
-                .entry(*referent)
-                .or_default()
-                .add(*n, reason.as_deref());
-            if let Some(r) = reason {
-                *reasons.entry(r.clone()).or_default() += n;
-            }
-        }
-        d.years = years.into_iter().rev().collect();
-        d.reasons = ExitReason::ALL
-            .iter()
-            .map(|r| (*r, reasons.get(r.code()).copied().unwrap_or(0)))
-            .collect();
-        let mut found: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for (y, c, barrier, n, lifted) in &barriers {
-            if keep(y, c) {
-                let e = found.entry(barrier.clone()).or_default();
-                e.0 += n;
-                e.1 += lifted;
-            }
-        }
-        d.barriers = Barrier::ALL
-            .iter()
-            .map(|b| {
-                let (n, l) = found.get(b.code()).copied().unwrap_or_default();
-                (*b, n, l)
-            })
-            .collect();
-        let mut states: BTreeMap<&'static str, i64> = BTreeMap::new();
-        for (y, c, state, expired, n) in &referrals {
-            if !keep(y, c) {
-                continue;
-            }
-            let s = match ReferralState::from_code(state) {
-                Some(ReferralState::Sent) if *expired == 1 => ReferralState::Expired,
-                Some(s) => s,
-                None => continue,
-            };
-            *states.entry(s.code()).or_default() += n;
-        }
-        d.referrals = ReferralState::ALL
-            .iter()
-            .map(|s| (*s, states.get(s.code()).copied().unwrap_or(0)))
-            .collect();
-        d.referent_names = crate::accompaniment::names(&self.db, d.referents.keys().copied())
-            .await?
-            .into_iter()
-            .collect();
-        Ok(d)
+        Ok(PathGroups {
+            files,
+            barriers,
+            referrals,
+        })
     }
+}
+
+/// Sums the groups kept for one year or all, one commune or all.
+fn summed(g: &PathGroups, year: Option<i32>, commune: Option<&str>) -> PathDashboard {
+    let (files, barriers, referrals) = (&g.files, &g.barriers, &g.referrals);
+    let year_of = |y: &str| y.parse::<i32>().unwrap_or(0);
+    let keep = |y: &str, c: &str| {
+        year.is_none_or(|want| want == year_of(y)) && commune.is_none_or(|want| want == c)
+    };
+    let mut d = PathDashboard::default();
+    let mut all_years: Vec<i32> = files.iter().map(|g| year_of(&g.0)).collect();
+    all_years.sort_unstable_by(|a, b| b.cmp(a));
+    all_years.dedup();
+    d.all_years = all_years;
+    let mut years: BTreeMap<i32, Counts> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, i64> = BTreeMap::new();
+    for (y, c, referent, reason, n) in files {
+        if !keep(y, c) {
+            continue;
+        }
+        d.total.add(*n, reason.as_deref());
+        years
+            .entry(year_of(y))
+            .or_default()
+            .add(*n, reason.as_deref());
+        d.communes
+            .entry(c.clone())
+            .or_default()
+            .add(*n, reason.as_deref());
+        d.referents
+            .entry(*referent)
+            .or_default()
+            .add(*n, reason.as_deref());
+        if let Some(r) = reason {
+            *reasons.entry(r.clone()).or_default() += n;
+        }
+    }
+    d.years = years.into_iter().rev().collect();
+    d.reasons = ExitReason::ALL
+        .iter()
+        .map(|r| (*r, reasons.get(r.code()).copied().unwrap_or(0)))
+        .collect();
+    let mut found: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (y, c, barrier, n, lifted) in barriers {
+        if keep(y, c) {
+            let e = found.entry(barrier.clone()).or_default();
+            e.0 += n;
+            e.1 += lifted;
+        }
+    }
+    d.barriers = Barrier::ALL
+        .iter()
+        .map(|b| {
+            let (n, l) = found.get(b.code()).copied().unwrap_or_default();
+            (*b, n, l)
+        })
+        .collect();
+    let mut states: BTreeMap<&'static str, i64> = BTreeMap::new();
+    for (y, c, state, expired, n) in referrals {
+        if !keep(y, c) {
+            continue;
+        }
+        let s = match ReferralState::from_code(state) {
+            Some(ReferralState::Sent) if *expired == 1 => ReferralState::Expired,
+            Some(s) => s,
+            None => continue,
+        };
+        *states.entry(s.code()).or_default() += n;
+    }
+    d.referrals = ReferralState::ALL
+        .iter()
+        .map(|s| (*s, states.get(s.code()).copied().unwrap_or(0)))
+        .collect();
+    d
 }

@@ -262,6 +262,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -373,6 +374,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -407,6 +409,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -433,6 +436,7 @@ impl Store {
             crate::forums::take_place(&tx, now, Some(viewer), scope, forum_id, &seeker).await?;
         touch(&tx, &file, now).await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(reg)
     }
 
@@ -482,6 +486,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -519,6 +524,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }

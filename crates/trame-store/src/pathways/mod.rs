@@ -14,7 +14,7 @@ mod referrals;
 pub(crate) mod retention;
 mod steps;
 
-pub use dashboard::{Counts, PathDashboard, Sight};
+pub use dashboard::{Counts, PathDashboard, PathGroups, Sight};
 pub use files::{FileRow, FileView, ListedFile, NewFile, days_of};
 pub use referrals::{Matching, ReceivedReferral, ReferralView};
 pub use retention::{BASIS, EliminationRow};

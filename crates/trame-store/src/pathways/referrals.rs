@@ -335,6 +335,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -455,6 +456,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }

@@ -54,6 +54,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -94,6 +95,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -134,6 +136,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -174,6 +177,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }
