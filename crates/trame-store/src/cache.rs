@@ -66,6 +66,9 @@ pub(crate) struct Cache {
     communes: Copies<i64, Vec<Commune>>,
     editions: Copies<i64, Vec<EditionRow>>,
     pathway_groups: Copies<(i64, i64), Arc<PathGroups>>,
+    /// Held while the pathways' groups are read from the database, so that the requests
+    /// that miss them at once wait for one read rather than each making its own.
+    pub(crate) pathway_reading: tokio::sync::Mutex<()>,
 }
 
 /// Where a read stood when it began; hand it back with what was read.
@@ -84,6 +87,7 @@ impl Cache {
             communes: Copies::new(),
             editions: Copies::new(),
             pathway_groups: Copies::new(),
+            pathway_reading: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -110,10 +110,18 @@ impl Store {
         let groups = match self.cache.pathway_groups(key) {
             Some(g) => g,
             None => {
-                let ticket = self.cache.ticket();
-                let g = std::sync::Arc::new(self.path_groups(scope, sight).await?);
-                self.cache.keep_pathway_groups(ticket, key, g.clone());
-                g
+                // One read at a time: those who missed the groups together find them
+                // kept once the first read is done.
+                let _reading = self.cache.pathway_reading.lock().await;
+                match self.cache.pathway_groups(key) {
+                    Some(g) => g,
+                    None => {
+                        let ticket = self.cache.ticket();
+                        let g = std::sync::Arc::new(self.path_groups(scope, sight).await?);
+                        self.cache.keep_pathway_groups(ticket, key, g.clone());
+                        g
+                    }
+                }
             }
         };
         let mut d = summed(&groups, year, commune);
