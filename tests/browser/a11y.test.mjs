@@ -691,9 +691,10 @@ function demoCompanySiret() {
 }
 
 test('insertion clauses: a contract and its target, hours declared by the company, validated, reported', async () => {
-  const now = new Date();
-  const last = new Date(now.getFullYear(), now.getMonth() - 1, 1);
-  const month = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, '0')}`;
+  // Last month, in Paris (the server's calendar), whatever the machine's time zone.
+  const today = localDateTime(0);
+  const last = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 1));
+  const month = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
   const f = await newPage();
   await login(f.page, 'accompagnement@demo.trame.test', PASSWORD);
   await f.page.goto(base + '/gpsea/clauses');

@@ -48,6 +48,12 @@ pub fn paris_offset(utc: time::OffsetDateTime) -> time::UtcOffset {
     time::UtcOffset::from_hms(hours, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
+/// The calendar day of an instant in Paris: the territory's "today", which is the next
+/// day from 23:00 UTC in winter (22:00 in summer).
+pub fn paris_day(utc: time::OffsetDateTime) -> time::Date {
+    utc.to_offset(paris_offset(utc)).date()
+}
+
 fn last_sunday_1am_utc(year: i32, month: time::Month) -> Option<time::OffsetDateTime> {
     let last = time::Date::from_calendar_date(year, month, 31).ok()?;
     let back = last.weekday().number_days_from_sunday();

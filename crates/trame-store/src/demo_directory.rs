@@ -770,7 +770,7 @@ impl Store {
         territory_siren: &str,
     ) -> Result<usize, StoreError> {
         let communes = self.communes(scope).await?;
-        let date = self.now().date();
+        let date = self.today();
         // Ten months ago, so that none is flagged as stale before two months.
         let date_maj = (date - time::Duration::days(300)).to_string();
         let ex = exchange(&communes, territory_siren, &date_maj, "trame-demo", None);
@@ -799,7 +799,7 @@ impl Store {
     pub async fn generate_directory(&self, n: u32) -> Result<usize, StoreError> {
         let territory = self.territory_by_slug("gpsea").await?;
         let communes = self.communes(territory.scope()).await?;
-        let date_maj = self.now().date().to_string();
+        let date_maj = self.today().to_string();
         let source = format!("trame-bench-{}", self.now().unix_timestamp());
         let ex = exchange(
             &communes,

@@ -220,6 +220,12 @@ impl Store {
         now.replace_nanosecond(0).unwrap_or(now)
     }
 
+    /// Today in Paris, from the injected clock: the day every date rule of the territory
+    /// (calls open, steps not in the future, forums past) is judged on.
+    pub fn today(&self) -> time::Date {
+        trame_domain::format::paris_day(self.now())
+    }
+
     /// The clock.
     pub fn clock(&self) -> &SharedClock {
         &self.clock

@@ -18,6 +18,7 @@ use trame_domain::accompaniment::application::{Application, Decision, Score};
 use trame_domain::accompaniment::programme::Window;
 use trame_domain::accompaniment::vocab::{ApplicationState, Stage};
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::role::Role;
 
 /// An application as stored.
@@ -122,7 +123,7 @@ pub(crate) async fn insert_project<C: ConnectionTrait>(
         project_id: Set(row.id),
         from_stage: Set(None),
         to_stage: Set(a.stage.clone()),
-        changed_on: Set(now.date().to_string()),
+        changed_on: Set(paris_day(now).to_string()),
         reason: Set("Entrée dans l'accompagnement".into()),
         actor_id: Set(actor),
         created_at: Set(now),
@@ -145,7 +146,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let call = call_in(&tx, scope, call_id).await?;
-        match window_of(&call, now.date()) {
+        match window_of(&call, paris_day(now)) {
             Window::Open => {}
             Window::Upcoming => return Err(conflict("call", "Cet appel n'est pas encore ouvert.")),
             Window::Closed => {
@@ -511,7 +512,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let a = application_in(&tx, scope, id).await?;
         let call = call_in(&tx, scope, a.call_id).await?;
-        if window_of(&call, now.date()) != Window::Closed {
+        if window_of(&call, paris_day(now)) != Window::Closed {
             return Err(conflict(
                 "decision",
                 "Le jury décide après la clôture de l'appel.",

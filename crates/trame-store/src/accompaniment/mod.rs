@@ -33,6 +33,7 @@ use sea_orm::{
 use trame_domain::accompaniment::journey::Span;
 use trame_domain::accompaniment::programme::{Call, Cohort, Window};
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::format::parse_iso_date;
 
 /// A cohort as stored.
@@ -265,7 +266,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let c = call_in(&tx, scope, id).await?;
-        if window_of(&c, now.date()) != Window::Open {
+        if window_of(&c, paris_day(now)) != Window::Open {
             return Err(conflict(
                 "call",
                 "Seul un appel ouvert peut être clos par anticipation.",

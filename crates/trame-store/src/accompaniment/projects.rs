@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use trame_domain::accompaniment::journey::{Milestone, Outcome, Session, Workshop, check_move};
 use trame_domain::accompaniment::vocab::{MilestoneKind, Stage};
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 
 /// A project as stored.
 pub type ProjectRow = acc_project::Model;
@@ -316,7 +317,7 @@ impl Store {
             project_id: Set(project_id),
             from_stage: Set(Some(from.code().to_owned())),
             to_stage: Set(to.code().to_owned()),
-            changed_on: Set(now.date().to_string()),
+            changed_on: Set(paris_day(now).to_string()),
             reason: Set(reason.trim().to_owned()),
             actor_id: Set(Some(actor_id)),
             created_at: Set(now),

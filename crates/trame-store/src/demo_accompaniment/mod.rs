@@ -202,7 +202,7 @@ impl Store {
                 legal_form: "scop".into(),
                 ..Default::default()
             },
-            self.now().date(),
+            self.today(),
         )
         .map_err(|e| StoreError::Internal(format!("demo provider: {e:?}")))?;
         let provider = self.create_organisation(None, scope, &provider).await?.id;

@@ -9,6 +9,7 @@ use crate::{Scope, StoreError};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use time::{Duration, OffsetDateTime};
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::identifiers::Siret;
 use trame_domain::pathways::forum::{Employer, Forum, ResultKind};
 
@@ -22,7 +23,7 @@ pub(super) async fn seed<C: ConnectionTrait>(
     communes: &[String],
     files: &[(i64, String, String, String)],
 ) -> Result<(), StoreError> {
-    let today = now.date();
+    let today = paris_day(now);
     // Two forums: one forty days ago, one in six weeks, 20 employers each.
     let mut forum_ids = Vec::new();
     for (k, (title, held_on, theme, capacity)) in [

@@ -20,6 +20,7 @@ use time::{Date, Duration, OffsetDateTime};
 use trame_domain::audit::action;
 use trame_domain::directory::listing::{CodeKind, Status};
 use trame_domain::email::Email;
+use trame_domain::format::paris_day;
 use trame_domain::organisation::{Organisation, OrganisationInput};
 use trame_domain::pathways::pathway::{Days, add_months};
 use trame_domain::pathways::vocab::{Barrier, ExitReason, ReferralState, StepKind, StepStatus};
@@ -163,7 +164,7 @@ impl Store {
                 legal_form: "association".into(),
                 ..Default::default()
             },
-            self.now().date(),
+            self.today(),
         )
         .map_err(|e| StoreError::Internal(format!("demo PLIE: {e:?}")))?;
         let plie = self.create_organisation(None, scope, &plie).await?.id;
@@ -182,7 +183,7 @@ impl Store {
                 .await?;
         }
         let now = self.now();
-        let today = now.date();
+        let today = paris_day(now);
         let communes: Vec<String> = commune::Entity::find()
             .filter(commune::Column::TerritoryId.eq(scope.territory_id()))
             .order_by_asc(commune::Column::CodeInsee)

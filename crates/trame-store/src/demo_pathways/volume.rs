@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use time::Duration;
 use trame_domain::directory::listing::Status;
 use trame_domain::email::Email;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::Days;
 use trame_domain::pathways::vocab::{Barrier, ExitReason, ReferralState, StepKind, StepStatus};
 use trame_domain::role::Role;
@@ -84,7 +85,7 @@ impl Store {
             .map(|s| (s.id, s.structure_id))
             .collect();
         let now = self.now();
-        let today = now.date();
+        let today = paris_day(now);
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move |n: u64| {
             seed = seed

@@ -21,6 +21,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::format::parse_iso_date;
 use trame_domain::pathways::forum::{
     Employer, Forum, Offer, Registration, check_registration_open, full,
@@ -106,7 +107,7 @@ pub(crate) async fn take_place<C: ConnectionTrait>(
 ) -> Result<i64, StoreError> {
     let path_file = r.path_file;
     let f = forum_in(tx, scope, forum_id).await?;
-    check_registration_open(day_of(&f), now.date()).map_err(|(field, m)| conflict(field, m))?;
+    check_registration_open(day_of(&f), paris_day(now)).map_err(|(field, m)| conflict(field, m))?;
     let taken = forum::Entity::update_many()
         .col_expr(
             forum::Column::Registered,
@@ -171,7 +172,7 @@ impl Store {
     /// The territory's forums: the coming ones first (soonest first), then the past ones
     /// (latest first).
     pub async fn forums(&self, scope: Scope) -> Result<Vec<ForumRow>, StoreError> {
-        let today = self.now().date().to_string();
+        let today = self.today().to_string();
         let mut rows = forum::Entity::find()
             .filter(forum::Column::TerritoryId.eq(scope.territory_id()))
             .order_by_asc(forum::Column::HeldOn)

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::forum::{ForumResult, check_on_or_after};
 
 impl Store {
@@ -65,7 +66,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let f = forum_in(&tx, scope, forum_id).await?;
-        check_on_or_after(day_of(&f), now.date()).map_err(|(field, m)| conflict(field, m))?;
+        check_on_or_after(day_of(&f), paris_day(now)).map_err(|(field, m)| conflict(field, m))?;
         let r = registration_in(&tx, forum_id, registration_id).await?;
         if r.checked_in_at.is_some() {
             return Err(conflict("registration", "Sa présence est déjà notée."));
@@ -98,7 +99,7 @@ impl Store {
         let now = self.now();
         let tx = self.begin_write().await?;
         let f = forum_in(&tx, scope, forum_id).await?;
-        check_on_or_after(day_of(&f), now.date()).map_err(|(field, m)| conflict(field, m))?;
+        check_on_or_after(day_of(&f), paris_day(now)).map_err(|(field, m)| conflict(field, m))?;
         registration_in(&tx, forum_id, res.registration)
             .await
             .map_err(|_| {

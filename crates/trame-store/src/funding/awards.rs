@@ -21,11 +21,7 @@ use trame_domain::money::Euros;
 pub use crate::entities::award::Model as AwardRow;
 pub use crate::entities::payment::Model as PaymentRow;
 
-/// The calendar day of an instant in Paris.
-pub fn paris_day(now: OffsetDateTime) -> Date {
-    now.to_offset(trame_domain::format::paris_offset(now))
-        .date()
-}
+pub use trame_domain::format::paris_day;
 
 /// The SIREN of an organisation: the first nine digits of its SIRET.
 fn siren_of(siret: Option<&str>) -> Option<String> {

@@ -17,6 +17,7 @@ use sea_orm::{
 use std::collections::HashMap;
 use trame_domain::accompaniment::vocab::ExitStatus;
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::{Days, Exit, File};
 
 /// A file as stored.
@@ -242,7 +243,7 @@ impl Store {
             exit_note: Set(String::new()),
             follow_up_on: Set(None),
             follow_up: Set(None),
-            last_contact_on: Set(now.date().to_string()),
+            last_contact_on: Set(paris_day(now).to_string()),
             anonymised_at: Set(None),
             is_demo: Set(false),
             created_at: Set(now),
@@ -472,7 +473,7 @@ impl Store {
         f.exited_on = Set(Some(exit.exited_on.to_string()));
         f.exit_reason = Set(Some(exit.reason.code().to_owned()));
         f.exit_note = Set(exit.note.clone());
-        f.last_contact_on = Set(now.date().to_string());
+        f.last_contact_on = Set(paris_day(now).to_string());
         f.updated_at = Set(now);
         f.update(&tx).await?;
         journal(
@@ -508,9 +509,9 @@ impl Store {
             });
         }
         let mut f: path_file::ActiveModel = file.into();
-        f.follow_up_on = Set(Some(now.date().to_string()));
+        f.follow_up_on = Set(Some(paris_day(now).to_string()));
         f.follow_up = Set(Some(situation.code().to_owned()));
-        f.last_contact_on = Set(now.date().to_string());
+        f.last_contact_on = Set(paris_day(now).to_string());
         f.updated_at = Set(now);
         f.update(&tx).await?;
         journal(

@@ -25,6 +25,7 @@ use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::ActiveModelTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use trame_domain::format::paris_day;
 
 /// What a viewer may do with a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +107,7 @@ pub(crate) async fn touch<C: ConnectionTrait>(
     now: time::OffsetDateTime,
 ) -> Result<(), StoreError> {
     let mut f: path_file::ActiveModel = file.clone().into();
-    f.last_contact_on = Set(now.date().to_string());
+    f.last_contact_on = Set(paris_day(now).to_string());
     f.updated_at = Set(now);
     f.update(tx).await?;
     Ok(())

@@ -16,6 +16,7 @@ use sea_orm::{
 };
 use time::OffsetDateTime;
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::{anonymised_birth_year, retention_cutoff};
 
 /// What the register says of the legal basis.
@@ -31,7 +32,7 @@ pub(crate) async fn anonymise_expired<C: ConnectionTrait>(
     tx: &C,
     now: OffsetDateTime,
 ) -> Result<u64, StoreError> {
-    let cutoff = retention_cutoff(now.date()).to_string();
+    let cutoff = retention_cutoff(paris_day(now)).to_string();
     let files = path_file::Entity::find()
         .filter(path_file::Column::AnonymisedAt.is_null())
         .filter(path_file::Column::LastContactOn.lt(cutoff))
@@ -120,7 +121,7 @@ async fn anonymise_forum_registrations<C: ConnectionTrait>(
     tx: &C,
     now: OffsetDateTime,
 ) -> Result<u64, StoreError> {
-    let cutoff = (now.date() - time::Duration::days(365)).to_string();
+    let cutoff = (paris_day(now) - time::Duration::days(365)).to_string();
     let old_forums = Query::select()
         .column(forum::Column::Id)
         .from(forum::Entity)

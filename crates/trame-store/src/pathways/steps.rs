@@ -8,6 +8,7 @@ use crate::query::First;
 use crate::{Scope, Store, StoreError};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use trame_domain::audit::action;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::{BarrierEntry, Step};
 
 /// A barrier as stored.
@@ -32,7 +33,7 @@ impl Store {
             file_id: Set(file_id),
             barrier: Set(b.barrier.code().to_owned()),
             note: Set(b.note.clone()),
-            identified_on: Set(now.date().to_string()),
+            identified_on: Set(paris_day(now).to_string()),
             lifted_on: Set(None),
             created_at: Set(now),
             ..Default::default()
@@ -81,7 +82,7 @@ impl Store {
             });
         }
         let mut m: path_barrier::ActiveModel = b.into();
-        m.lifted_on = Set(Some(now.date().to_string()));
+        m.lifted_on = Set(Some(paris_day(now).to_string()));
         m.update(&tx).await?;
         touch(&tx, &file, now).await?;
         journal(

@@ -1249,3 +1249,75 @@ async fn the_dashboard_counts_each_projects_latest_outcome() -> anyhow::Result<(
     app.clock.set(start);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_territorys_day_begins_at_midnight_in_paris_not_in_greenwich() -> anyhow::Result<()> {
+    use time::macros::datetime;
+    let app = TestApp::spawn().await?;
+    let agent = app.person_id(&app.gpsea, Role::Agent);
+    let cohort = app
+        .store
+        .create_acc_cohort(
+            agent,
+            app.gpsea.scope(),
+            &check(Cohort::parse(&CohortInput {
+                name: "Promotion de minuit".into(),
+                format: "parcours".into(),
+                starts_on: "2027-01-04".into(),
+                ends_on: "2027-06-30".into(),
+                allocation: "15".into(),
+                provider: String::new(),
+            }))?,
+        )
+        .await?;
+    let mut team = app.client_as(&app.gpsea, Role::Facilitator).await?;
+    let r = team
+        .post_form(
+            "/gpsea/suivi-accompagnement/appels",
+            &form(&[
+                ("title", "Appel du 27 novembre".into()),
+                ("cohort", cohort.to_string()),
+                ("opens_on", "2026-11-27".into()),
+                ("closes_on", "2026-12-15".into()),
+                (
+                    "description",
+                    "Ouvert le 27 novembre, heure de Paris.".into(),
+                ),
+            ]),
+        )
+        .await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let call: i64 = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    let path = format!("/gpsea/accompagnement/appels/{call}");
+    let fields = [
+        ("kind", "personne".into()),
+        ("first_name", "Inès".into()),
+        ("last_name", "Minuit".into()),
+        ("email", "ines@example.org".into()),
+        ("commune_residence", String::new()),
+        ("commune_activity", "94028".into()),
+        ("project_name", "Café associatif".into()),
+        (
+            "summary",
+            "Un café associatif ouvert aux habitants du quartier.".into(),
+        ),
+        ("stage", "idee".into()),
+        ("consent", "oui".into()),
+    ];
+    let application = form(&fields);
+    let mut public = app.client();
+    // 23:30 in Paris on the 26th (22:30 UTC): not open yet.
+    app.clock.set(datetime!(2026-11-26 22:30 UTC));
+    let r = public.post_form(&path, &application).await?;
+    assert_ne!(
+        r.status, 303,
+        "the call is not open before midnight in Paris"
+    );
+    // 00:30 in Paris on the 27th is still the 26th in UTC: the call is open.
+    app.clock.set(datetime!(2026-11-26 23:30 UTC));
+    let page = public.get("/gpsea/accompagnement").await?;
+    assert!(page.body.contains("Appel du 27 novembre"), "{}", page.body);
+    let r = public.post_form(&path, &application).await?;
+    assert_eq!(r.status, 303, "{}", r.body);
+    Ok(())
+}

@@ -146,7 +146,7 @@ pub async fn record_result(
         .await?;
     let entered = parse_iso_date(&p.entered_on).unwrap_or(time::Date::MIN);
     let exited = p.exited_on.as_deref().and_then(parse_iso_date);
-    let errors = match ResultEntry::parse(&input, entered, exited, state.store.now().date()) {
+    let errors = match ResultEntry::parse(&input, entered, exited, state.store.today()) {
         Ok(r) => match state
             .store
             .record_acc_participant_result(user.person_id, scope, &team, id, &r)

@@ -17,6 +17,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::format::paris_datetime;
+use trame_domain::format::paris_day;
 use trame_domain::funding::dossier::State as DState;
 use trame_domain::funding::edition::eligibility;
 use trame_domain::organisation::LegalForm;
@@ -43,7 +44,7 @@ pub async fn index(
         .await?
         .into_iter()
         .map(|p| {
-            let since = day(&p.created_at.date().to_string());
+            let since = day(&paris_day(p.created_at).to_string());
             (p, since)
         })
         .collect();
@@ -261,7 +262,7 @@ pub async fn pass_to_call(
                 legal,
                 org.esus_approved_on,
                 &ed.allowed_forms(),
-                state.store.now().date(),
+                state.store.today(),
             ) {
                 errors.add("organisation", m);
             } else {

@@ -101,7 +101,7 @@ async fn team_page(
         .into_iter()
         .map(|c| CohortView::of(c, &orgs))
         .collect();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let calls = if staff {
         state
             .store

@@ -347,7 +347,7 @@ pub async fn record_session(
         .store
         .acc_project_view(scope, &Reader::Team(team.clone(), user.person_id), id)
         .await?;
-    let errors = match Session::parse(&input, span_of(&v.cohort), state.store.now().date()) {
+    let errors = match Session::parse(&input, span_of(&v.cohort), state.store.today()) {
         Ok(s) => match state
             .store
             .record_acc_session(user.person_id, scope, &team, id, &s)
@@ -421,7 +421,7 @@ pub async fn record_milestone(
     let id = path_id(&id)?;
     let scope = ctx.territory.scope();
     let team = team_of(&state, &ctx, &user).await?;
-    let errors = match Milestone::parse(&input, state.store.now().date()) {
+    let errors = match Milestone::parse(&input, state.store.today()) {
         Ok(m) => match state
             .store
             .record_acc_milestone(user.person_id, scope, &team, id, &m)
@@ -456,8 +456,7 @@ pub async fn record_outcome(
         .store
         .acc_project_view(scope, &Reader::Team(team.clone(), user.person_id), id)
         .await?;
-    let errors = match Outcome::parse(&input, span_of(&v.cohort).ends_on, state.store.now().date())
-    {
+    let errors = match Outcome::parse(&input, span_of(&v.cohort).ends_on, state.store.today()) {
         Ok(o) => match state
             .store
             .set_acc_outcome(user.person_id, scope, &team, id, &o)
@@ -488,7 +487,7 @@ pub async fn add_participant(
     let id = path_id(&id)?;
     let scope = ctx.territory.scope();
     let team = team_of(&state, &ctx, &user).await?;
-    let errors = match Entry::parse(&input, state.store.now().date()) {
+    let errors = match Entry::parse(&input, state.store.today()) {
         Ok(e) => match state
             .store
             .add_acc_participant(user.person_id, scope, &team, id, &e)

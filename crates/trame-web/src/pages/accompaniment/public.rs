@@ -62,7 +62,7 @@ pub async fn index(
     ctx: TerritoryCtx,
     chrome: Chrome,
 ) -> Result<Response, AppError> {
-    let today = state.store.now().date();
+    let today = state.store.today();
     let calls = state
         .store
         .acc_calls(ctx.territory.scope())
@@ -110,10 +110,7 @@ async fn call_page(
     received: Option<String>,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let call = CallView::of(
-        state.store.acc_call(scope, id).await?,
-        state.store.now().date(),
-    );
+    let call = CallView::of(state.store.acc_call(scope, id).await?, state.store.today());
     let failed = errors.any();
     let resp = render(&CallPage {
         chrome,

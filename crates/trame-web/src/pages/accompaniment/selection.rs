@@ -74,10 +74,7 @@ async fn call_team_page(
     errors: Errors,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let call = CallView::of(
-        state.store.acc_call(scope, id).await?,
-        state.store.now().date(),
-    );
+    let call = CallView::of(state.store.acc_call(scope, id).await?, state.store.today());
     let applications = lines(
         state
             .store
@@ -225,7 +222,7 @@ async fn application_page(
         .any(|(p, _)| *p == user.person_id);
     let call = CallView::of(
         state.store.acc_call(scope, a.call_id).await?,
-        state.store.now().date(),
+        state.store.today(),
     );
     let own = marks.iter().find(|m| m.person_id == user.person_id);
     let score = score.unwrap_or_else(|| match own {
@@ -406,7 +403,7 @@ pub async fn jury(
     chrome: Chrome,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let mut calls = Vec::new();
     for c in state.store.acc_jury_calls(scope, user.person_id).await? {
         let list = lines(

@@ -349,7 +349,7 @@ async fn save(
     form: OrgForm,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let mut errors = match Organisation::parse(&OrganisationInput::from(&form), today) {
         Ok(org) => {
             let commune_ok = match &org.commune_code {

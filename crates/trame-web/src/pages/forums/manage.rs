@@ -17,6 +17,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::format::french_date;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::forum::{
     Employer, EmployerInput, Forum, ForumInput, ForumResult, Offer, OfferInput, ResultInput,
     ResultKind,
@@ -45,7 +46,7 @@ async fn list_page(
     errors: Errors,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let communes = communes(state, scope).await?;
     let lines = state
         .store
@@ -98,7 +99,7 @@ pub async fn create(
         .map(|c| c.0)
         .collect();
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let errors = match Forum::parse(&input, &codes, state.store.now().date()) {
+    let errors = match Forum::parse(&input, &codes, state.store.today()) {
         Ok(f) => match state.store.create_forum(user.person_id, scope, &f).await {
             Ok(id) => {
                 return Ok(
@@ -202,7 +203,7 @@ async fn show_page(
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let v = state.store.forum_view(scope, id).await?;
-    let today = state.store.now().date();
+    let today = state.store.today();
     let communes = communes(state, scope).await?;
     let regs = state
         .store
@@ -298,7 +299,7 @@ async fn show_page(
                 (Some(_), None) => "Par un conseiller".to_owned(),
                 (None, None) => "En ligne".to_owned(),
             },
-            checked_in: r.checked_in_at.map(|t| french_date(t.date())),
+            checked_in: r.checked_in_at.map(|t| french_date(paris_day(t))),
         })
         .collect();
     let line = ForumLine::of(&v.forum, today, &communes);

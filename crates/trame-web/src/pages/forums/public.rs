@@ -32,7 +32,7 @@ pub async fn index(
     chrome: Chrome,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let communes = communes(&state, scope).await?;
     let (past, coming): (Vec<ForumLine>, Vec<ForumLine>) = state
         .store
@@ -96,7 +96,7 @@ async fn show_page(
     let scope = ctx.territory.scope();
     let v = state.store.forum_view(scope, id).await?;
     let communes = communes(state, scope).await?;
-    let today = state.store.now().date();
+    let today = state.store.today();
     let employers: Vec<(String, Vec<OfferLine>)> = v
         .employers
         .iter()

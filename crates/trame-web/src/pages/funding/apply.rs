@@ -165,7 +165,7 @@ pub async fn open(
         form_of,
         org.esus_approved_on,
         &ed.allowed_forms(),
-        state.store.now().date(),
+        state.store.today(),
     ) {
         return super::calls::show_page(
             &state,

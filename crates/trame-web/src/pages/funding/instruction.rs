@@ -16,6 +16,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::format::paris_datetime;
+use trame_domain::format::paris_day;
 use trame_domain::funding::dossier::{State as DState, Transition};
 use trame_domain::funding::edition::eligibility;
 use trame_domain::organisation::LegalForm;
@@ -325,7 +326,12 @@ async fn show_page(
             checked: checked.contains(code),
             hint: match *code {
                 "famille" => {
-                    match eligibility(form, org.esus_approved_on, &ed.allowed_forms(), now.date()) {
+                    match eligibility(
+                        form,
+                        org.esus_approved_on,
+                        &ed.allowed_forms(),
+                        paris_day(now),
+                    ) {
                         Ok(()) => format!("{} : admise par l'appel.", form.label()),
                         Err(m) => m,
                     }

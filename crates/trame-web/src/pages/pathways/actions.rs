@@ -93,7 +93,7 @@ pub async fn add_step(
     let id = path_id(&id)?;
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
-    let errors = match Step::parse(&input, v.days(), state.store.now().date()) {
+    let errors = match Step::parse(&input, v.days(), state.store.today()) {
         Ok(s) => match state
             .store
             .add_path_step(user.person_id, scope, id, &s)
@@ -144,7 +144,7 @@ pub async fn update_step(
         };
         return file_page(&state, &ctx, &user, chrome, id, f).await;
     };
-    let errors = match Step::parse(&input.step, v.days(), state.store.now().date()) {
+    let errors = match Step::parse(&input.step, v.days(), state.store.today()) {
         Ok(s) => match state
             .store
             .update_path_step(user.person_id, scope, id, row, &s)
@@ -174,7 +174,7 @@ pub async fn record_exit(
     let id = path_id(&id)?;
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
-    let errors = match Exit::parse(&input, v.days(), state.store.now().date()) {
+    let errors = match Exit::parse(&input, v.days(), state.store.today()) {
         Ok(e) => match state
             .store
             .exit_path_file(user.person_id, scope, id, &e)
@@ -221,7 +221,7 @@ pub async fn record_follow_up(
     let mut errors = Errors::default();
     match exited {
         None => errors.add("situation", "Enregistrez d'abord la sortie du parcours."),
-        Some(d) => match check_follow_up(&input.situation, d, state.store.now().date()) {
+        Some(d) => match check_follow_up(&input.situation, d, state.store.today()) {
             Ok(s) => match state
                 .store
                 .path_follow_up(user.person_id, scope, id, s)

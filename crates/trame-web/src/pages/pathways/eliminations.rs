@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use trame_domain::format::french_date;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::RETENTION_MONTHS;
 
 /// A line of the register, as shown.
@@ -61,7 +62,7 @@ pub async fn page(
             entry_year: e.entry_year,
             last_contact: trame_domain::format::parse_iso_date(&e.last_contact_on)
                 .map_or_else(|| e.last_contact_on.clone(), french_date),
-            eliminated: french_date(e.eliminated_at.date()),
+            eliminated: french_date(paris_day(e.eliminated_at)),
             basis: e.basis,
         })
         .collect();

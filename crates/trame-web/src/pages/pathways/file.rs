@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::accompaniment::vocab::{Answer, Education, EntryStatus, ExitStatus};
 use trame_domain::clauses::vocab::Ground;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::pathway::{BarrierInput, DEFAULT_ALERT_DAYS, ExitInput, StepInput};
 use trame_domain::pathways::vocab::{Barrier, ExitReason, StepKind, StepStatus};
 use trame_store::pathways::{FileView, Reach};
@@ -177,7 +178,7 @@ pub(super) async fn file_page(
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
     let v = state.store.path_file(user.person_id, scope, id).await?;
-    let today = state.store.now().date();
+    let today = state.store.today();
     let communes = communes(state, scope).await?;
     let p = &v.file;
     let exit = match (&p.exited_on, &p.exit_reason) {
@@ -244,7 +245,7 @@ pub(super) async fn file_page(
             barrier: r.barrier.map_or("", Barrier::label).to_owned(),
             sent: format!(
                 "{} par {}",
-                trame_domain::format::french_date(r.row.sent_at.date()),
+                trame_domain::format::french_date(paris_day(r.row.sent_at)),
                 r.sent_by
             ),
             state: r.state.label().to_owned(),

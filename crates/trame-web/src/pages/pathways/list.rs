@@ -61,7 +61,7 @@ pub async fn index(
     chrome: Chrome,
 ) -> Result<Response, AppError> {
     let scope = ctx.territory.scope();
-    let today = state.store.now().date();
+    let today = state.store.today();
     let communes = communes(&state, scope).await?;
     let files = state.store.path_files(user.person_id, scope).await?;
     let lines: Vec<Line> = files
@@ -214,7 +214,7 @@ pub async fn create(
         .map(|c| c.0)
         .collect();
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let parsed = File::parse(&input.file, &codes, state.store.now().date());
+    let parsed = File::parse(&input.file, &codes, state.store.today());
     let organisation = input.organisation.trim().parse::<i64>().ok();
     let mut errors = match &parsed {
         Ok(_) => Errors::default(),

@@ -15,6 +15,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use trame_domain::format::french_date;
+use trame_domain::format::paris_day;
 use trame_domain::pathways::referral::{Answer, AnswerInput, EXPIRY_DAYS, expires_at};
 use trame_domain::pathways::vocab::{Barrier, ReferralState};
 
@@ -286,12 +287,12 @@ async fn received_page(
                 "{} ({}), le {}",
                 r.view.sent_by,
                 r.from_organisation,
-                french_date(r.view.row.sent_at.date())
+                french_date(paris_day(r.view.row.sent_at))
             ),
             message: r.view.row.message.clone(),
             state: r.view.state.label().to_owned(),
             waiting: r.view.state == ReferralState::Sent,
-            expires: french_date(expires_at(r.view.row.sent_at).date()),
+            expires: french_date(paris_day(expires_at(r.view.row.sent_at))),
             reason: r.view.row.reason.clone(),
         })
         .collect();
