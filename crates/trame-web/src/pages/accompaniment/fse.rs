@@ -36,6 +36,8 @@ pub struct ParticipantView {
     pub exit: Option<(String, String)>,
     /// Six months after.
     pub six: Option<(String, String)>,
+    /// The day of the person's consent, in Paris.
+    pub consented: String,
 }
 
 impl ParticipantView {
@@ -54,6 +56,9 @@ impl ParticipantView {
             education: label_of(&p.education, Education::from_code, Education::label),
             exit: result(&p.exited_on, &p.exit_status),
             six: result(&p.six_months_on, &p.six_months_status),
+            consented: trame_domain::format::french_date(trame_domain::format::paris_day(
+                p.consent_at,
+            )),
             p,
         }
     }

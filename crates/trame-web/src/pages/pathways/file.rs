@@ -159,6 +159,11 @@ pub struct FileForumLine {
 }
 
 impl FilePage {
+    /// The day of the person's consent, in Paris.
+    fn consented(&self) -> String {
+        trame_domain::format::french_date(paris_day(self.v.file.consent_at))
+    }
+
     fn editing_errors(&self, id: &i64) -> Option<&Errors> {
         self.f
             .editing
