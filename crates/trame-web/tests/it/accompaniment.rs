@@ -150,19 +150,16 @@ fn form<'a>(pairs: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
     pairs.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-#[tokio::test]
-async fn a_person_applies_the_jury_marks_and_the_team_decides_after_closing() -> anyhow::Result<()>
-{
-    let app = TestApp::spawn().await?;
-    let scope = app.gpsea.scope();
-    let agent = app.person_id(&app.gpsea, Role::Agent);
+/// A 2027 cohort, and its call published by the facilitator through the page, open from
+/// `opens_on` to 2026-12-15: (the cohort's id, the call's id).
+async fn cohort_and_call(app: &TestApp, title: &str, opens_on: &str) -> anyhow::Result<(i64, i64)> {
     let cohort = app
         .store
         .create_acc_cohort(
-            agent,
-            scope,
+            app.person_id(&app.gpsea, Role::Agent),
+            app.gpsea.scope(),
             &check(Cohort::parse(&CohortInput {
-                name: "Promotion 2027".into(),
+                name: format!("Promotion de « {title} »"),
                 format: "parcours".into(),
                 starts_on: "2027-01-04".into(),
                 ends_on: "2027-06-30".into(),
@@ -176,16 +173,27 @@ async fn a_person_applies_the_jury_marks_and_the_team_decides_after_closing() ->
         .post_form(
             "/gpsea/suivi-accompagnement/appels",
             &form(&[
-                ("title", "Créer son activité d'ESS en 2027".into()),
+                ("title", title.into()),
                 ("cohort", cohort.to_string()),
-                ("opens_on", "2026-11-02".into()),
+                ("opens_on", opens_on.into()),
                 ("closes_on", "2026-12-15".into()),
                 ("description", "Pour les habitants du territoire.".into()),
             ]),
         )
         .await?;
     assert_eq!(r.status, 303, "{}", r.body);
-    let call: i64 = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    let call = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    Ok((cohort, call))
+}
+
+#[tokio::test]
+async fn a_person_applies_the_jury_marks_and_the_team_decides_after_closing() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let scope = app.gpsea.scope();
+    let (cohort, call) =
+        cohort_and_call(&app, "Créer son activité d'ESS en 2027", "2026-11-02").await?;
+    let mut team = app.client_as(&app.gpsea, Role::Facilitator).await?;
     // Anyone may apply, without an account; the page lists the open call.
     let mut public = app.client();
     let r = public.get("/gpsea/accompagnement").await?;
@@ -1254,40 +1262,7 @@ async fn the_dashboard_counts_each_projects_latest_outcome() -> anyhow::Result<(
 async fn the_territorys_day_begins_at_midnight_in_paris_not_in_greenwich() -> anyhow::Result<()> {
     use time::macros::datetime;
     let app = TestApp::spawn().await?;
-    let agent = app.person_id(&app.gpsea, Role::Agent);
-    let cohort = app
-        .store
-        .create_acc_cohort(
-            agent,
-            app.gpsea.scope(),
-            &check(Cohort::parse(&CohortInput {
-                name: "Promotion de minuit".into(),
-                format: "parcours".into(),
-                starts_on: "2027-01-04".into(),
-                ends_on: "2027-06-30".into(),
-                allocation: "15".into(),
-                provider: String::new(),
-            }))?,
-        )
-        .await?;
-    let mut team = app.client_as(&app.gpsea, Role::Facilitator).await?;
-    let r = team
-        .post_form(
-            "/gpsea/suivi-accompagnement/appels",
-            &form(&[
-                ("title", "Appel du 27 novembre".into()),
-                ("cohort", cohort.to_string()),
-                ("opens_on", "2026-11-27".into()),
-                ("closes_on", "2026-12-15".into()),
-                (
-                    "description",
-                    "Ouvert le 27 novembre, heure de Paris.".into(),
-                ),
-            ]),
-        )
-        .await?;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let call: i64 = r.location().unwrap().rsplit('/').next().unwrap().parse()?;
+    let (_, call) = cohort_and_call(&app, "Appel du 27 novembre", "2026-11-27").await?;
     let path = format!("/gpsea/accompagnement/appels/{call}");
     let fields = [
         ("kind", "personne".into()),
