@@ -363,19 +363,15 @@ impl Store {
         .map_err(|e| {
             StoreError::unique_as(e, "organisation", "Le dossier est déjà partagé avec elle.")
         })?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_FILE_SHARE,
-            "path_file",
-            id,
+            (action::PATH_FILE_SHARE, "path_file", id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -398,19 +394,15 @@ impl Store {
         if gone.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_FILE_UNSHARE,
-            "path_file",
-            id,
+            (action::PATH_FILE_UNSHARE, "path_file", id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 

@@ -114,6 +114,25 @@ pub(crate) async fn touch<C: ConnectionTrait>(
 }
 
 impl Store {
+    /// Ends a write on `file`: notes the contact, journals `change` (action, object type,
+    /// object id) as the viewer's, commits, and forgets the dashboard's kept groups.
+    pub(crate) async fn end_file_write(
+        &self,
+        tx: sea_orm::DatabaseTransaction,
+        file: &path_file::Model,
+        now: time::OffsetDateTime,
+        viewer: i64,
+        scope: Scope,
+        change: (&'static str, &'static str, i64),
+    ) -> Result<(), StoreError> {
+        touch(&tx, file, now).await?;
+        let (act, object, id) = change;
+        crate::audit::journal(&tx, now, Some(viewer), scope, act, object, id).await?;
+        tx.commit().await?;
+        self.cache.forget_pathways(Some(scope.territory_id()));
+        Ok(())
+    }
+
     /// The organisations the viewer may open a file for: those they belong to, by name.
     pub async fn path_organisations(
         &self,

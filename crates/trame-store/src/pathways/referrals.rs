@@ -3,9 +3,8 @@
 //! members of the organisation that keeps the receiving structure; expired when left
 //! unanswered for 30 days (read at the time, whatever is stored).
 
-use super::{file_to_write, orgs_of, touch};
+use super::{file_to_write, orgs_of};
 use crate::accompaniment::names;
-use crate::audit::journal;
 use crate::directory::ListedService;
 use crate::entities::{
     commune, dir_code, dir_service, dir_structure, organisation, path_barrier, path_file,
@@ -323,19 +322,15 @@ impl Store {
         }
         .insert(&tx)
         .await?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_REFERRAL_SEND,
-            "path_referral",
-            row.id,
+            (action::PATH_REFERRAL_SEND, "path_referral", row.id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -444,19 +439,15 @@ impl Store {
         m.answered_by = Set(Some(viewer));
         m.answered_at = Set(Some(now));
         m.update(&tx).await?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_REFERRAL_ANSWER,
-            "path_referral",
-            id,
+            (action::PATH_REFERRAL_ANSWER, "path_referral", id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }

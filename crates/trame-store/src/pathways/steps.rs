@@ -1,8 +1,7 @@
 //! A file's barriers (by theme, once each, lifted when solved) and steps (dated inside
 //! the pathway's days).
 
-use super::{file_to_write, touch};
-use crate::audit::journal;
+use super::file_to_write;
 use crate::entities::{path_barrier, path_step};
 use crate::query::First;
 use crate::{Scope, Store, StoreError};
@@ -43,19 +42,15 @@ impl Store {
         .map_err(|e| {
             StoreError::unique_as(e, "barrier", "Ce frein est déjà noté dans le dossier.")
         })?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_BARRIER_CREATE,
-            "path_barrier",
-            row.id,
+            (action::PATH_BARRIER_CREATE, "path_barrier", row.id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -84,19 +79,15 @@ impl Store {
         let mut m: path_barrier::ActiveModel = b.into();
         m.lifted_on = Set(Some(paris_day(now).to_string()));
         m.update(&tx).await?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_BARRIER_LIFT,
-            "path_barrier",
-            barrier_id,
+            (action::PATH_BARRIER_LIFT, "path_barrier", barrier_id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 
@@ -125,19 +116,15 @@ impl Store {
         }
         .insert(&tx)
         .await?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_STEP_CREATE,
-            "path_step",
-            row.id,
+            (action::PATH_STEP_CREATE, "path_step", row.id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(row.id)
     }
 
@@ -166,19 +153,15 @@ impl Store {
         m.status = Set(s.status.code().to_owned());
         m.updated_at = Set(now);
         m.update(&tx).await?;
-        touch(&tx, &file, now).await?;
-        journal(
-            &tx,
+        self.end_file_write(
+            tx,
+            &file,
             now,
-            Some(viewer),
+            viewer,
             scope,
-            action::PATH_STEP_UPDATE,
-            "path_step",
-            step_id,
+            (action::PATH_STEP_UPDATE, "path_step", step_id),
         )
         .await?;
-        tx.commit().await?;
-        self.cache.forget_pathways(Some(scope.territory_id()));
         Ok(())
     }
 }
